@@ -1,0 +1,164 @@
+"""The API's thin glue: authenticate, parse with pydantic, call a service, commit, serialize.
+
+Each endpoint is declared once with ``endpoint(...)``; the same declaration feeds the OpenAPI
+document, so the document cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+
+from backend.errors import Invalid
+from backend.services.actor import Actor
+from backend.settings import Settings
+
+
+class Auth(enum.StrEnum):
+    PUBLIC = "public"
+    STAFF = "staff"
+    DEVICE = "device"
+
+
+@dataclass
+class EndpointSpec:
+    rule: str
+    method: str
+    view_name: str
+    summary: str
+    auth: Auth
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: type[BaseModel] | None
+    status: int
+    errors: tuple[int, ...]
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+REGISTRY: list[EndpointSpec] = []
+
+
+@dataclass
+class Ctx:
+    """What a view receives: the unit of work, who is acting, settings, and optional headers."""
+
+    session: Session
+    actor: Actor
+    settings: Settings
+
+    def header(self, name: str) -> str | None:
+        return request.headers.get(name)
+
+
+def hall() -> Any:
+    return current_app.extensions["hall"]
+
+
+def _validation_message(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err["loc"]) or "请求"
+        kind = err["type"]
+        if kind == "missing":
+            parts.append(f"缺少字段 {where}")
+        elif kind.startswith(("string_too", "too_")):
+            parts.append(f"字段 {where} 长度不符合要求")
+        elif kind.startswith(("greater", "less")):
+            parts.append(f"字段 {where} 超出允许范围")
+        elif kind == "extra_forbidden":
+            parts.append(f"不认识的字段 {where}")
+        elif kind == "value_error":
+            parts.append(f"字段 {where}：{err['ctx'].get('error', err['msg'])}")
+        else:
+            parts.append(f"字段 {where} 格式不正确")
+    return "请求数据有误：" + "；".join(parts)
+
+
+def parse_model(model: type[BaseModel], data: Any) -> BaseModel:
+    try:
+        return model.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        raise Invalid(_validation_message(exc), code="validation_error") from None
+
+
+def endpoint(
+    bp: Blueprint,
+    rule: str,
+    *,
+    method: str = "GET",
+    summary: str,
+    auth: Auth = Auth.STAFF,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    status: int = 200,
+    errors: tuple[int, ...] = (),
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    from backend.api import auth as auth_mod
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapper(**path_args: Any) -> Response | tuple[Response, int]:
+            h = hall()
+            session: Session = h.session_factory()
+            g.db = session
+            try:
+                actor = auth_mod.authenticate(session, h.settings, auth)
+                kwargs: dict[str, Any] = dict(path_args)
+                if body is not None:
+                    if not request.is_json and request.data:
+                        raise Invalid("请求体必须是JSON", code="not_json")
+                    kwargs["body"] = parse_model(body, request.get_json(silent=True))
+                if query is not None:
+                    kwargs["query"] = parse_model(query, request.args.to_dict())
+                result = view(Ctx(session, actor, h.settings), **kwargs)
+                code = status
+                if isinstance(result, tuple):
+                    result, code = result
+                payload = _serialize(result)
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
+            if isinstance(payload, Response):
+                return payload
+            if payload is None:
+                return Response(status=code)
+            return jsonify(payload), code
+
+        bp.add_url_rule(rule, view.__name__, wrapper, methods=[method])
+        REGISTRY.append(
+            EndpointSpec(
+                rule=(bp.url_prefix or "") + rule,
+                method=method.lower(),
+                view_name=view.__name__,
+                summary=summary,
+                auth=auth,
+                body=body,
+                query=query,
+                response=response,
+                status=status,
+                errors=errors,
+                tags=(bp.name,),
+            )
+        )
+        return wrapper
+
+    return decorator
+
+
+def _serialize(result: Any) -> Any:
+    if isinstance(result, BaseModel):
+        return result.model_dump(mode="json")
+    if isinstance(result, list):
+        return [_serialize(r) for r in result]
+    return result

@@ -1,0 +1,144 @@
+"""Kiosk endpoints (device key only): card sessions and the member's own summary.
+
+No member data travels in URLs: the UID or card number goes in the body, the session token in
+the ``X-Kiosk-Session`` header.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field, model_validator
+
+from backend.api import api_bp
+from backend.api.framework import Auth, Ctx, endpoint
+from backend.errors import Invalid
+from backend.services import kiosk
+from backend.services.money import format_yuan
+
+SESSION_HEADER = "X-Kiosk-Session"
+
+
+class CardSessionIn(BaseModel):
+    uid: str | None = Field(default=None, max_length=64, description="卡片UID，十六进制")
+    card_no: str | None = Field(default=None, max_length=10, description="卡号（手工输入）")
+    id_last6: str | None = Field(default=None, max_length=6, description="身份证号后六位")
+
+    @model_validator(mode="after")
+    def one_way(self) -> CardSessionIn:
+        if not self.uid and not (self.card_no and self.id_last6):
+            raise ValueError("请提供卡片UID，或卡号加身份证号后六位")
+        return self
+
+
+class MonthOut(BaseModel):
+    month: int
+    state: str
+    state_label: str
+    due: str | None
+    paid: str
+
+
+class WarningOut(BaseModel):
+    level: str
+    text: str
+
+
+class MemberSummaryOut(BaseModel):
+    name_masked: str
+    id_masked: str
+    phone_masked: str
+    org_name: str
+    status: str
+    status_label: str
+    monthly_dues: str | None
+    year: int
+    months: list[MonthOut]
+    arrears: str
+    consecutive_unpaid: int
+    warning: WarningOut
+
+
+class CardSessionOut(BaseModel):
+    token: str
+    expires_in: int
+    member: MemberSummaryOut
+
+
+def summary_out(s: kiosk.MemberSummary) -> MemberSummaryOut:
+    return MemberSummaryOut(
+        name_masked=s.name_masked,
+        id_masked=s.id_masked,
+        phone_masked=s.phone_masked,
+        org_name=s.org_name,
+        status=s.status,
+        status_label=s.status_label,
+        monthly_dues=format_yuan(s.monthly_dues_fen) if s.monthly_dues_fen is not None else None,
+        year=s.year,
+        months=[
+            MonthOut(
+                month=m.month,
+                state=m.state.value,
+                state_label=m.state.label,
+                due=format_yuan(m.due_fen) if m.due_fen is not None else None,
+                paid=format_yuan(m.paid_fen),
+            )
+            for m in s.months
+        ],
+        arrears=format_yuan(s.arrears_fen),
+        consecutive_unpaid=s.consecutive_unpaid,
+        warning=WarningOut(level=s.warning.level, text=s.warning.text),
+    )
+
+
+@endpoint(
+    api_bp,
+    "/kiosk/card-session",
+    method="POST",
+    summary="刷卡（或卡号+身份证后六位）开始查询",
+    auth=Auth.DEVICE,
+    body=CardSessionIn,
+    response=CardSessionOut,
+    status=201,
+    errors=(403, 404, 429),
+)
+def open_card_session(ctx: Ctx, body: CardSessionIn) -> CardSessionOut:
+    token, member = kiosk.open_session(
+        ctx.session,
+        ctx.settings,
+        ctx.actor,
+        uid=body.uid,
+        card_no=body.card_no,
+        id_last6=body.id_last6,
+    )
+    summary = kiosk.member_summary(ctx.session, ctx.settings, member, date.today())
+    return CardSessionOut(
+        token=token, expires_in=ctx.settings.kiosk_session_seconds, member=summary_out(summary)
+    )
+
+
+@endpoint(
+    api_bp,
+    "/kiosk/session",
+    summary="当前刷卡党员的本人信息",
+    auth=Auth.DEVICE,
+    response=MemberSummaryOut,
+)
+def current_session(ctx: Ctx) -> MemberSummaryOut:
+    member = kiosk.session_member(ctx.session, ctx.actor, ctx.header(SESSION_HEADER))
+    return summary_out(kiosk.member_summary(ctx.session, ctx.settings, member, date.today()))
+
+
+@endpoint(
+    api_bp,
+    "/kiosk/session",
+    method="DELETE",
+    summary="结束查询（卡片移开或超时）",
+    auth=Auth.DEVICE,
+    status=204,
+)
+def end_card_session(ctx: Ctx) -> None:
+    token = ctx.header(SESSION_HEADER)
+    if not token:
+        raise Invalid("缺少查询会话", code="session_missing")
+    kiosk.end_session(ctx.session, ctx.actor, token)

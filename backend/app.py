@@ -1,0 +1,82 @@
+"""The application factory: it wires settings, the database, blueprints and the CLI."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, jsonify, request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.exceptions import HTTPException
+
+from backend.db import make_engine, make_session_factory
+from backend.errors import DomainError
+from backend.settings import DATA_DIR, Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Hall:
+    """What the app holds for its requests and commands."""
+
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+
+_HTTP_MESSAGES = {
+    404: "请求的地址不存在",
+    405: "不支持该请求方法",
+    413: "上传的文件太大",
+    415: "不支持的内容类型",
+}
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    settings = settings or Settings.from_env(**overrides)
+    app = Flask(__name__, instance_path=str(DATA_DIR / "instance"))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=32 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    engine = make_engine(settings.database_url)
+    app.extensions["hall"] = Hall(settings, engine, make_session_factory(engine))
+
+    from backend.api import api_bp
+
+    app.register_blueprint(api_bp)
+    _register_errors(app)
+
+    from backend.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError):  # type: ignore[no-untyped-def]
+        body: dict[str, Any] = {"code": exc.code, "message": exc.message}
+        if exc.details is not None:
+            body["details"] = exc.details
+        return jsonify(body), exc.status
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):  # type: ignore[no-untyped-def]
+        if not request.path.startswith("/api/"):
+            return exc
+        code = exc.code or 500
+        message = _HTTP_MESSAGES.get(code, "请求有误")
+        return jsonify({"code": f"http_{code}", "message": message}), code
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+        # No request data in the log line: it may carry personal information.
+        log.exception("unhandled error on %s %s", request.method, request.url_rule)
+        return jsonify({"code": "internal_error", "message": "系统内部错误，请联系管理员"}), 500

@@ -1,0 +1,96 @@
+"""Set-up commands: init-db, create-user, register-device, backup."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from backend import schema
+from backend.commands import cli_session
+from backend.errors import DomainError
+from backend.models import Organization, Role
+from backend.services import users
+from backend.services.actor import Actor
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """创建或升级数据库结构（Alembic 迁移）。"""
+    schema.upgrade(current_app.extensions["hall"].engine)
+    click.echo("数据库已就绪。")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", "full_name", required=True, help="姓名")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default="org_staff")
+@click.option("--org", "org_code", required=True, help="所属组织编码（管理范围）")
+def create_user(username: str, password: str, full_name: str, role: str, org_code: str) -> None:
+    """新建工作人员账户。"""
+    with cli_session() as session:
+        org = session.scalar(select(Organization).where(Organization.code == org_code))
+        if org is None:
+            raise click.ClickException(f"组织编码{org_code}不存在")
+        try:
+            users.create_user(
+                session,
+                Actor.system("cli"),
+                username=username,
+                password=password,
+                full_name=full_name,
+                role=role,
+                org=org,
+            )
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+    click.echo(f"已创建用户 {username}（{Role(role).label}，范围 {org.name}）。")
+
+
+@click.command("register-device")
+@click.argument("name")
+@click.option("--location", default=None, help="安放位置")
+def register_device(name: str, location: str | None) -> None:
+    """登记一台查询机，打印它的设备密钥（只显示这一次）。"""
+    with cli_session() as session:
+        try:
+            _device, key = users.register_device(
+                session, Actor.system("cli"), name, location=location
+            )
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+    click.echo(f"设备 {name} 已登记。设备密钥（请写入查询机配置，仅显示一次）：")
+    click.echo(key)
+
+
+@click.command("backup")
+@click.option("--to", "target", type=click.Path(file_okay=False), default=None)
+def backup(target: str | None) -> None:
+    """备份数据库到备份目录（SQLite 复制文件；PostgreSQL 用 pg_dump）。"""
+    hall = current_app.extensions["hall"]
+    folder = Path(target or hall.settings.backup_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    url = hall.engine.url
+    if url.get_backend_name() == "sqlite":
+        import sqlite3
+
+        out = folder / f"hall-{stamp}.db"
+        with sqlite3.connect(url.database) as src, sqlite3.connect(out) as dst:
+            src.backup(dst)
+    else:
+        out = folder / f"hall-{stamp}.dump"
+        if shutil.which("pg_dump") is None:
+            raise click.ClickException("找不到 pg_dump，请安装 postgresql-client")
+        plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        subprocess.run(["pg_dump", "-Fc", "-f", str(out), plain], check=True)
+    click.echo(f"已备份到 {out}")
+
+
+COMMANDS = [init_db, create_user, register_device, backup]

@@ -1,0 +1,190 @@
+"""Kiosk card sessions: a tap opens a short-lived session bound to one member.
+
+The session token is the only thing the kiosk holds; it is bound to the device that opened it,
+expires by itself, and each device has at most one open session (the member in front of it).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from backend.errors import Forbidden, NotFound, RateLimited, Unauthorized
+from backend.models import Card, CardState, KioskSession, LookupFailure, Member
+from backend.models.base import utcnow
+from backend.services import cards, ledger
+from backend.services.actor import Actor
+from backend.services.masking import mask_id_number, mask_name, mask_phone
+from backend.services.users import token_digest
+from backend.settings import Settings
+
+
+@dataclass(frozen=True)
+class MemberSummary:
+    name_masked: str
+    id_masked: str
+    phone_masked: str
+    org_name: str
+    status: str
+    status_label: str
+    monthly_dues_fen: int | None
+    year: int
+    months: list[ledger.MonthView]
+    arrears_fen: int
+    consecutive_unpaid: int
+    warning: ledger.Warning
+    org_id: int
+
+
+def member_summary(
+    session: Session, settings: Settings, member: Member, today: date
+) -> MemberSummary:
+    consecutive = ledger.consecutive_unpaid(session, member.id, today)
+    return MemberSummary(
+        name_masked=mask_name(member.name),
+        id_masked=mask_id_number(member.id_number),
+        phone_masked=mask_phone(member.phone),
+        org_name=member.org.name,
+        status=member.status.value,
+        status_label=member.status.label,
+        monthly_dues_fen=member.monthly_dues_fen,
+        year=today.year,
+        months=ledger.year_months(session, member.id, today.year, today),
+        arrears_fen=ledger.arrears_fen(session, member.id, today),
+        consecutive_unpaid=consecutive,
+        warning=ledger.warning_for(consecutive, settings.dues),
+        org_id=member.org_id,
+    )
+
+
+def _check_rate(session: Session, settings: Settings, device_id: int) -> None:
+    since = utcnow() - timedelta(minutes=1)
+    failures = session.scalar(
+        select(func.count())
+        .select_from(LookupFailure)
+        .where(LookupFailure.device_id == device_id, LookupFailure.at >= since)
+    )
+    if (failures or 0) >= settings.kiosk_failed_lookups_per_minute:
+        raise RateLimited("查询失败次数过多，请稍后再试或联系工作人员", code="rate_limited")
+
+
+def _fail(session: Session, device_id: int, error: Exception) -> Exception:
+    session.add(LookupFailure(device_id=device_id))
+    # The failure must be counted even though the request ends in an error.
+    session.commit()
+    return error
+
+
+def find_card_for_uid(session: Session, settings: Settings, device: Actor, uid: str) -> Card:
+    card = session.scalar(
+        select(Card).where(Card.uid_hash == cards.uid_hash(uid, settings.card_uid_key))
+    )
+    assert device.id is not None
+    if card is None:
+        raise _fail(
+            session,
+            device.id,
+            NotFound("未能识别这张卡，请确认是党员卡，或到服务窗口咨询", code="card_unknown"),
+        )
+    if card.state is CardState.LOST:
+        raise _fail(
+            session,
+            device.id,
+            Forbidden(
+                "这张卡已挂失，不能查询。如已找回或需补卡，请到服务窗口办理", code="card_lost"
+            ),
+        )
+    if card.state is CardState.REVOKED or card.member.archived:
+        raise _fail(
+            session, device.id, Forbidden("这张卡已注销，请到服务窗口咨询", code="card_revoked")
+        )
+    return card
+
+
+def find_member_by_number(
+    session: Session, settings: Settings, device: Actor, card_no: str, id_last6: str
+) -> Member:
+    assert device.id is not None
+    member = session.scalar(
+        select(Member).where(Member.card_no == card_no, Member.archived.is_(False))
+    )
+    expected = (member.id_number[-6:] if member else "000000").upper()
+    if member is None or not hmac.compare_digest(expected, id_last6.strip().upper()):
+        raise _fail(
+            session,
+            device.id,
+            NotFound("卡号或身份证号后六位不正确，请核对后重试", code="manual_mismatch"),
+        )
+    return member
+
+
+def open_session(
+    session: Session,
+    settings: Settings,
+    device: Actor,
+    *,
+    uid: str | None = None,
+    card_no: str | None = None,
+    id_last6: str | None = None,
+) -> tuple[str, Member]:
+    assert device.id is not None
+    _check_rate(session, settings, device.id)
+    card: Card | None = None
+    if uid:
+        card = find_card_for_uid(session, settings, device, uid)
+        member = card.member
+    else:
+        member = find_member_by_number(session, settings, device, card_no or "", id_last6 or "")
+    now = utcnow()
+    session.execute(
+        update(KioskSession)
+        .where(KioskSession.device_id == device.id, KioskSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+    token = secrets.token_urlsafe(24)
+    session.add(
+        KioskSession(
+            token_hash=token_digest(token),
+            device_id=device.id,
+            member_id=member.id,
+            card_id=card.id if card else None,
+            expires_at=now + timedelta(seconds=settings.kiosk_session_seconds),
+        )
+    )
+    session.flush()
+    return token, member
+
+
+def session_member(session: Session, device: Actor, token: str | None) -> Member:
+    row = None
+    if token:
+        row = session.scalar(
+            select(KioskSession).where(KioskSession.token_hash == token_digest(token))
+        )
+    now = utcnow()
+    if row is None or row.device_id != device.id or row.ended_at or row.expires_at <= now:
+        raise Unauthorized("查询已结束，请重新刷卡", code="session_expired")
+    member = session.get(Member, row.member_id)
+    card = session.get(Card, row.card_id) if row.card_id else None
+    if member is None or member.archived or (card and card.state is not CardState.ACTIVE):
+        raise Unauthorized("查询已结束，请重新刷卡", code="session_expired")
+    return member
+
+
+def end_session(session: Session, device: Actor, token: str | None) -> None:
+    if not token:
+        return
+    session.execute(
+        update(KioskSession)
+        .where(
+            KioskSession.token_hash == token_digest(token),
+            KioskSession.device_id == device.id,
+            KioskSession.ended_at.is_(None),
+        )
+        .values(ended_at=utcnow())
+    )

@@ -1,0 +1,153 @@
+"""Reading the dues ledger: month states, arrears and consecutive unpaid months.
+
+Everything here is derived from ``dues_months`` rows at the moment of asking; nothing about
+arrears is stored, so a payment or a void can never leave a stale arrears figure behind.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from backend.models import DuesMonth
+from backend.settings import DuesSettings
+
+
+class MonthState(enum.StrEnum):
+    PAID = "paid"
+    UNPAID = "unpaid"  # due and past (or current) and not fully paid
+    NOT_DUE = "not_due"  # a future month, not paid in advance
+    PENDING = "pending"  # amount awaiting assessment (待核定)
+    WAIVED = "waived"  # 减免
+    NONE = "none"  # no ledger row: not a member here then, or year not opened
+
+    @property
+    def label(self) -> str:
+        return {
+            "paid": "已交",
+            "unpaid": "未交",
+            "not_due": "未到期",
+            "pending": "待核定",
+            "waived": "减免",
+            "none": "—",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class MonthView:
+    year: int
+    month: int
+    due_fen: int | None
+    paid_fen: int
+    state: MonthState
+
+
+@dataclass(frozen=True)
+class Warning:
+    level: str  # none | reminder | final
+    text: str
+
+
+def _is_past(year: int, month: int, today: date) -> bool:
+    return (year, month) < (today.year, today.month)
+
+
+def classify(row: DuesMonth, today: date) -> MonthState:
+    if row.waived:
+        return MonthState.WAIVED
+    if row.due_fen is None:
+        return MonthState.PENDING
+    if row.paid_fen >= row.due_fen:
+        return MonthState.PAID
+    if (row.year, row.month) > (today.year, today.month):
+        return MonthState.NOT_DUE
+    return MonthState.UNPAID
+
+
+def year_months(session: Session, member_id: int, year: int, today: date) -> list[MonthView]:
+    rows = {
+        r.month: r
+        for r in session.scalars(
+            select(DuesMonth).where(DuesMonth.member_id == member_id, DuesMonth.year == year)
+        )
+    }
+    views = []
+    for month in range(1, 13):
+        row = rows.get(month)
+        if row is None:
+            views.append(MonthView(year, month, None, 0, MonthState.NONE))
+        else:
+            views.append(MonthView(year, month, row.due_fen, row.paid_fen, classify(row, today)))
+    return views
+
+
+def _past_condition(today: date):  # type: ignore[no-untyped-def]
+    return or_(
+        DuesMonth.year < today.year,
+        and_(DuesMonth.year == today.year, DuesMonth.month < today.month),
+    )
+
+
+def _owing_condition():  # type: ignore[no-untyped-def]
+    return and_(
+        DuesMonth.waived.is_(False),
+        DuesMonth.due_fen.is_not(None),
+        DuesMonth.paid_fen < DuesMonth.due_fen,
+    )
+
+
+def arrears_fen(session: Session, member_id: int, today: date) -> int:
+    """Total owed for past months (all years), in fen."""
+    total = session.scalar(
+        select(func.coalesce(func.sum(DuesMonth.due_fen - DuesMonth.paid_fen), 0)).where(
+            DuesMonth.member_id == member_id, _past_condition(today), _owing_condition()
+        )
+    )
+    return int(total or 0)
+
+
+def unpaid_past_months(session: Session, member_id: int, today: date) -> list[tuple[int, int]]:
+    """(year, month) of past months still owed, oldest first."""
+    rows = session.execute(
+        select(DuesMonth.year, DuesMonth.month)
+        .where(DuesMonth.member_id == member_id, _past_condition(today), _owing_condition())
+        .order_by(DuesMonth.year, DuesMonth.month)
+    )
+    return [(y, m) for y, m in rows]
+
+
+def consecutive_unpaid(session: Session, member_id: int, today: date, horizon: int = 36) -> int:
+    """Unpaid past months in a row, counted back from last month. A month that is paid,
+    waived, pending assessment or without a ledger row ends the run."""
+    rows = session.scalars(
+        select(DuesMonth)
+        .where(DuesMonth.member_id == member_id, _past_condition(today))
+        .order_by(DuesMonth.year.desc(), DuesMonth.month.desc())
+        .limit(horizon)
+    ).all()
+    expected_year, expected_month = (
+        (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    )
+    count = 0
+    for row in rows:
+        if (row.year, row.month) != (expected_year, expected_month):
+            break
+        if classify(row, today) is not MonthState.UNPAID:
+            break
+        count += 1
+        expected_year, expected_month = (
+            (expected_year, expected_month - 1) if expected_month > 1 else (expected_year - 1, 12)
+        )
+    return count
+
+
+def warning_for(consecutive: int, settings: DuesSettings) -> Warning:
+    if consecutive >= settings.warning_months:
+        return Warning("final", settings.warning_text)
+    if consecutive >= settings.reminder_months:
+        return Warning("reminder", settings.reminder_text.format(months=consecutive))
+    return Warning("none", "")

@@ -1,0 +1,152 @@
+"""Staff users: strong password hashes, sign-in with lock-out, API tokens; kiosk devices."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from backend.errors import Conflict, Forbidden, Invalid, Unauthorized
+from backend.models import (
+    DeviceState,
+    KioskDevice,
+    Organization,
+    Role,
+    StaffToken,
+    User,
+)
+from backend.models.base import utcnow
+from backend.services import audit
+from backend.services.actor import Actor
+from backend.services.scope import path_in_scope
+from backend.settings import Settings
+
+# A fixed hash to compare against when the user does not exist, so timing does not reveal names.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < 8 or password.isdigit() or password.isalpha():
+        raise Invalid("密码至少8位，且须同时包含字母和数字", code="weak_password")
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    role: Role | str,
+    org: Organization,
+) -> User:
+    if not path_in_scope(actor, org.path):
+        raise Forbidden("不能在管理范围以外创建用户", code="out_of_scope")
+    check_password_strength(password)
+    if session.scalar(select(User.id).where(User.username == username)):
+        raise Conflict(f"用户名{username}已存在", code="username_taken")
+    user = User(
+        username=username,
+        full_name=full_name,
+        password_hash=generate_password_hash(password, method="scrypt"),
+        role=Role(role),
+        org=org,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "user.create",
+        "user",
+        user.id,
+        after=audit.snapshot(user, exclude=("password_hash", "pin_hash")),
+    )
+    return user
+
+
+def verify_login(session: Session, settings: Settings, username: str, password: str) -> User:
+    """Check a password, counting failures and locking the account after too many."""
+    user = session.scalar(select(User).where(User.username == username))
+    now = utcnow()
+    if user is None or not user.active:
+        check_password_hash(_DUMMY_HASH, password)
+        raise Unauthorized("用户名或密码错误", code="bad_credentials")
+    if user.locked_until and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise Forbidden(f"密码错误次数过多，账户已锁定，请{minutes}分钟后再试", code="locked")
+    if not check_password_hash(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= settings.login_max_failures:
+            user.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
+            user.failed_logins = 0
+            audit.record(session, Actor.system("login"), "user.locked", "user", user.id)
+        session.flush()
+        raise Unauthorized("用户名或密码错误", code="bad_credentials")
+    user.failed_logins = 0
+    user.locked_until = None
+    session.flush()
+    return user
+
+
+def issue_token(session: Session, settings: Settings, user: User) -> tuple[str, StaffToken]:
+    token = secrets.token_urlsafe(32)
+    row = StaffToken(
+        token_hash=token_digest(token),
+        user_id=user.id,
+        expires_at=utcnow() + timedelta(hours=settings.staff_token_hours),
+    )
+    session.add(row)
+    session.flush()
+    return token, row
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = session.scalar(select(StaffToken).where(StaffToken.token_hash == token_digest(token)))
+    if row is None or row.revoked or row.expires_at <= utcnow() or not row.user.active:
+        return None
+    return row.user
+
+
+def revoke_token(session: Session, token: str) -> None:
+    row = session.scalar(select(StaffToken).where(StaffToken.token_hash == token_digest(token)))
+    if row is not None:
+        row.revoked = True
+
+
+def register_device(
+    session: Session, actor: Actor, name: str, *, location: str | None = None, approve: bool = True
+) -> tuple[KioskDevice, str]:
+    """Register a kiosk and return its key, which is shown this once and never stored."""
+    if session.scalar(select(KioskDevice.id).where(KioskDevice.name == name)):
+        raise Conflict(f"设备名{name}已存在", code="device_name_taken")
+    key = secrets.token_urlsafe(32)
+    device = KioskDevice(
+        name=name,
+        key_hash=token_digest(key),
+        location=location,
+        state=DeviceState.APPROVED if approve else DeviceState.PENDING,
+    )
+    session.add(device)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "device.register",
+        "device",
+        device.id,
+        after={"name": name, "state": device.state.value},
+    )
+    return device, key
+
+
+def device_for_key(session: Session, key: str) -> KioskDevice | None:
+    return session.scalar(select(KioskDevice).where(KioskDevice.key_hash == token_digest(key)))

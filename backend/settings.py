@@ -1,0 +1,111 @@
+"""Settings of the service hall, read once from the environment.
+
+Every rule that DOMAIN.md marks as local practice is a setting here, with the seed spec's figure
+as the default and the national rule as the bound. Services receive a ``Settings`` object and
+never read the environment or Flask's config themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+
+
+@dataclass(frozen=True)
+class DuesSettings:
+    """Dues rules (DOMAIN §1). Amounts in fen."""
+
+    farmer_fixed_fen: int = 50
+    student_fixed_fen: int = 20
+    unemployed_fixed_fen: int = 20
+    low_income_fixed_fen: int = 20
+    soft_cap_fen: int = 100_000
+    rounding: str = "half_up"  # half_up | half_even | down
+    reminder_months: int = 5
+    warning_months: int = 6
+    advance_limit_months: int = 6
+    warning_text: str = "有情提醒：党费要按时缴纳，按党章规定逾期六个月，可作自行退党处理！"
+    reminder_text: str = "温馨提示：您已连续{months}个月未交党费，请尽快到所在支部或服务窗口缴纳。"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings; ``from_env`` reads ``HALL_*`` variables (and ``DATABASE_URL``)."""
+
+    database_url: str = f"sqlite:///{DATA_DIR / 'hall.db'}"
+    secret_key: str = ""
+    card_uid_key: str = ""
+    center_name: str = "示范区党员服务中心"
+    public_base_url: str = "http://127.0.0.1:5000"
+    card_no_digits: int = 5
+    kiosk_session_seconds: int = 120
+    kiosk_failed_lookups_per_minute: int = 5
+    staff_token_hours: int = 10
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    report_days: int = 15
+    letter_valid_days: int = 30
+    letter_max_valid_days: int = 90
+    backup_dir: str = str(DATA_DIR / "backups")
+    dues: DuesSettings = field(default_factory=DuesSettings)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        env = dict(os.environ if env is None else env)
+        values: dict[str, Any] = {}
+        if env.get("DATABASE_URL"):
+            values["database_url"] = env["DATABASE_URL"]
+        for f in fields(cls):
+            key = "HALL_" + f.name.upper()
+            if key in env and f.name != "dues":
+                values[f.name] = _coerce(env[key], getattr(cls(), f.name))
+        dues_values = {
+            f.name: _coerce(env["HALL_DUES_" + f.name.upper()], getattr(DuesSettings(), f.name))
+            for f in fields(DuesSettings)
+            if "HALL_DUES_" + f.name.upper() in env
+        }
+        settings = cls(**values, dues=DuesSettings(**dues_values))
+        settings = replace(settings, **overrides) if overrides else settings
+        return settings.with_secrets()
+
+    def with_secrets(self) -> Settings:
+        """Fill missing secrets from ``data/instance/secrets.json``, creating it on first run.
+
+        The embedded default must work with no set-up, yet card UIDs are stored only as keyed
+        hashes: the key has to survive restarts, so it lives in the instance folder (git-ignored).
+        """
+        if self.secret_key and self.card_uid_key:
+            return self
+        path = DATA_DIR / "instance" / "secrets.json"
+        stored: dict[str, str] = {}
+        if path.exists():
+            stored = json.loads(path.read_text(encoding="utf-8"))
+        changed = False
+        for name in ("secret_key", "card_uid_key"):
+            if not stored.get(name):
+                stored[name] = secrets.token_hex(32)
+                changed = True
+        if changed:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(stored, indent=2), encoding="utf-8")
+            path.chmod(0o600)
+        return replace(
+            self,
+            secret_key=self.secret_key or stored["secret_key"],
+            card_uid_key=self.card_uid_key or stored["card_uid_key"],
+        )
+
+
+def _coerce(raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    return raw
