@@ -2,7 +2,8 @@
 
 Every test that takes ``app`` or ``db`` runs twice, once per database. The schema is built once
 per database from the Alembic migrations; each test then gets a fresh copy (a file copy on
-SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL).
+SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL). The templates are built from the models;
+``tests/backend/test_schema.py`` proves the Alembic migrations build the same schema.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from backend import create_app, schema
+from backend import create_app
+from backend.models import Base
 from backend.settings import Settings
 from tests.builders import Builders
 from tests.pg import PgCluster
@@ -41,7 +43,7 @@ def pg_cluster() -> Iterator[PgCluster]:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
     engine = create_engine(f"sqlite:///{path}")
-    schema.upgrade(engine)
+    Base.metadata.create_all(engine)
     engine.dispose()
     return path
 
@@ -53,7 +55,7 @@ def pg_template(pg_cluster: PgCluster) -> str:
         conn.execute(text("CREATE DATABASE hall_template"))
     admin.dispose()
     engine = create_engine(pg_cluster.url_for("hall_template"))
-    schema.upgrade(engine)
+    Base.metadata.create_all(engine)
     engine.dispose()
     return "hall_template"
 
