@@ -49,8 +49,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.extensions["hall"] = Hall(settings, engine, make_session_factory(engine))
 
     from backend.api import api_bp
+    from backend.console import console_bp
 
     app.register_blueprint(api_bp)
+    app.register_blueprint(console_bp)
     _register_errors(app)
 
     from backend.cli import register_cli

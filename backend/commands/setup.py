@@ -93,4 +93,16 @@ def backup(target: str | None) -> None:
     click.echo(f"已备份到 {out}")
 
 
-COMMANDS = [init_db, create_user, register_device, backup]
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host: str, port: int, threads: int) -> None:
+    """用 waitress 运行后台服务（生产用；开发调试可用 flask run）。"""
+    from waitress import serve as waitress_serve
+
+    click.echo(f"党员服务大厅后台：http://{host}:{port}/console/  （API：/api/v1/）")
+    waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads)
+
+
+COMMANDS = [init_db, create_user, register_device, backup, serve]
