@@ -6,7 +6,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, redirect, request, url_for
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
@@ -52,7 +53,15 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from backend.console import console_bp
 
     app.register_blueprint(api_bp)
+    from backend.api.verify import verify_bp
+
+    app.register_blueprint(verify_bp)
     app.register_blueprint(console_bp)
+    # Console forms carry CSRF tokens; the JSON API authenticates with bearer tokens and
+    # device keys instead, so it is exempt. Tokens live as long as the console session.
+    app.config["WTF_CSRF_TIME_LIMIT"] = None
+    CSRFProtect(app).exempt(api_bp)
+    app.add_url_rule("/", "root", lambda: redirect(url_for("console.home")))
     _register_errors(app)
 
     from backend.cli import register_cli

@@ -33,6 +33,19 @@ class DuesSettings:
     advance_limit_months: int = 6
     warning_text: str = "有情提醒：党费要按时缴纳，按党章规定逾期六个月，可作自行退党处理！"
     reminder_text: str = "温馨提示：您已连续{months}个月未交党费，请尽快到所在支部或服务窗口缴纳。"
+    # The hall's clock: which day it is for the ledger and slip year, and the time printed on
+    # slips. The server itself may run on UTC.
+    timezone: str = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class RemittanceSettings:
+    """党费汇缴: the share (basis points of what it receives) an organization of each level passes
+    to its parent (DOMAIN §1: national percentages unconfirmed). Default: everything goes up."""
+
+    branch_bp: int = 10_000
+    general_branch_bp: int = 10_000
+    committee_bp: int = 10_000
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,7 @@ class Settings:
     letter_max_valid_days: int = 90
     backup_dir: str = str(DATA_DIR / "backups")
     dues: DuesSettings = field(default_factory=DuesSettings)
+    remittance: RemittanceSettings = field(default_factory=RemittanceSettings)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -64,14 +78,23 @@ class Settings:
             values["database_url"] = env["DATABASE_URL"]
         for f in fields(cls):
             key = "HALL_" + f.name.upper()
-            if key in env and f.name != "dues":
+            if key in env and f.name not in ("dues", "remittance"):
                 values[f.name] = _coerce(env[key], getattr(cls(), f.name))
         dues_values = {
             f.name: _coerce(env["HALL_DUES_" + f.name.upper()], getattr(DuesSettings(), f.name))
             for f in fields(DuesSettings)
             if "HALL_DUES_" + f.name.upper() in env
         }
-        settings = cls(**values, dues=DuesSettings(**dues_values))
+        remit_values = {
+            f.name: int(env["HALL_REMIT_" + f.name.upper()])
+            for f in fields(RemittanceSettings)
+            if "HALL_REMIT_" + f.name.upper() in env
+        }
+        settings = cls(
+            **values,
+            dues=DuesSettings(**dues_values),
+            remittance=RemittanceSettings(**remit_values),
+        )
         settings = replace(settings, **overrides) if overrides else settings
         return settings.with_secrets()
 

@@ -7,6 +7,7 @@ the ``X-Kiosk-Session`` header.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -14,7 +15,9 @@ from backend.api import api_bp
 from backend.api.framework import Auth, Ctx, endpoint
 from backend.errors import Invalid
 from backend.services import kiosk
+from backend.services.dues_year import hall_today
 from backend.services.money import format_yuan
+from backend.services.slips import member_statement
 
 SESSION_HEADER = "X-Kiosk-Session"
 
@@ -142,3 +145,22 @@ def end_card_session(ctx: Ctx) -> None:
     if not token:
         raise Invalid("缺少查询会话", code="session_missing")
     kiosk.end_session(ctx.session, ctx.actor, token)
+
+
+class StatementOut(BaseModel):
+    document: dict[str, Any] = Field(description="缴费明细打印文档")
+
+
+@endpoint(
+    api_bp,
+    "/kiosk/session/statement",
+    method="POST",
+    summary="打印本人本年度党费缴纳明细（返回打印文档）",
+    auth=Auth.DEVICE,
+    response=StatementOut,
+    errors=(401,),
+)
+def print_statement(ctx: Ctx) -> StatementOut:
+    member = kiosk.session_member(ctx.session, ctx.actor, ctx.header(SESSION_HEADER))
+    document = member_statement(ctx.session, ctx.settings, member, hall_today(ctx.settings.dues))
+    return StatementOut(document=document.to_dict())

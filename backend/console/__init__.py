@@ -1,7 +1,107 @@
-"""The staff web console: server-rendered pages in Chinese, same users and scopes as the API."""
+"""The staff web console: server-rendered pages in Chinese, same users and scopes as the API.
+
+Pages live in ``views_*`` modules; each adds its entries to the left menu with
+``add_menu_entry``, so a new area of the console is a new module plus one import line below.
+Templates sit under ``templates/console/`` (``console/base.html`` is the layout,
+``console/_macros.html`` the form fields and the paged table).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 from flask import Blueprint
+
+from backend.models import Role
 
 console_bp = Blueprint(
     "console", __name__, url_prefix="/console", template_folder="templates", static_folder="static"
 )
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str
+    endpoint: str
+    section: str
+    order: int
+    roles: frozenset[Role] | None  # None: every signed-in user
+    active_prefix: str  # endpoints starting with this highlight the entry
+
+    def visible_to(self, role: Role | None) -> bool:
+        return self.roles is None or role in self.roles
+
+
+MENU: list[MenuEntry] = []
+SECTION_ORDER = ["工作台", "组织与党员", "党费", "服务", "系统管理"]
+
+
+def add_menu_entry(
+    label: str,
+    endpoint: str,
+    *,
+    section: str,
+    order: int = 100,
+    roles: tuple[Role, ...] | None = None,
+    active_prefix: str | None = None,
+) -> None:
+    """Add a left-menu link. Sections not in ``SECTION_ORDER`` are shown after those."""
+    if any(e.endpoint == endpoint for e in MENU):
+        return
+    MENU.append(
+        MenuEntry(
+            label,
+            endpoint,
+            section,
+            order,
+            frozenset(roles) if roles else None,
+            active_prefix or endpoint,
+        )
+    )
+
+
+def menu_for(role: Role | None) -> list[tuple[str, list[MenuEntry]]]:
+    """The menu as (section, entries) pairs for one role, in display order."""
+    sections: dict[str, list[MenuEntry]] = {}
+    for entry in sorted(MENU, key=lambda e: e.order):
+        if entry.visible_to(role):
+            sections.setdefault(entry.section, []).append(entry)
+    rank = {name: i for i, name in enumerate(SECTION_ORDER)}
+    return sorted(sections.items(), key=lambda kv: rank.get(kv[0], len(rank)))
+
+
+from backend.console import (  # noqa: E402  (modules register routes and globals)
+    paging,
+    views_admin,
+    views_audit,
+    views_auth,
+    views_cards,
+    views_finance,
+    views_fleet,
+    views_fund,
+    views_member_export,
+    views_members,
+    views_orgs,
+    views_waivers,
+    web,
+)
+
+__all__ = [
+    "MENU",
+    "add_menu_entry",
+    "console_bp",
+    "menu_for",
+    "paging",
+    "views_admin",
+    "views_audit",
+    "views_auth",
+    "views_cards",
+    "views_finance",
+    "views_fleet",
+    "views_fund",
+    "views_member_export",
+    "views_members",
+    "views_orgs",
+    "views_waivers",
+    "web",
+]

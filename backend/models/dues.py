@@ -102,6 +102,8 @@ class Payment(Base):
     voided_at: Mapped[datetime | None]
     voided_by: Mapped[str | None] = mapped_column(String(80))
     reprints: Mapped[int] = mapped_column(default=0)
+    # Consecutive unpaid months when the payment was taken: the slip's warning, reprinted as is.
+    overdue_months: Mapped[int] = mapped_column(default=0)
 
     items: Mapped[list[PaymentItem]] = relationship(
         back_populates="payment", order_by="(PaymentItem.year, PaymentItem.month)"

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from backend.errors import Forbidden, NotFound, RateLimited, Unauthorized
-from backend.models import Card, CardState, KioskSession, LookupFailure, Member
+from backend.models import Card, CardState, DuesMonth, KioskSession, LookupFailure, Member
 from backend.models.base import utcnow
 from backend.services import cards, ledger
 from backend.services.actor import Actor
@@ -41,10 +41,53 @@ class MemberSummary:
     org_id: int
 
 
+def _ledger_view(
+    session: Session, member_id: int, today: date, horizon: int = 36
+) -> tuple[list[ledger.MonthView], int, int]:
+    """This year's months, arrears and consecutive unpaid months from ONE query, by the same
+    rules as ``ledger.year_months``, ``ledger.arrears_fen`` and ``ledger.consecutive_unpaid``
+    (a card tap is the hall's hottest path: every round trip to the database counts)."""
+    rows = session.execute(
+        select(
+            DuesMonth.year,
+            DuesMonth.month,
+            DuesMonth.due_fen,
+            DuesMonth.paid_fen,
+            DuesMonth.waived,
+        ).where(DuesMonth.member_id == member_id)
+    ).all()
+    by_month = {(r.year, r.month): r for r in rows}
+    months = []
+    for month in range(1, 13):
+        row = by_month.get((today.year, month))
+        if row is None:
+            months.append(ledger.MonthView(today.year, month, None, 0, ledger.MonthState.NONE))
+        else:
+            state = ledger.classify(row, today)  # type: ignore[arg-type]
+            months.append(ledger.MonthView(today.year, month, row.due_fen, row.paid_fen, state))
+    arrears = sum(
+        r.due_fen - r.paid_fen
+        for r in rows
+        if (r.year, r.month) < (today.year, today.month)
+        and not r.waived
+        and r.due_fen is not None
+        and r.paid_fen < r.due_fen
+    )
+    consecutive = 0
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    while consecutive < horizon:
+        row = by_month.get((year, month))
+        if row is None or ledger.classify(row, today) is not ledger.MonthState.UNPAID:  # type: ignore[arg-type]
+            break
+        consecutive += 1
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months, arrears, consecutive
+
+
 def member_summary(
     session: Session, settings: Settings, member: Member, today: date
 ) -> MemberSummary:
-    consecutive = ledger.consecutive_unpaid(session, member.id, today)
+    months, arrears, consecutive = _ledger_view(session, member.id, today)
     return MemberSummary(
         name_masked=mask_name(member.name),
         id_masked=mask_id_number(member.id_number),
@@ -54,8 +97,8 @@ def member_summary(
         status_label=member.status.label,
         monthly_dues_fen=member.monthly_dues_fen,
         year=today.year,
-        months=ledger.year_months(session, member.id, today.year, today),
-        arrears_fen=ledger.arrears_fen(session, member.id, today),
+        months=months,
+        arrears_fen=arrears,
         consecutive_unpaid=consecutive,
         warning=ledger.warning_for(consecutive, settings.dues),
         org_id=member.org_id,
@@ -82,7 +125,9 @@ def _fail(session: Session, device_id: int, error: Exception) -> Exception:
 
 def find_card_for_uid(session: Session, settings: Settings, device: Actor, uid: str) -> Card:
     card = session.scalar(
-        select(Card).where(Card.uid_hash == cards.uid_hash(uid, settings.card_uid_key))
+        select(Card)
+        .options(joinedload(Card.member).joinedload(Member.org))  # one round trip, not three
+        .where(Card.uid_hash == cards.uid_hash(uid, settings.card_uid_key))
     )
     assert device.id is not None
     if card is None:

@@ -14,12 +14,15 @@ from tests.builders import Builders
 def test_migrations_match_models(database_url: str) -> None:
     """A database built by the migrations alone differs in nothing from the models."""
     engine = create_engine(database_url)
-    with engine.begin() as conn:
-        Base.metadata.drop_all(conn)
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    schema.upgrade(engine)
-    assert schema.pending_differences(engine) == []
-    engine.dispose()
+    try:
+        with engine.begin() as conn:
+            Base.metadata.drop_all(conn)
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        schema.upgrade(engine)
+        differences = schema.pending_differences(engine)
+    finally:
+        engine.dispose()
+    assert differences == []
 
 
 def test_audit_rows_cannot_be_changed_or_deleted(db, build: Builders) -> None:  # type: ignore[no-untyped-def]

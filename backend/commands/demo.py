@@ -1,0 +1,104 @@
+"""demo-data: fill an empty database with the demo district and print what to try."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import inspect
+
+from backend.commands import cli_session
+from backend.errors import DomainError
+from backend.services import demo
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """Columns aligned by display width, so Chinese (and rare) characters line up."""
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return [
+        "  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True))
+        for row in [header, *rows]
+    ]
+
+
+@click.command("demo-data")
+@with_appcontext
+@click.option("--reset", is_flag=True, help="先清空数据库中的全部数据（含审计日志）；仅用于演示库")
+@click.option(
+    "--members",
+    "member_count",
+    type=click.IntRange(20, 20_000),
+    default=2000,
+    show_default=True,
+    help="党员人数",
+)
+@click.option("--seed", type=int, default=demo.DEMO_SEED, show_default=True, help="随机种子")
+@click.option(
+    "--key-file",
+    type=click.Path(dir_okay=False),
+    default=str(demo.DEFAULT_KEY_PATH),
+    show_default=True,
+    help="演示查询机的设备密钥写到这里（查询机默认读取）",
+)
+def demo_data(reset: bool, member_count: int, seed: int, key_file: str) -> None:
+    """生成演示区：组织、党员、卡片、两年党费台账和缴费记录、演示账户与查询机。"""
+    hall = current_app.extensions["hall"]
+    if not inspect(hall.engine).has_table("organizations"):
+        raise click.ClickException("数据库尚未建立，请先运行：flask --app backend init-db")
+    started = time.perf_counter()
+    try:
+        with cli_session() as session:
+            if reset:
+                demo.reset_database(session)
+            report = demo.generate(
+                session,
+                hall.settings,
+                member_count=member_count,
+                seed=seed,
+                device_key_path=Path(key_file),
+            )
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    seconds = time.perf_counter() - started
+    click.echo(
+        f"演示数据已生成（以 {report.today.isoformat()} 为当天，用时 {seconds:.1f} 秒）："
+        f"{report.organizations} 个组织，{report.members} 名党员，{report.cards} 张卡，"
+        f"{report.ledger_rows} 条党费台账，{report.payments} 笔缴费。"
+    )
+    click.echo("")
+    click.echo("演示卡（用模拟读卡器刷 UID；或在查询机上输入卡号和身份证号后六位）：")
+    rows = [
+        [
+            c.uid,
+            c.card_no,
+            c.id_last6,
+            c.name_masked,
+            c.org_name,
+            str(c.months_behind),
+            c.state_label,
+            c.note,
+        ]
+        for c in report.demo_cards
+    ]
+    header = ["UID", "卡号", "身份证后六位", "姓名", "所在组织", "连续欠缴月数", "卡状态", "说明"]
+    for line in _table(header, rows):
+        click.echo("  " + line.rstrip())
+    click.echo("")
+    click.echo(f"演示账户（密码均为 {report.password}）：")
+    staff = [[u.username, u.role_label, u.org_name] for u in report.users]
+    for line in _table(["用户名", "角色", "管理范围"], staff):
+        click.echo("  " + line.rstrip())
+    click.echo("")
+    where = f"，设备密钥已写入 {report.device_key_path}" if report.device_key_path else ""
+    click.echo(f"演示查询机：{report.device_name}{where}。")
+
+
+COMMANDS = [demo_data]

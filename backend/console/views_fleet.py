@@ -1,0 +1,93 @@
+"""Kiosk devices: register (key shown once), approve, revoke; last contact and device status."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from backend.console import add_menu_entry, console_bp
+from backend.console.forms import Form
+from backend.console.web import actor, current_user, db, login_required, rollback
+from backend.errors import DomainError, Forbidden, NotFound
+from backend.models import DeviceState, KioskDevice, OrgType, Role
+from backend.models.base import utcnow
+from backend.services import fleet, users
+
+add_menu_entry(
+    "查询机管理",
+    "console.devices",
+    section="系统管理",
+    order=20,
+    roles=(Role.ADMIN,),
+    active_prefix="console.device",
+)
+
+
+def _district_admin() -> None:
+    """Kiosks serve the whole district: only district administrators manage them."""
+    if current_user().org.type is not OrgType.DISTRICT:
+        raise Forbidden("查询机由区级管理员管理", code="district_only")
+
+
+def _device(device_id: int) -> KioskDevice:
+    device = db().get(KioskDevice, device_id)
+    if device is None:
+        raise NotFound("未找到该设备", code="device_not_found")
+    return device
+
+
+def _page(form: Form, new_key: str | None = None, new_name: str | None = None):  # type: ignore[no-untyped-def]
+    devices = db().scalars(select(KioskDevice).order_by(KioskDevice.name)).all()
+    return render_template(
+        "console/admin/devices.html",
+        devices=devices,
+        form=form,
+        new_key=new_key,
+        new_name=new_name,
+        now=utcnow(),
+        fleet=fleet,
+        states=fleet.DEVICE_STATE_LABELS,
+    )
+
+
+@console_bp.get("/devices", endpoint="devices")
+@login_required(Role.ADMIN)
+def devices_list():  # type: ignore[no-untyped-def]
+    _district_admin()
+    return _page(Form())
+
+
+@console_bp.post("/devices")
+@login_required(Role.ADMIN)
+def device_register():  # type: ignore[no-untyped-def]
+    """The key is shown in this response only: never in a redirect, a flash or a log."""
+    _district_admin()
+    form = Form(request.form)
+    name = form.text("name", "设备名称", required=True, max_len=80)
+    location = form.text("location", "安放位置", max_len=100)
+    if form.ok:
+        try:
+            device, key = users.register_device(
+                db(), actor(), name or "", location=location, approve=form.flag("approve")
+            )
+        except DomainError as exc:
+            rollback()
+            form.fail(exc, {"device_name_taken": "name"})
+        else:
+            return _page(Form(), new_key=key, new_name=device.name)
+    return _page(form), 400
+
+
+@console_bp.post("/devices/<int:device_id>/<any(approved,revoked):state>")
+@login_required(Role.ADMIN)
+def device_state(device_id: int, state: str):  # type: ignore[no-untyped-def]
+    _district_admin()
+    device = _device(device_id)
+    try:
+        fleet.set_device_state(db(), actor(), device, DeviceState(state))
+    except DomainError as exc:
+        rollback()
+        flash(exc.message, "error")
+    else:
+        flash(f"查询机{device.name}{'已批准' if state == 'approved' else '已停用'}", "success")
+    return redirect(url_for("console.devices"))

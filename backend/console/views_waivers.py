@@ -1,0 +1,160 @@
+"""Console pages for 减免 (requests and their approvals) and the yearly assessment worksheet."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import or_
+
+from backend.console import add_menu_entry, console_bp
+from backend.console.forms import Form
+from backend.console.views_finance import chosen_org, chosen_year, scope_orgs
+from backend.console.web import actor, db, login_required, rollback, settings, today
+from backend.errors import DomainError, NotFound
+from backend.models import Member, WaiverState
+from backend.models.member import DUES_CATEGORY_LABELS
+from backend.services import waivers
+from backend.services import yearly_assessment as ya
+from backend.services.scope import members_in_scope
+
+add_menu_entry("年度核定", "console.finance_assessment", section="党费", order=44)
+add_menu_entry(
+    "减免审批", "console.waivers", section="党费", order=45, active_prefix="console.waiver"
+)
+
+WAIVER_FIELDS = {
+    "member_not_found": "member",
+    "reduced_*": "reduced",
+    "period": "start_month",
+    "months_missing": "start_month",
+    "month_*": "start_month",
+    "waiver_overlap": "start_month",
+}
+
+
+def _member_by_number(text: str) -> Member:
+    """A member in scope by card number or member number, as typed at the desk."""
+    stmt = members_in_scope(actor()).where(
+        Member.archived.is_(False), or_(Member.card_no == text, Member.member_no == text)
+    )
+    member = db().scalar(stmt) if text else None
+    if member is None:
+        raise NotFound("未找到该党员，或不在您的管理范围内", code="member_not_found")
+    return member
+
+
+@console_bp.get("/finance/waivers", endpoint="waivers")
+@login_required()
+def waiver_list():  # type: ignore[no-untyped-def]
+    only_open = request.args.get("all") != "1"
+    states = (WaiverState.PENDING_BRANCH, WaiverState.PENDING_COMMITTEE) if only_open else None
+    rows = waivers.list_requests(db(), actor(), states=states)
+    return render_template(
+        "finance/waivers.html",
+        rows=rows,
+        only_open=only_open,
+        can_decide={r.id: waivers.awaiting(actor(), r) for r in rows},
+        today=today(),
+    )
+
+
+@console_bp.route("/finance/waivers/new", methods=["GET", "POST"])
+@login_required()
+def waiver_new():  # type: ignore[no-untyped-def]
+    if request.method == "GET":
+        form = Form(None, {"year": today().year, "kind": "waive", **request.args.to_dict()})
+        return render_template("finance/waiver_form.html", form=form)
+    form = Form(request.form)
+    year = form.integer("year", "年度", required=True)
+    start = form.integer("start_month", "起始月份", required=True)
+    end = form.integer("end_month", "截止月份", required=True)
+    reduced = form.yuan("reduced", "减交后每月金额")
+    if form.ok:
+        try:
+            member = _member_by_number(form.get("member"))
+            request_ = waivers.submit(
+                db(),
+                actor(),
+                member.id,
+                kind=form.get("kind"),
+                year=year or 0,
+                start_month=start or 0,
+                end_month=end or 0,
+                reduced_fen=reduced,
+                reason=form.get("reason"),
+                evidence=form.get("evidence"),
+            )
+        except DomainError as exc:
+            rollback()
+            form.fail(exc, WAIVER_FIELDS)
+        else:
+            flash(f"已提交{member.name}的减免申请，待支部审议", "success")
+            return redirect(url_for("console.waivers", _anchor=f"w{request_.id}"))
+    return render_template("finance/waiver_form.html", form=form), 400
+
+
+@console_bp.post("/finance/waivers/<int:request_id>/decide")
+@login_required()
+def waiver_decide(request_id: int):  # type: ignore[no-untyped-def]
+    form = Form(request.form)
+    decided_on = form.date("decided_on", "决定日期") or today()
+    approve = form.get("decision") == "approve"
+    try:
+        result = waivers.decide(
+            db(),
+            actor(),
+            request_id,
+            approve=approve,
+            decided_on=decided_on,
+            comment=form.get("comment"),
+        )
+    except DomainError as exc:
+        rollback()
+        flash(exc.message, "error")
+    else:
+        flash(f"已记录审批意见：{result.state.label}", "success")
+    return redirect(url_for("console.waivers"))
+
+
+# --- the yearly assessment worksheet ---------------------------------------------------------
+
+
+def _overrides(form: Form, sheet_ids: list[int]) -> dict[int, ya.Override]:
+    """Category and base of each member as edited on the worksheet."""
+    out: dict[int, ya.Override] = {}
+    for member_id in sheet_ids:
+        category = form.get(f"cat_{member_id}")
+        base = form.yuan(f"base_{member_id}", "月计算基数")
+        if category:
+            out[member_id] = (category, base)
+    return out
+
+
+@console_bp.route("/finance/assessment", methods=["GET", "POST"])
+@login_required()
+def finance_assessment():  # type: ignore[no-untyped-def]
+    form = Form(request.values)
+    org, year = chosen_org(form), chosen_year(form)
+    ids = [int(k[4:]) for k in request.form if k.startswith("cat_") and k[4:].isdigit()]
+    overrides = _overrides(form, ids)
+    dues = settings().dues
+    if request.method == "POST" and request.form.get("action") == "fix" and form.ok:
+        try:
+            result = ya.fix(db(), actor(), dues, org.id, year, form.get("fingerprint"), overrides)
+        except DomainError as exc:
+            rollback()
+            flash(exc.message, "error")
+        else:
+            flash(
+                f"{year}年度党费已核定：{result.members}名党员，其中{result.changed}名金额有变化",
+                "success",
+            )
+            return redirect(url_for("console.finance_assessment", org_id=org.id, year=year))
+    sheet = ya.worksheet(db(), actor(), dues, org.id, year, overrides)
+    return render_template(
+        "finance/assessment.html",
+        form=form,
+        sheet=sheet,
+        orgs=scope_orgs(),
+        categories=list(DUES_CATEGORY_LABELS.items()),
+        reviewed=request.method == "POST",
+    )

@@ -1,0 +1,380 @@
+"""Disclosure (党务公开) for staff: writing items and the publishing workflow.
+
+An item moves draft → submitted → reviewed (the secrecy check, 保密审查) → published →
+withdrawn (DOMAIN §4: propose → review → approve → publish). Only a reviewed item can be
+published, the reviewer and time are kept on the item, and every step writes an audit row.
+A changed text needs a new review, so editing a submitted or reviewed item sends it back to
+draft; a published item is never edited in place — it is withdrawn and a corrected one issued.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from backend.errors import Conflict, Forbidden, Invalid, NotFound
+from backend.models import (
+    DisclosureCategory,
+    DisclosureDocument,
+    DisclosureRecipient,
+    DisclosureStatus,
+    DisclosureTier,
+    MediaFile,
+    Member,
+    Organization,
+    Role,
+)
+from backend.models.base import utcnow
+from backend.services import audit, media
+from backend.services.actor import Actor
+from backend.services.disclosure_text import MEDIA_PREFIX, replace_image_targets, summarize
+from backend.services.scope import get_member, get_org, path_in_scope
+
+_TIER_ALIASES = {t.label: t for t in DisclosureTier} | {
+    "社会": DisclosureTier.PUBLIC,
+    "公开": DisclosureTier.PUBLIC,
+    "党内": DisclosureTier.PARTY,
+    "单位": DisclosureTier.UNIT,
+    "本单位": DisclosureTier.UNIT,
+    "特定": DisclosureTier.CONCERNED,
+}
+_EDITABLE = (DisclosureStatus.DRAFT, DisclosureStatus.SUBMITTED, DisclosureStatus.REVIEWED)
+
+
+def parse_tier(value: DisclosureTier | str) -> DisclosureTier:
+    try:
+        return DisclosureTier(value)
+    except ValueError:
+        tier = _TIER_ALIASES.get(str(value).strip())
+    if tier is None:
+        raise Invalid(f"公开范围“{value}”不正确", code="disclosure_tier")
+    return tier
+
+
+def _require_staff(actor: Actor) -> None:
+    if actor.type == "device":
+        raise Forbidden("查询机不能修改公开内容", code="forbidden")
+
+
+def _require_in_scope(actor: Actor, document: DisclosureDocument) -> None:
+    """Every verb re-checks scope, whoever fetched the document."""
+    _require_staff(actor)
+    if not path_in_scope(actor, document.org.path):
+        raise NotFound("未找到该公开内容，或不在您的管理范围内", code="disclosure_not_found")
+
+
+def _require_approver(actor: Actor, document: DisclosureDocument) -> None:
+    """Counter staff draft items; reviewing and publishing is for organization staff."""
+    _require_in_scope(actor, document)
+    if actor.role is Role.COUNTER:
+        raise Forbidden("窗口工作人员不能审核或发布党务公开内容", code="forbidden")
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+def get_document(
+    session: Session, actor: Actor, document_id: int, *, for_update: bool = False
+) -> DisclosureDocument:
+    """An item inside the actor's subtree; out of scope looks like not found."""
+    stmt = select(DisclosureDocument).where(DisclosureDocument.id == document_id)
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    document = session.scalar(stmt)
+    if document is None or not path_in_scope(actor, document.org.path):
+        raise NotFound("未找到该公开内容，或不在您的管理范围内", code="disclosure_not_found")
+    return document
+
+
+def _check_fields(title: str, body_md: str, publish_on: date, expires_on: date | None) -> None:
+    if not title.strip() or len(title.strip()) > 200:
+        raise Invalid("标题不能为空，且不超过200字", code="disclosure_title")
+    if not body_md.strip():
+        raise Invalid("正文不能为空", code="disclosure_body")
+    if expires_on is not None and expires_on < publish_on:
+        raise Invalid("截止日期不能早于发布日期", code="disclosure_dates")
+
+
+def _set_recipients(
+    session: Session, actor: Actor, document: DisclosureDocument, ids: Iterable[int]
+) -> None:
+    session.execute(
+        delete(DisclosureRecipient).where(DisclosureRecipient.document_id == document.id)
+    )
+    for member_id in dict.fromkeys(ids):
+        member: Member = get_member(session, actor, member_id)
+        session.add(DisclosureRecipient(document_id=document.id, member_id=member.id))
+
+
+def create_document(
+    session: Session,
+    actor: Actor,
+    *,
+    org: Organization,
+    category: DisclosureCategory,
+    title: str,
+    body_md: str,
+    tier: DisclosureTier | str = DisclosureTier.PUBLIC,
+    publish_on: date | None = None,
+    expires_on: date | None = None,
+    summary: str | None = None,
+    files: Sequence[media.NewMedia] = (),
+    recipient_ids: Iterable[int] = (),
+    source_digest: str | None = None,
+) -> DisclosureDocument:
+    """A new draft. ``files`` are stored with it; body references to ``file.ref`` are
+    rewritten to the stored ``media:<id>``."""
+    _require_staff(actor)
+    org = get_org(session, actor, org.id)
+    if not category.active:
+        raise Invalid(f"栏目“{category.name}”已停用", code="category_inactive")
+    tier = parse_tier(tier)
+    publish_on = publish_on or date.today()
+    _check_fields(title, body_md, publish_on, expires_on)
+    recipient_ids = list(recipient_ids)
+    if tier is DisclosureTier.CONCERNED and not recipient_ids:
+        raise Invalid("向特定党员公开的内容须指定党员", code="disclosure_recipients")
+    document = DisclosureDocument(
+        org_id=org.id,
+        category_id=category.id,
+        title=title.strip(),
+        summary="",
+        body_md=body_md,
+        tier=tier,
+        status=DisclosureStatus.DRAFT,
+        publish_on=publish_on,
+        expires_on=expires_on,
+        source_digest=source_digest,
+        created_by=actor.name,
+        created_by_user_id=actor.id if actor.type == "user" else None,
+    )
+    session.add(document)
+    session.flush()
+    stored = [media.store(session, item, document_id=document.id) for item in files]
+    mapping = {
+        item.ref: f"{MEDIA_PREFIX}{m.id}" for item, m in zip(files, stored, strict=True) if item.ref
+    }
+    document.body_md = replace_image_targets(body_md, mapping)
+    document.summary = (summary or "").strip()[:300] or summarize(document.body_md)
+    if tier is DisclosureTier.CONCERNED:
+        _set_recipients(session, actor, document, recipient_ids)
+    session.flush()
+    after = audit.snapshot(document) | {"files": [media.describe(m) for m in stored]}
+    audit.record(
+        session, actor, "disclosure.create", "disclosure_document", document.id, after=after
+    )
+    return document
+
+
+def update_document(
+    session: Session,
+    actor: Actor,
+    document: DisclosureDocument,
+    *,
+    title: str | None = None,
+    body_md: str | None = None,
+    summary: str | None = None,
+    tier: DisclosureTier | str | None = None,
+    category: DisclosureCategory | None = None,
+    publish_on: date | None = None,
+    expires_on: date | None = None,
+    recipient_ids: Iterable[int] | None = None,
+) -> DisclosureDocument:
+    """Edit an unpublished item; any edit voids an earlier review (back to draft)."""
+    _require_in_scope(actor, document)
+    if document.status not in _EDITABLE:
+        raise Conflict(
+            f"“{document.status.label}”的内容不能修改，请撤回后重新发布", code="disclosure_state"
+        )
+    before = audit.snapshot(document)
+    if title is not None:
+        document.title = title.strip()
+    if body_md is not None:
+        document.body_md = body_md
+    if tier is not None:
+        document.tier = parse_tier(tier)
+    if category is not None:
+        document.category_id = category.id
+    if publish_on is not None:
+        document.publish_on = publish_on
+    if expires_on is not None:
+        document.expires_on = expires_on
+    _check_fields(document.title, document.body_md, document.publish_on, document.expires_on)
+    if summary is not None or body_md is not None:
+        document.summary = (summary or "").strip()[:300] or summarize(document.body_md)
+    if recipient_ids is not None:
+        _set_recipients(session, actor, document, recipient_ids)
+    document.status = DisclosureStatus.DRAFT
+    document.reviewed_by = document.reviewed_at = None
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "disclosure.update",
+        "disclosure_document",
+        document.id,
+        before=before,
+        after=audit.snapshot(document),
+    )
+    return document
+
+
+# --- the workflow ---------------------------------------------------------------------------
+
+
+def _transition(
+    session: Session,
+    actor: Actor,
+    document: DisclosureDocument,
+    action: str,
+    allowed_from: tuple[DisclosureStatus, ...],
+    to: DisclosureStatus,
+    **changes: Any,
+) -> DisclosureDocument:
+    if document.status not in allowed_from:
+        raise Conflict(
+            f"该内容当前为“{document.status.label}”，不能{_ACTION_LABELS[action]}",
+            code="disclosure_state",
+        )
+    before = {"status": document.status.value}
+    document.status = to
+    for name, value in changes.items():
+        setattr(document, name, value)
+    session.flush()
+    after = {"status": to.value} | changes
+    audit.record(
+        session, actor, action, "disclosure_document", document.id, before=before, after=after
+    )
+    return document
+
+
+_ACTION_LABELS = {
+    "disclosure.submit": "提交审核",
+    "disclosure.approve": "审核通过",
+    "disclosure.reject": "退回修改",
+    "disclosure.publish": "发布",
+    "disclosure.withdraw": "撤回",
+}
+
+
+def submit_review(
+    session: Session, actor: Actor, document: DisclosureDocument
+) -> DisclosureDocument:
+    _require_in_scope(actor, document)
+    return _transition(
+        session,
+        actor,
+        document,
+        "disclosure.submit",
+        (DisclosureStatus.DRAFT,),
+        DisclosureStatus.SUBMITTED,
+        submitted_at=utcnow(),
+        review_note=None,
+    )
+
+
+def approve(
+    session: Session,
+    actor: Actor,
+    document: DisclosureDocument,
+    *,
+    note: str | None = None,
+    reviewer: str | None = None,
+) -> DisclosureDocument:
+    """Record the secrecy review as passed. A staff user cannot review their own draft;
+    a system actor (the import command) must name the person who did the review."""
+    _require_approver(actor, document)
+    if actor.type == "user":
+        if document.created_by_user_id == actor.id:
+            raise Forbidden(
+                "不能审核自己起草的内容，请由其他工作人员进行保密审查", code="self_review"
+            )
+        reviewer = actor.name
+    elif not (reviewer or "").strip():
+        raise Invalid("请写明保密审查人", code="reviewer_missing")
+    return _transition(
+        session,
+        actor,
+        document,
+        "disclosure.approve",
+        (DisclosureStatus.SUBMITTED,),
+        DisclosureStatus.REVIEWED,
+        reviewed_by=(reviewer or "").strip()[:80],
+        reviewed_at=utcnow(),
+        review_note=(note or "").strip()[:300] or None,
+    )
+
+
+def reject(
+    session: Session, actor: Actor, document: DisclosureDocument, note: str
+) -> DisclosureDocument:
+    _require_approver(actor, document)
+    if not note.strip():
+        raise Invalid("请写明退回原因", code="reason_missing")
+    return _transition(
+        session,
+        actor,
+        document,
+        "disclosure.reject",
+        (DisclosureStatus.SUBMITTED,),
+        DisclosureStatus.DRAFT,
+        review_note=note.strip()[:300],
+    )
+
+
+def publish(session: Session, actor: Actor, document: DisclosureDocument) -> DisclosureDocument:
+    """Publish a reviewed item. It shows on boards from its ``publish_on`` date."""
+    _require_approver(actor, document)
+    if document.status is DisclosureStatus.SUBMITTED or document.reviewed_at is None:
+        raise Conflict("未经保密审查的内容不能发布", code="not_reviewed")
+    return _transition(
+        session,
+        actor,
+        document,
+        "disclosure.publish",
+        (DisclosureStatus.REVIEWED,),
+        DisclosureStatus.PUBLISHED,
+        published_by=actor.name,
+        published_at=utcnow(),
+    )
+
+
+def withdraw(
+    session: Session, actor: Actor, document: DisclosureDocument, reason: str
+) -> DisclosureDocument:
+    _require_approver(actor, document)
+    if not reason.strip():
+        raise Invalid("请写明撤回原因", code="reason_missing")
+    return _transition(
+        session,
+        actor,
+        document,
+        "disclosure.withdraw",
+        (DisclosureStatus.PUBLISHED,),
+        DisclosureStatus.WITHDRAWN,
+        withdrawn_by=actor.name,
+        withdrawn_at=utcnow(),
+        withdraw_reason=reason.strip()[:300],
+    )
+
+
+def delete_draft(session: Session, actor: Actor, document: DisclosureDocument) -> None:
+    """Delete a never-published draft (the audit log keeps its last text)."""
+    _require_in_scope(actor, document)
+    if document.status is not DisclosureStatus.DRAFT or document.published_at is not None:
+        raise Conflict("只有未发布过的草稿可以删除，已发布的内容请撤回", code="disclosure_state")
+    before = audit.snapshot(document)
+    document_id = document.id
+    session.execute(
+        delete(DisclosureRecipient).where(DisclosureRecipient.document_id == document_id)
+    )
+    session.execute(delete(MediaFile).where(MediaFile.document_id == document_id))
+    session.delete(document)
+    session.flush()
+    audit.record(
+        session, actor, "disclosure.delete", "disclosure_document", document_id, before=before
+    )

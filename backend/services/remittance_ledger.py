@@ -1,0 +1,166 @@
+"""党费汇缴库: the remittance ledger (collections not yet remitted) and the shares per level.
+
+Every valid payment item is a collection waiting in the remittance ledger until a confirmed batch
+clears it. A batch is made by an organization for a period and covers every collection in its
+subtree received up to the period's last day and not yet remitted, so nothing is dropped (a late
+entry goes into the next batch) and nothing is counted twice (a partial unique index lets a
+payment item be cleared by one batch only). A payment voided after it was remitted becomes a
+correction (a negative item) in the next batch. A confirmed batch is undone only by
+``reverse_batch``: audited, with a reason, and never while a later batch corrects one of its items.
+
+Shares: an organization passes ``RemittanceSettings.<level>_bp`` of what it receives to its
+parent, so what reaches a batch's organization from a source branch and goes on upward is the
+product of the shares on the way (``share_for``), applied per source organization and rounded
+half-up to the fen once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, aliased
+
+from backend.models import (
+    Organization,
+    OrgType,
+    Payment,
+    PaymentItem,
+    RemittanceItem,
+    RemittanceItemKind,
+    RemittanceLine,
+)
+from backend.settings import RemittanceSettings
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One item of the remittance ledger: a collection, or a correction of a remitted one."""
+
+    item_id: int
+    payment_id: int
+    source_org_id: int
+    kind: RemittanceItemKind
+    amount_fen: int
+
+
+def level_bp(org_type: OrgType, settings: RemittanceSettings) -> int:
+    return {
+        OrgType.BRANCH: settings.branch_bp,
+        OrgType.GENERAL_BRANCH: settings.general_branch_bp,
+        OrgType.COMMITTEE: settings.committee_bp,
+    }.get(org_type, 10_000)
+
+
+def share_for(chain: list[Organization], settings: RemittanceSettings) -> Fraction:
+    """The part of a source's collections its ``chain`` (source … batch org) passes upward."""
+    share = Fraction(1)
+    for org in chain:
+        share *= Fraction(level_bp(org.type, settings), 10_000)
+    return share
+
+
+def _round(value: Fraction) -> int:
+    return int((value * 2 + 1) // 2) if value >= 0 else -int((-value * 2 + 1) // 2)
+
+
+def cutoff_utc(cutoff: date, timezone: str) -> datetime:
+    """The first instant after ``cutoff`` (hall time) as a naive UTC timestamp."""
+    local = datetime.combine(cutoff + timedelta(days=1), datetime.min.time(), ZoneInfo(timezone))
+    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def _cleared(kind: RemittanceItemKind):  # type: ignore[no-untyped-def]
+    done = aliased(RemittanceItem)
+    return exists().where(
+        done.payment_item_id == PaymentItem.id, done.kind == kind, done.cleared.is_(True)
+    )
+
+
+def pending_items(
+    session: Session, org: Organization, before_utc: datetime | None
+) -> list[Pending]:
+    """The remittance ledger of ``org``'s subtree: unremitted collections received before
+    ``before_utc`` (all when None), then every remitted item whose payment was voided since."""
+    in_subtree = Organization.path.startswith(org.path, autoescape=True)
+    base = (
+        select(PaymentItem.id, Payment.id, Payment.org_id, PaymentItem.amount_fen)
+        .join(Payment, Payment.id == PaymentItem.payment_id)
+        .join(Organization, Organization.id == Payment.org_id)
+        .where(in_subtree)
+        .order_by(Payment.org_id, Payment.id, PaymentItem.id)
+    )
+    collections = base.where(Payment.voided.is_(False), ~_cleared(RemittanceItemKind.COLLECTION))
+    if before_utc is not None:
+        collections = collections.where(Payment.created_at < before_utc)
+    corrections = base.where(
+        Payment.voided.is_(True),
+        _cleared(RemittanceItemKind.COLLECTION),
+        ~_cleared(RemittanceItemKind.CORRECTION),
+    )
+    out = [
+        Pending(i, p, o, RemittanceItemKind.COLLECTION, a)
+        for i, p, o, a in session.execute(collections)
+    ]
+    out += [
+        Pending(i, p, o, RemittanceItemKind.CORRECTION, -a)
+        for i, p, o, a in session.execute(corrections)
+    ]
+    return out
+
+
+def _chain(session: Session, source_id: int, top: Organization) -> list[Organization]:
+    ids = [
+        int(part) for part in session.get_one(Organization, source_id).path.strip("/").split("/")
+    ]
+    below = ids[ids.index(top.id) :]
+    orgs = {
+        o.id: o for o in session.scalars(select(Organization).where(Organization.id.in_(below)))
+    }
+    return [orgs[i] for i in reversed(below)]
+
+
+def build_lines(
+    session: Session, org: Organization, items: list[Pending], settings: RemittanceSettings
+) -> list[RemittanceLine]:
+    by_source: dict[int, list[Pending]] = defaultdict(list)
+    for item in items:
+        by_source[item.source_org_id].append(item)
+    lines = []
+    for source_id in sorted(by_source, key=lambda i: session.get_one(Organization, i).code):
+        group = by_source[source_id]
+        collected = sum(p.amount_fen for p in group if p.kind is RemittanceItemKind.COLLECTION)
+        correction = sum(p.amount_fen for p in group if p.kind is RemittanceItemKind.CORRECTION)
+        share = share_for(_chain(session, source_id, org), settings)
+        upward = _round((collected + correction) * share)
+        lines.append(
+            RemittanceLine(
+                source_org_id=source_id,
+                item_count=len(group),
+                collected_fen=collected,
+                correction_fen=correction,
+                share_bp=_round(share * 10_000),
+                upward_fen=upward,
+                retained_fen=collected + correction - upward,
+            )
+        )
+    return lines
+
+
+def period_end(year: int, end_month: int) -> date:
+    return (
+        date(year + 1, 1, 1) - timedelta(days=1)
+        if end_month == 12
+        else (date(year, end_month + 1, 1) - timedelta(days=1))
+    )
+
+
+def outstanding(
+    session: Session, org: Organization, before_utc: datetime | None, settings: RemittanceSettings
+) -> list[RemittanceLine]:
+    """The remittance ledger summed per source organization, as a batch would take it now."""
+    return build_lines(session, org, pending_items(session, org, before_utc), settings)

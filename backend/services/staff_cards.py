@@ -1,0 +1,82 @@
+"""Staff sign-in with a staff card and a PIN (工作证 + PIN) at the counter.
+
+A signed-in user binds a card to their own account (re-entering the password) and chooses a
+PIN. The card's UID is stored only as a keyed hash, in a domain of its own ("staff:"), so a
+member card's hash never equals a staff card's. Wrong PINs count towards the same lock-out as
+wrong passwords.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from backend.errors import Conflict, Forbidden, Invalid, Unauthorized
+from backend.models import CardState, User
+from backend.models.base import utcnow
+from backend.services import audit, cards
+from backend.services.actor import Actor
+from backend.settings import Settings
+
+PIN_PATTERN = re.compile(r"\d{4,8}")
+_DUMMY_HASH = generate_password_hash("0000-not-a-pin", method="scrypt")
+
+
+def staff_card_hash(uid: str, key: str) -> str:
+    return hmac.new(
+        key.encode(), ("staff:" + cards.normalize_uid(uid)).encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def bind_staff_card(
+    session: Session, settings: Settings, user: User, *, uid: str, pin: str, password: str
+) -> User:
+    """Bind the tapped card and a new PIN to ``user`` (who proves it with the password)."""
+    if not check_password_hash(user.password_hash, password or ""):
+        raise Invalid("登录密码不正确", code="current_password")
+    if not PIN_PATTERN.fullmatch(pin or ""):
+        raise Invalid("PIN应为4至8位数字", code="pin_format")
+    member_card = cards.find_card(session, uid, settings.card_uid_key)
+    if member_card is not None and member_card.state is CardState.ACTIVE:
+        raise Conflict("这是一张在用的党员卡，不能作为工作证", code="member_card")
+    digest = staff_card_hash(uid, settings.card_uid_key)
+    holder = session.scalar(select(User).where(User.staff_card_hash == digest))
+    if holder is not None and holder.id != user.id:
+        raise Conflict("这张卡已绑定给其他工作人员", code="staff_card_taken")
+    user.staff_card_hash = digest
+    user.pin_hash = generate_password_hash(pin, method="scrypt")
+    session.flush()
+    audit.record(session, Actor.for_user(user), "user.staff_card", "user", user.id)
+    return user
+
+
+def verify_card_login(session: Session, settings: Settings, uid: str, pin: str) -> User:
+    """The user whose staff card was tapped, if the PIN is right (with lock-out)."""
+    user = session.scalar(
+        select(User).where(User.staff_card_hash == staff_card_hash(uid, settings.card_uid_key))
+    )
+    now = utcnow()
+    if user is None or not user.active or not user.pin_hash:
+        check_password_hash(_DUMMY_HASH, pin or "")
+        raise Unauthorized("这张卡不是已登记的工作证", code="staff_card_unknown")
+    if user.locked_until and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise Forbidden(f"密码错误次数过多，账户已锁定，请{minutes}分钟后再试", code="locked")
+    if not check_password_hash(user.pin_hash, pin or ""):
+        user.failed_logins += 1
+        if user.failed_logins >= settings.login_max_failures:
+            user.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
+            user.failed_logins = 0
+            audit.record(session, Actor.system("login"), "user.locked", "user", user.id)
+        session.flush()
+        raise Unauthorized("PIN不正确", code="bad_pin")
+    user.failed_logins = 0
+    user.locked_until = None
+    session.flush()
+    return user

@@ -1,0 +1,41 @@
+"""``python -m kiosk [--config PATH]``: start the touch kiosk."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kiosk", description="党员服务大厅触摸查询机")
+    parser.add_argument("--config", help="配置文件（TOML），默认 data/kiosk/kiosk.toml")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("KIVY_NO_ARGS", "1")  # our arguments are not Kivy's
+
+    from kiosk.config import ConfigError, config_path, load_config
+
+    try:
+        config = load_config(config_path(args.config))
+    except ConfigError as exc:
+        print(f"配置有误：{exc}", file=sys.stderr)
+        return 2
+    if not config.device_key:
+        print(
+            "未配置设备密钥：请先运行 flask --app backend demo-data（演示）或 register-device，"
+            "把密钥写入 data/instance/kiosk-device.key 或配置文件的 [backend] device_key。",
+            file=sys.stderr,
+        )
+        return 2
+
+    from kiosk.window import configure_window
+
+    configure_window(config)
+    from kiosk.app import create_app
+
+    create_app(config).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,213 @@
+"""The kiosk application: it wires collaborators together and hands them to the screens.
+
+:func:`create_app` builds everything from a :class:`~kiosk.config.KioskConfig`; tests and the
+benchmark call it the same way ``python -m kiosk`` does, with a simulated reader and a preview
+printer chosen by configuration rather than by patching.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, ObjectProperty
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from kiosk import dialogs, widgets
+from kiosk.client import ApiError, BackendClient, clock_deliver
+from kiosk.config import KioskConfig
+from kiosk.connectivity import ReconnectMonitor
+from kiosk.context import Collaborators
+from kiosk.controller import KioskController
+from kiosk.fonts import register_default_font
+from kiosk.idle import IdleWatch
+from kiosk.printing import PrintService
+from kiosk.reader import ReaderBridge
+from kiosk.screens import build_screens
+from kiosk.session import MemberSession
+from kiosk.theme import Theme
+
+log = logging.getLogger(__name__)
+
+KIOSK_VERSION = "kiosk-0.1"
+OFFLINE_BANNER = "网络连接中断，正在自动重连…　暂时不能刷卡查询，请稍后再试"
+
+
+class KioskApp(App):
+    title = "党员服务大厅"
+    theme = ObjectProperty(None)
+    kiosk_member_active = BooleanProperty(False)
+    online = BooleanProperty(True)
+
+    def __init__(
+        self,
+        config: KioskConfig,
+        client: BackendClient,
+        printing: PrintService | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.kiosk_config = config
+        self.client = client
+        self.printing = printing
+        self.session = MemberSession()
+        self.dialogs = dialogs.DialogHost(config.message_seconds)
+        self.theme = Theme(large_text=config.large_text, high_contrast=config.high_contrast)
+        self.monitor = ReconnectMonitor(client, interval=config.health_seconds)
+        self.controller: Any
+        if config.mode == "counter":
+            from kiosk.counter.controller import CounterController
+
+            self.controller = CounterController(
+                config,
+                client,
+                self.session,
+                self.dialogs,
+                printing=printing,
+                on_member_active=self._member_active,
+            )
+        else:
+            self.controller = KioskController(
+                config, client, self.session, self.dialogs, on_member_active=self._member_active
+            )
+        self.reader: ReaderBridge | None = None
+        self.font_path = None
+        self._heartbeat: Any = None
+
+    def build(self) -> FloatLayout:
+        from kivy.core.window import Window
+
+        self.font_path = register_default_font(self.kiosk_config.font)
+        widgets.load_kv()
+        dialogs.load_kv()
+        if self.kiosk_config.mode == "counter":
+            from kiosk.counter import register_screens
+
+            register_screens()
+        ctx = Collaborators(
+            config=self.kiosk_config,
+            client=self.client,
+            session=self.session,
+            dialogs=self.dialogs,
+            printing=self.printing,
+            nav=self.controller,
+            theme=self.theme,
+        )
+        self.sm = ScreenManager(transition=NoTransition())
+        for screen in build_screens(ctx, self.kiosk_config.mode):
+            self.sm.add_widget(screen)
+        self.idle = IdleWatch(
+            self.dialogs,
+            idle_seconds=self.kiosk_config.idle_seconds,
+            countdown_seconds=self.kiosk_config.countdown_seconds,
+            attract_seconds=self.kiosk_config.attract_seconds,
+            on_timeout=self.controller.leave,
+            on_attract=self.controller.attract,
+        )
+        self.controller.attach(self.sm, self.idle)
+        self.banner = widgets.OfflineBanner(text=OFFLINE_BANNER, pos_hint={"top": 1})
+        root = FloatLayout()
+        root.add_widget(self.sm)
+        self.reader = ReaderBridge(
+            self.kiosk_config.reader,
+            clock_deliver,
+            on_card=self.controller.card_tapped,
+            on_removed=self.controller.card_removed,
+            on_status=self._reader_status,
+            on_unsupported=self.controller.unsupported_card,
+        )
+        Window.bind(on_touch_down=self.idle.activity, on_key_down=self._key_down)
+        self.client.add_connectivity_listener(self._connectivity)
+        if self.printing is not None:
+            self.printing.on_state(lambda _state: self._refresh_status())
+        self.root_layout = root
+        return root
+
+    def on_start(self) -> None:
+        assert self.reader is not None
+        self.reader.start()
+        if self.printing is not None:
+            self.printing.start()
+        self.monitor.start()
+        self.controller.go("home")
+        Clock.schedule_once(lambda _dt: self._send_heartbeat(), 2)
+        self._heartbeat = Clock.schedule_interval(
+            lambda _dt: self._send_heartbeat(), self.kiosk_config.heartbeat_seconds
+        )
+
+    def on_stop(self) -> None:
+        if self.session.active or self.kiosk_config.mode == "counter":
+            self.controller.leave()  # the counter: lock, ending the staff token
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+        if self.reader is not None:
+            self.reader.stop()
+        self.monitor.stop()
+        if self.printing is not None:
+            self.printing.stop()
+        self.client.close()
+
+    # -- state shown everywhere ------------------------------------------------------------
+
+    def _member_active(self, active: bool) -> None:
+        self.kiosk_member_active = active
+
+    def _connectivity(self, online: bool) -> None:
+        self.online = online
+        if online and self.banner.parent is not None:
+            self.root_layout.remove_widget(self.banner)
+        elif not online and self.banner.parent is None:
+            self.root_layout.add_widget(self.banner)
+        if not online:
+            self.monitor.wake()
+
+    def _reader_status(self, _problem: str | None) -> None:
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        problems = []
+        if self.reader is not None and self.reader.problem:
+            problems.append(self.reader.problem)
+        if self.printing is not None and not self.printing.ready:
+            problems.append("打印机暂时无法使用，请联系工作人员")
+        if self.sm.has_screen("home"):
+            self.sm.get_screen("home").status_text = "；".join(problems)
+
+    def _key_down(self, window: Any, key: int, scancode: int, codepoint: str | None, *rest: Any):
+        self.idle.activity()
+        if self.reader is not None:
+            return self.reader.key_down(window, key, scancode, codepoint, *rest)
+        return False
+
+    def _send_heartbeat(self) -> None:
+        """Tell the backend (``POST /kiosk/heartbeat``) this kiosk is alive, and how its
+        printer and reader are; no member data goes with it."""
+        printer = "none"
+        if self.printing is not None:
+            printer = self.printing.state.value if self.printing.state else "unknown"
+        status = {
+            "printer": printer,
+            "reader": "lost" if self.reader is not None and self.reader.problem else "ok",
+            "version": KIOSK_VERSION,
+        }
+        self.client.heartbeat(status, lambda _answer: None, self._heartbeat_failed)
+
+    def _heartbeat_failed(self, error: ApiError) -> None:
+        if error.status in (404, 405) and self._heartbeat is not None:
+            self._heartbeat.cancel()  # this backend does not take heartbeats (yet)
+            self._heartbeat = None
+
+
+def create_app(config: KioskConfig) -> KioskApp:
+    """The app with a backend client and the configured printer behind a durable queue."""
+    from devices.printer import PrintQueue, create_printer
+
+    client = BackendClient(config.backend_url, config.device_key, timeout=config.timeout)
+    printing: PrintService | None = None
+    if config.printer.get("connection") != "none":
+        queue = PrintQueue(config.print_queue, create_printer(config.printer))
+        printing = PrintService(queue, clock_deliver)
+    return KioskApp(config, client, printing)

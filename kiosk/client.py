@@ -1,0 +1,288 @@
+"""The one module that talks to the backend.
+
+Every call runs on a small worker pool, never on the UI thread; its result (or an
+:class:`ApiError`) is handed to a ``deliver`` function, by default ``Clock.schedule_once``, so
+callbacks run on the UI thread. Timeouts are short: a kiosk that waits 30 s for a dead server
+looks broken, one that says "暂时无法连接" after 3 s does not.
+
+Member data never travels in URLs: the card UID goes in a JSON body and the session token in
+the ``X-Kiosk-Session`` header.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+log = logging.getLogger(__name__)
+
+SESSION_HEADER = "X-Kiosk-Session"
+OFFLINE_CODE = "offline"
+OFFLINE_MESSAGE = "暂时无法连接服务器，请稍后再试或联系工作人员"
+BAD_ANSWER_MESSAGE = "服务器返回的数据有误，请联系工作人员"
+
+Deliver = Callable[[Callable[[], None]], None]
+OnOk = Callable[[Any], None]
+OnError = Callable[["ApiError"], None]
+
+
+class ApiError(Exception):
+    """A failed call: the backend's ``{"code", "message"}``, or ``offline`` when unreachable."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+    @property
+    def offline(self) -> bool:
+        return self.code == OFFLINE_CODE
+
+    def __repr__(self) -> str:
+        return f"ApiError({self.status}, {self.code!r})"
+
+
+def clock_deliver(callback: Callable[[], None]) -> None:
+    """Run ``callback`` on Kivy's UI thread at the next frame."""
+    from kivy.clock import Clock
+
+    Clock.schedule_once(lambda _dt: callback(), 0)
+
+
+class BackendClient:
+    """The kiosk API of the backend, as non-blocking calls with UI-thread callbacks.
+
+    ``connectivity`` listeners learn (on the UI thread) when the backend stops or starts
+    answering; any answer at all, even an error, means it is reachable.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        device_key: str,
+        *,
+        timeout: float = 3.0,
+        deliver: Deliver = clock_deliver,
+        workers: int = 3,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self._deliver = deliver
+        self._http = requests.Session()
+        self._http.headers.update({"X-Device-Key": device_key, "Accept": "application/json"})
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kiosk-api")
+        self._lock = threading.Lock()
+        self._etags: dict[str, tuple[str, Any]] = {}
+        self._listeners: list[Callable[[bool], None]] = []
+        self.online: bool | None = None
+
+    # -- the kiosk API (each returns a Future; callbacks run via ``deliver``) ----------------
+
+    def open_card_session(self, uid: str, on_ok: OnOk, on_error: OnError) -> Future[Any]:
+        return self._call(on_ok, on_error, "POST", "/kiosk/card-session", json={"uid": uid})
+
+    def open_manual_session(
+        self, card_no: str, id_last6: str, on_ok: OnOk, on_error: OnError
+    ) -> Future[Any]:
+        body = {"card_no": card_no, "id_last6": id_last6}
+        return self._call(on_ok, on_error, "POST", "/kiosk/card-session", json=body)
+
+    def member_summary(self, token: str, on_ok: OnOk, on_error: OnError) -> Future[Any]:
+        return self._call(on_ok, on_error, "GET", "/kiosk/session", token=token)
+
+    def end_session(self, token: str) -> Future[Any]:
+        """Close the member's session on the server; failures only matter to the log."""
+        return self._call(_ignore, _log_error, "DELETE", "/kiosk/session", token=token)
+
+    def statement(self, token: str, on_ok: OnOk, on_error: OnError) -> Future[Any]:
+        return self._call(on_ok, on_error, "POST", "/kiosk/session/statement", token=token)
+
+    def categories(self, token: str | None, on_ok: OnOk, on_error: OnError) -> Future[Any]:
+        return self._call(on_ok, on_error, "GET", "/kiosk/disclosure/categories", token=token)
+
+    def documents(
+        self,
+        category: str | None,
+        page: int,
+        per_page: int,
+        token: str | None,
+        on_ok: OnOk,
+        on_error: OnError,
+    ) -> Future[Any]:
+        params: dict[str, Any] = {"page": page, "per_page": per_page}
+        if category:
+            params["category"] = category
+        return self._call(
+            on_ok, on_error, "GET", "/kiosk/disclosure", params=params, token=token, etag=True
+        )
+
+    def document(
+        self, doc_id: int | str, token: str | None, on_ok: OnOk, on_error: OnError
+    ) -> Future[Any]:
+        return self._call(on_ok, on_error, "GET", f"/kiosk/disclosure/{doc_id}", token=token)
+
+    def media(self, url: str, token: str | None, on_ok: OnOk, on_error: OnError) -> Future[Any]:
+        """Image bytes from a media URL the backend gave (only from the backend's own host)."""
+        return self._call(on_ok, on_error, "GET", url, token=token, raw=True)
+
+    def honors(self, on_ok: OnOk, on_error: OnError) -> Future[Any]:
+        return self._call(on_ok, on_error, "GET", "/kiosk/honors")
+
+    def heartbeat(self, status: dict[str, Any], on_ok: OnOk, on_error: OnError) -> Future[Any]:
+        return self._call(on_ok, on_error, "POST", "/kiosk/heartbeat", json=status)
+
+    # -- the counter: staff calls carry the staff token as a bearer, never in a URL ----------
+
+    def staff_login(
+        self, username: str, password: str, on_ok: OnOk, on_error: OnError
+    ) -> Future[Any]:
+        body = {"username": username, "password": password}
+        return self._call(on_ok, on_error, "POST", "/auth/login", json=body)
+
+    def staff_card_login(self, uid: str, pin: str, on_ok: OnOk, on_error: OnError) -> Future[Any]:
+        body = {"uid": uid, "pin": pin}
+        return self._call(on_ok, on_error, "POST", "/auth/card-login", json=body)
+
+    def staff_logout(self, bearer: str) -> Future[Any]:
+        """End the staff token on the server; failures only matter to the log."""
+        return self._call(_ignore, _log_error, "POST", "/auth/logout", bearer=bearer)
+
+    def staff(
+        self,
+        bearer: str,
+        method: str,
+        path: str,
+        on_ok: OnOk,
+        on_error: OnError,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+    ) -> Future[Any]:
+        """Any staff endpoint under ``/api/v1`` (``path`` like ``/members/7/ledger``)."""
+        return self._call(on_ok, on_error, method, path, json=json, params=params, bearer=bearer)
+
+    # -- connectivity --------------------------------------------------------------------------
+
+    def add_connectivity_listener(self, listener: Callable[[bool], None]) -> None:
+        self._listeners.append(listener)
+
+    def probe(self) -> bool:
+        """``GET /health`` right now, on the calling thread (the reconnect monitor's thread)."""
+        try:
+            answer = self._request("GET", "/health")
+        except ApiError:
+            answer = None
+        healthy = isinstance(answer, dict) and answer.get("status") == "ok"
+        if not healthy:
+            self._set_online(False)  # answering with an error is not being usable
+        return healthy
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._http.close()
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _call(
+        self, on_ok: OnOk, on_error: OnError, method: str, path: str, **options: Any
+    ) -> Future[Any]:
+        def work() -> Any:
+            try:
+                result = self._request(method, path, **options)
+            except ApiError as exc:
+                error = exc
+                self._deliver(lambda: on_error(error))
+                raise
+            self._deliver(lambda: on_ok(result))
+            return result
+
+        return self._pool.submit(work)
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        token: str | None = None,
+        etag: bool = False,
+        raw: bool = False,
+        bearer: str | None = None,
+    ) -> Any:
+        url = self._url(path)
+        headers: dict[str, str] = {}
+        if token:
+            headers[SESSION_HEADER] = token
+        if bearer:
+            headers["Authorization"] = f"Bearer {bearer}"
+        cache_key = f"{url}?{sorted((params or {}).items())}|{bool(token)}"
+        cached = self._etags.get(cache_key) if etag else None
+        if cached:
+            headers["If-None-Match"] = cached[0]
+        try:
+            response = self._http.request(
+                method, url, json=json, params=params, headers=headers, timeout=self.timeout
+            )
+        except requests.RequestException:
+            self._set_online(False)
+            raise ApiError(0, OFFLINE_CODE, OFFLINE_MESSAGE) from None
+        self._set_online(True)
+        if response.status_code == 304 and cached:
+            return cached[1]
+        if response.status_code >= 400:
+            raise _error_from(response)
+        if raw:
+            return response.content
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            data = response.json()
+        except ValueError:
+            raise ApiError(response.status_code, "bad_answer", BAD_ANSWER_MESSAGE) from None
+        if etag and response.headers.get("ETag"):
+            with self._lock:
+                self._etags[cache_key] = (response.headers["ETag"], data)
+        return data
+
+    def _url(self, path: str) -> str:
+        if path.startswith(("http://", "https://")):
+            if urlsplit(path).netloc != urlsplit(self.base_url).netloc:
+                raise ApiError(0, "foreign_url", "图片地址不属于本系统，已忽略")
+            return path
+        if path.startswith("/api/"):
+            return urljoin(self.base_url + "/", path.lstrip("/"))
+        return f"{self.base_url}/api/v1{path}"
+
+    def _set_online(self, online: bool) -> None:
+        with self._lock:
+            changed = online is not self.online
+            self.online = online
+        if changed:
+            for listener in list(self._listeners):
+                self._deliver(lambda listener=listener: listener(online))
+
+
+def _error_from(response: requests.Response) -> ApiError:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return ApiError(response.status_code, str(body.get("code", "error")), body["message"])
+    return ApiError(response.status_code, f"http_{response.status_code}", BAD_ANSWER_MESSAGE)
+
+
+def _ignore(_result: Any) -> None:
+    return None
+
+
+def _log_error(error: ApiError) -> None:
+    log.info("ending the kiosk session failed: %s", error.code)

@@ -1,0 +1,192 @@
+"""The kiosk's configuration, read from a TOML file.
+
+The file is ``data/kiosk/kiosk.toml`` unless ``--config`` or ``HALL_KIOSK_CONFIG`` names another;
+a missing default file means "all defaults", which suit a developer machine: the backend on
+loopback, a keyboard-wedge reader (type a card's UID and Enter) and a preview printer writing
+PNG + ESC/POS files into ``data/prints/``. Relative paths are relative to the project folder.
+
+Example::
+
+    [backend]
+    url = "http://127.0.0.1:5000"
+    device_key_file = "data/instance/kiosk-device.key"   # or: device_key = "..."
+    timeout = 3.0
+
+    [kiosk]
+    mode = "both"            # member | board | both | counter (staff at the service window)
+    idle_seconds = 60
+    lock_seconds = 300       # counter mode: lock the staff session after 5 idle minutes
+    countdown_seconds = 10
+    large_text = false
+    high_contrast = false
+    font = ""                # a TTF/OTF path; empty: find one that covers rare characters
+
+    [reader]                 # handed to devices.cardreader.create_reader
+    type = "wedge"           # pcsc | wedge | simulated
+    uid_format = "hex"       # a real wedge reader: its format, and max_gap_ms = 50
+    max_gap_ms = 3000        # default: slow enough for a person typing a demo UID
+
+    [printer]                # handed to devices.printer.create_printer
+    connection = "preview"
+    folder = "data/prints"
+    queue = "data/kiosk/print-queue.db"
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_DIR / "data" / "kiosk" / "kiosk.toml"
+DEFAULT_KEY_FILE = PROJECT_DIR / "data" / "instance" / "kiosk-device.key"
+MODES = ("member", "board", "both", "counter")
+READER_TYPES = ("pcsc", "wedge", "simulated")
+#: A developer types a demo card's UID (hex) and Enter by hand, far slower than a real wedge
+#: reader (which needs ``max_gap_ms`` of about 50 to tell itself apart from a person).
+DEV_READER = {"type": "wedge", "uid_format": "hex", "max_gap_ms": 3000}
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says what to fix (in Chinese)."""
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    """Everything the kiosk needs to start; :func:`load_config` builds it."""
+
+    backend_url: str = "http://127.0.0.1:5000"
+    device_key: str = ""
+    timeout: float = 3.0
+    mode: str = "both"
+    idle_seconds: float = 60.0
+    countdown_seconds: float = 10.0
+    attract_seconds: float = 90.0
+    message_seconds: float = 6.0
+    heartbeat_seconds: float = 60.0
+    health_seconds: float = 15.0
+    #: Counter mode: a staff session locks itself after this long without a touch or key.
+    lock_seconds: float = 300.0
+    large_text: bool = False
+    high_contrast: bool = False
+    font: Path | None = None
+    fullscreen: bool = False
+    size: tuple[int, int] = (1280, 800)
+    reader: dict[str, Any] = field(default_factory=lambda: dict(DEV_READER))
+    printer: dict[str, Any] = field(
+        default_factory=lambda: {"connection": "preview", "folder": str(_path("data/prints"))}
+    )
+    print_queue: Path = PROJECT_DIR / "data" / "kiosk" / "print-queue.db"
+
+    @property
+    def shows_member(self) -> bool:
+        return self.mode in ("member", "both")
+
+    @property
+    def shows_board(self) -> bool:
+        return self.mode in ("board", "both")
+
+
+def config_path(argv_path: str | None = None, env: dict[str, str] | None = None) -> Path:
+    """``--config`` wins, then ``HALL_KIOSK_CONFIG``, then the default file."""
+    env = dict(os.environ if env is None else env)
+    chosen = argv_path or env.get("HALL_KIOSK_CONFIG")
+    return _path(chosen) if chosen else DEFAULT_CONFIG
+
+
+def load_config(path: Path | None = None) -> KioskConfig:
+    """Read ``path`` (default: :data:`DEFAULT_CONFIG`, which may be absent) and validate it."""
+    path = path or DEFAULT_CONFIG
+    raw: dict[str, Any] = {}
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"配置文件 {path} 格式有误：{exc}") from None
+    elif path != DEFAULT_CONFIG:
+        raise ConfigError(f"找不到配置文件 {path}")
+    unknown = set(raw) - {"backend", "kiosk", "reader", "printer"}
+    if unknown:
+        raise ConfigError(f"配置文件含未知的节：{'、'.join(sorted(unknown))}")
+    backend = _section(raw, "backend")
+    kiosk = _section(raw, "kiosk")
+    reader = dict(_section(raw, "reader")) or dict(DEV_READER)
+    printer = dict(_section(raw, "printer")) or {"connection": "preview"}
+    defaults = KioskConfig()
+
+    mode = str(kiosk.get("mode", defaults.mode))
+    if mode not in MODES:
+        raise ConfigError(f"运行模式“{mode}”无效，可选：{'、'.join(MODES)}")
+    if reader.get("type", "wedge") not in READER_TYPES:
+        raise ConfigError(f"读卡器类型“{reader.get('type')}”无效，可选：{'、'.join(READER_TYPES)}")
+    reader.setdefault("type", "wedge")
+    queue = _path(str(printer.pop("queue", defaults.print_queue)))
+    if printer.get("connection", "preview") == "preview":
+        printer["folder"] = str(_path(str(printer.get("folder", "data/prints"))))
+    font = str(kiosk.get("font", "") or "")
+    size = kiosk.get("size", list(defaults.size))
+    if not (isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) for v in size)):
+        raise ConfigError("窗口大小 size 应写成 [宽, 高]，例如 [1280, 800]")
+
+    config = KioskConfig(
+        backend_url=str(backend.get("url", defaults.backend_url)).rstrip("/"),
+        device_key=_device_key(backend),
+        timeout=_number(backend, "timeout", defaults.timeout, low=0.2, high=30),
+        mode=mode,
+        idle_seconds=_number(kiosk, "idle_seconds", defaults.idle_seconds, low=5, high=3600),
+        countdown_seconds=_number(
+            kiosk, "countdown_seconds", defaults.countdown_seconds, low=1, high=120
+        ),
+        attract_seconds=_number(kiosk, "attract_seconds", defaults.attract_seconds, low=5),
+        message_seconds=_number(kiosk, "message_seconds", defaults.message_seconds, low=1),
+        heartbeat_seconds=_number(kiosk, "heartbeat_seconds", defaults.heartbeat_seconds, low=5),
+        health_seconds=_number(kiosk, "health_seconds", defaults.health_seconds, low=0.5),
+        lock_seconds=_number(kiosk, "lock_seconds", defaults.lock_seconds, low=5, high=3600),
+        large_text=bool(kiosk.get("large_text", False)),
+        high_contrast=bool(kiosk.get("high_contrast", False)),
+        font=_path(font) if font else None,
+        fullscreen=bool(kiosk.get("fullscreen", False)),
+        size=(size[0], size[1]),
+        reader=reader,
+        printer=printer,
+        print_queue=queue,
+    )
+    if config.countdown_seconds >= config.idle_seconds:
+        raise ConfigError("倒计时秒数 countdown_seconds 必须小于空闲秒数 idle_seconds")
+    return config
+
+
+def _section(raw: dict[str, Any], name: str) -> dict[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"配置项 [{name}] 必须是一个节")
+    return value
+
+
+def _number(
+    section: dict[str, Any], key: str, default: float, *, low: float, high: float = 86400
+) -> float:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"配置项 {key} 必须是数字")
+    if not low <= value <= high:
+        raise ConfigError(f"配置项 {key} 应在 {low} 到 {high} 之间")
+    return float(value)
+
+
+def _device_key(backend: dict[str, Any]) -> str:
+    key = str(backend.get("device_key", "") or "").strip()
+    if key:
+        return key
+    key_file = _path(str(backend.get("device_key_file", DEFAULT_KEY_FILE)))
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    return ""
+
+
+def _path(value: str | Path) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else PROJECT_DIR / path

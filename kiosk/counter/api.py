@@ -1,0 +1,152 @@
+"""The staff API as the counter screens use it: named calls over ``BackendClient.staff``.
+
+Every call carries the signed-in staff member's token and remembers the session generation it
+was made in: an answer arriving after a lock or sign-out is dropped. A 401 (token expired or
+revoked) goes to ``on_expired``; other errors go to the caller's ``on_error``, or to the
+default handler, which shows the backend's Chinese message as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+from kiosk.client import ApiError, BackendClient
+from kiosk.counter.staff import StaffSession
+
+OnOk = Callable[[Any], None]
+OnError = Callable[[ApiError], None]
+
+
+class CounterApi:
+    def __init__(
+        self,
+        client: BackendClient,
+        staff: StaffSession,
+        *,
+        on_error: OnError,
+        on_expired: OnError,
+    ) -> None:
+        self.client = client
+        self.staff = staff
+        self.on_error = on_error
+        self.on_expired = on_expired
+
+    # -- members and dues ---------------------------------------------------------------------
+
+    def search(self, q: str, on_ok: OnOk, on_error: OnError | None = None) -> Future[Any] | None:
+        return self._call("GET", "/members", on_ok, on_error, params={"q": q, "limit": 20})
+
+    def member(self, member_id: int, on_ok: OnOk, on_error: OnError | None = None) -> Any:
+        return self._call("GET", f"/members/{member_id}", on_ok, on_error)
+
+    def ledger(
+        self, member_id: int, year: int | None, on_ok: OnOk, on_error: OnError | None = None
+    ) -> Any:
+        params = {"year": year} if year else None
+        return self._call("GET", f"/members/{member_id}/ledger", on_ok, on_error, params=params)
+
+    def payments(self, member_id: int, on_ok: OnOk, on_error: OnError | None = None) -> Any:
+        return self._call("GET", f"/members/{member_id}/payments", on_ok, on_error)
+
+    def pay(
+        self, member_id: int, body: dict[str, Any], on_ok: OnOk, on_error: OnError | None = None
+    ) -> Any:
+        return self._call("POST", f"/members/{member_id}/payments", on_ok, on_error, json=body)
+
+    def void(
+        self, payment_id: int, reason: str, on_ok: OnOk, on_error: OnError | None = None
+    ) -> Any:
+        body = {"reason": reason}
+        return self._call("POST", f"/payments/{payment_id}/void", on_ok, on_error, json=body)
+
+    def reprint_slip(self, payment_id: int, on_ok: OnOk, on_error: OnError | None = None) -> Any:
+        return self._call("GET", f"/payments/{payment_id}/slip", on_ok, on_error)
+
+    def assess(
+        self, category: str, base: str | None, on_ok: OnOk, on_error: OnError | None = None
+    ) -> Any:
+        body = {"category": category, "base": base}
+        return self._call("POST", "/dues/assess", on_ok, on_error, json=body)
+
+    def set_amount(
+        self, member_id: int, body: dict[str, Any], on_ok: OnOk, on_error: OnError | None = None
+    ) -> Any:
+        return self._call("POST", f"/members/{member_id}/dues-amount", on_ok, on_error, json=body)
+
+    # -- cards --------------------------------------------------------------------------------
+
+    def card_lookup(self, uid: str, on_ok: OnOk, on_error: OnError | None = None) -> Any:
+        return self._call("POST", "/counter/cards/lookup", on_ok, on_error, json={"uid": uid})
+
+    def issue_card(
+        self,
+        member_id: int,
+        uid: str,
+        replace: str | None,
+        on_ok: OnOk,
+        on_error: OnError | None = None,
+    ) -> Any:
+        body = {"uid": uid, "replace": replace}
+        return self._call("POST", f"/members/{member_id}/cards", on_ok, on_error, json=body)
+
+    def report_lost(self, member_id: int, on_ok: OnOk, on_error: OnError | None = None) -> Any:
+        return self._call("POST", f"/members/{member_id}/cards/lost", on_ok, on_error)
+
+    # -- transfers and letters ----------------------------------------------------------------
+
+    def branches(self, on_ok: OnOk, on_error: OnError | None = None) -> Any:
+        return self._call("GET", "/counter/branches", on_ok, on_error)
+
+    def transfer(
+        self, kind: str, body: dict[str, Any], on_ok: OnOk, on_error: OnError | None = None
+    ) -> Any:
+        """``kind``: ``within`` | ``out`` | ``in``."""
+        return self._call("POST", f"/transfers/{kind}", on_ok, on_error, json=body)
+
+    def transfers(self, on_ok: OnOk, on_error: OnError | None = None) -> Any:
+        return self._call("GET", "/transfers", on_ok, on_error)
+
+    def letters(self, on_ok: OnOk, on_error: OnError | None = None) -> Any:
+        return self._call("GET", "/letters", on_ok, on_error)
+
+    def reprint_transfer(
+        self, transfer_id: int, on_ok: OnOk, on_error: OnError | None = None
+    ) -> Any:
+        return self._call("POST", f"/transfers/{transfer_id}/reprint", on_ok, on_error)
+
+    def reprint_letter(self, letter_id: int, on_ok: OnOk, on_error: OnError | None = None) -> Any:
+        return self._call("POST", f"/letters/{letter_id}/reprint", on_ok, on_error)
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        on_ok: OnOk,
+        on_error: OnError | None,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+    ) -> Future[Any] | None:
+        token = self.staff.token
+        if token is None:
+            return None
+        generation = self.staff.generation
+        handler = on_error or self.on_error
+
+        def ok(result: Any) -> None:
+            if self.staff.is_current(generation):
+                on_ok(result)
+
+        def failed(error: ApiError) -> None:
+            if not self.staff.is_current(generation):
+                return
+            if error.status == 401:
+                self.on_expired(error)
+            else:
+                handler(error)
+
+        return self.client.staff(token, method, path, ok, failed, json=json, params=params)

@@ -1,0 +1,117 @@
+"""Questions the counter asks staff before money moves or a transfer happens: "确认…？" with a
+confirm and a cancel button, and a reason box (作废原因). Enter confirms, Escape cancels.
+
+Dialogs are tracked here so a lock closes every one of them (with whatever they showed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.lang import Builder
+from kivy.properties import StringProperty
+
+from kiosk.dialogs import KioskDialog
+
+KV_FILE = Path(__file__).with_name("asks.kv")
+ENTER_KEYS = (13, 271)
+ESCAPE_KEY = 27
+
+
+def load_kv() -> None:
+    if str(KV_FILE) not in Builder.files:
+        Builder.load_file(str(KV_FILE))
+
+
+class AskDialog(KioskDialog):
+    """A question with an answer; the looks are per subclass (``asks.kv``)."""
+
+    title = StringProperty("")
+    text = StringProperty("")
+    ok_text = StringProperty("确认")
+    __events__ = ("on_answer",)
+
+    def on_answer(self, yes: bool) -> None:
+        pass
+
+    def answer(self, yes: bool) -> None:
+        self.dismiss(animation=False)
+        self.dispatch("on_answer", yes)
+
+    def key(self, key: int) -> bool:
+        if key in ENTER_KEYS:
+            self.answer(True)
+            return True
+        if key == ESCAPE_KEY:
+            self.answer(False)
+            return True
+        return False
+
+
+class ConfirmDialog(AskDialog):
+    pass
+
+
+class ReasonDialog(AskDialog):
+    hint = StringProperty("")
+    reason = StringProperty("")
+
+    def key(self, key: int) -> bool:
+        """Enter belongs to the reason box (it confirms through ``on_text_validate``)."""
+        return super().key(key) if key == ESCAPE_KEY else False
+
+    def answer(self, yes: bool) -> None:
+        self.reason = self.ids.reason.text.strip()
+        if yes and not self.reason:
+            self.hint = "请填写原因"
+            return
+        super().answer(yes)
+
+
+class Asks:
+    """Opens the questions and remembers them, so a lock can close them all."""
+
+    def __init__(self) -> None:
+        self._open: list[AskDialog] = []
+
+    @property
+    def open_dialogs(self) -> list[AskDialog]:
+        return list(self._open)
+
+    def confirm(
+        self, title: str, text: str, on_yes: Callable[[], None], *, ok_text: str = "确认"
+    ) -> ConfirmDialog:
+        dialog = ConfirmDialog(title=title, text=text, ok_text=ok_text)
+        self._show(dialog, lambda yes: on_yes() if yes else None)
+        return dialog
+
+    def reason(
+        self, title: str, text: str, on_reason: Callable[[str], None], *, ok_text: str = "确认"
+    ) -> ReasonDialog:
+        dialog = ReasonDialog(title=title, text=text, ok_text=ok_text)
+        self._show(dialog, lambda yes: on_reason(dialog.reason) if yes else None)
+        Clock.schedule_once(lambda _dt: setattr(dialog.ids.reason, "focus", True), 0)
+        return dialog
+
+    def key(self, key: int) -> bool:
+        """The top dialog's keyboard answer (Enter / Escape); True when a dialog took it."""
+        return self._open[-1].key(key) if self._open else False
+
+    def close_all(self) -> None:
+        for dialog in list(self._open):
+            dialog.unbind(on_answer=self._answered)
+            self._open.remove(dialog)
+            dialog.dismiss(animation=False)
+
+    def _show(self, dialog: AskDialog, then: Callable[[bool], Any]) -> None:
+        self._open.append(dialog)
+        dialog.bind(on_answer=self._answered)
+        dialog.bind(on_answer=lambda _d, yes: then(yes))
+        dialog.open(animation=False)
+
+    def _answered(self, dialog: AskDialog, _yes: bool) -> None:
+        if dialog in self._open:
+            self._open.remove(dialog)

@@ -1,0 +1,170 @@
+"""收款: the owed months (and months in advance, up to the limit the backend gives), chosen one
+by one or "oldest first" by count; cash or bank transfer; a confirmation showing payer, months,
+total and method; then the 缴费凭条 printed.
+
+One idempotency key per payment form: a double tap, or a retry after a lost answer, charges
+once (the backend answers the original payment). The 收款 button is disabled while in flight.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+
+from kiosk.client import ApiError
+from kiosk.counter.widgets import MonthChoice
+from kiosk.screens.counter_base import CounterScreen, fen_to_yuan, month_label, yuan_to_fen
+
+METHODS = {"cash": "现金", "bank": "银行转账"}
+PAYABLE = ("unpaid", "not_due")
+
+
+def month_keys_after(first: str, last: str) -> list[str]:
+    """Every "YYYY-MM" from ``first`` to ``last`` inclusive."""
+    y, m = (int(p) for p in first.split("-"))
+    end = tuple(int(p) for p in last.split("-"))
+    keys = []
+    while (y, m) <= end:
+        keys.append(f"{y}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return keys
+
+
+class CounterPayScreen(CounterScreen):
+    member_text = StringProperty("")
+    total_text = StringProperty("")
+    method = StringProperty("cash")
+    count = NumericProperty(0)
+    in_flight = BooleanProperty(False)
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        self.key = ""
+        self.by_count = False
+        self.choices: list[MonthChoice] = []
+        self._member: dict[str, Any] | None = None
+
+    def prepare(self, member: dict[str, Any], ledger: dict[str, Any]) -> None:
+        self.clear_member_data()
+        self.key = uuid.uuid4().hex  # once per form: every retry of this form reuses it
+        self._member = member
+        self.member_text = f"{member['name']}　{member['org_name']}　卡号{member['card_no'] or '—'}"
+        self.method = "cash"
+        earlier = sorted({k[:4] for k in ledger["unpaid_months"] if int(k[:4]) < ledger["year"]})
+        self._ledgers = {ledger["year"]: ledger}
+        if earlier:
+            for year in earlier:
+                self.api.ledger(int(member["id"]), int(year), self._got_year)
+        self._build()
+
+    def _got_year(self, ledger: dict[str, Any]) -> None:
+        if self._member is not None and ledger["member_id"] == self._member["id"]:
+            self._ledgers[ledger["year"]] = ledger
+            self._build()
+
+    def _build(self) -> None:
+        """Owed months first (oldest first), then this month on up to the advance limit."""
+        current = self._ledgers[max(self._ledgers)]
+        months = {m["month"]: m for ledger in self._ledgers.values() for m in ledger["months"]}
+        keys = list(current["unpaid_months"])
+        this_year = [m["month"] for m in current["months"] if m["state"] in PAYABLE]
+        if this_year:
+            keys += [k for k in month_keys_after(this_year[0], current["advance_until"])]
+        keys = sorted(dict.fromkeys(keys))
+        box = self.ids.months
+        box.clear_widgets()
+        self.choices = []
+        for key in keys:
+            month = months.get(key)
+            if month is not None and month["state"] not in PAYABLE:
+                continue
+            due = (month or {}).get("due") or current["monthly_dues"] or ""
+            label = (month or {}).get("state_label") or "预交"
+            cell = MonthChoice(month_text=month_label(key), key=key, amount_text=due)
+            cell.state_text = label
+            cell.state = (month or {}).get("state", "not_due")
+            cell.bind(on_release=self._toggle)
+            self.choices.append(cell)
+            box.add_widget(cell)
+        self.count = 0
+        self._update()
+
+    def _toggle(self, cell: MonthChoice) -> None:
+        cell.chosen = not cell.chosen
+        self.by_count = False
+        self.count = sum(1 for c in self.choices if c.chosen)
+        self._update()
+
+    def oldest_first(self, step: int) -> None:
+        """− / + : choose the N oldest months."""
+        self.count = max(0, min(len(self.choices), int(self.count) + step))
+        for n, cell in enumerate(self.choices):
+            cell.chosen = n < self.count
+        self.by_count = True
+        self._update()
+
+    def _chosen(self) -> list[MonthChoice]:
+        return [c for c in self.choices if c.chosen]
+
+    def _update(self) -> None:
+        chosen = self._chosen()
+        total = sum(yuan_to_fen(c.amount_text) or 0 for c in chosen)
+        self.total_fen = total
+        self.total_text = (
+            f"已选{len(chosen)}个月，合计 ￥{fen_to_yuan(total)}" if chosen else "请选择要缴纳的月份"
+        )
+
+    def take(self) -> None:
+        chosen = self._chosen()
+        member = self._member
+        if self.in_flight or member is None:
+            return
+        if not chosen:
+            self.ctx.dialogs.message("请选择要缴纳的月份")
+            return
+        months = "、".join(month_label(c.key) for c in chosen)
+        self.counter.asks.confirm(
+            "确认收款",
+            f"缴费人：{member['name']}（{member['org_name']}）\n缴费月份：{months}\n"
+            f"合计：￥{fen_to_yuan(self.total_fen)}\n缴费方式：{METHODS[self.method]}",
+            self._send,
+            ok_text="确认收款",
+        )
+
+    def _send(self) -> None:
+        member = self._member
+        if self.in_flight or member is None:
+            return
+        body: dict[str, Any] = {
+            "method": self.method,
+            "expected_total": fen_to_yuan(self.total_fen),
+            "idempotency_key": self.key,
+        }
+        if self.by_count:
+            body["count"] = int(self.count)
+        else:
+            body["months"] = [c.key for c in self._chosen()]
+        self.in_flight = True
+        self.api.pay(int(member["id"]), body, self._paid, self._failed)
+
+    def _paid(self, payment: dict[str, Any]) -> None:
+        self.in_flight = False
+        slip = payment["slip_no"]
+        done = f"收款成功：凭条编号{slip}，合计￥{payment['amount']}（{payment['amount_capitals']}）"
+        self.counter.refresh_member()
+        if payment.get("document"):
+            self.counter.print_documents([(f"slip-{slip}", payment["document"])], done)
+
+    def _failed(self, error: ApiError) -> None:
+        self.in_flight = False
+        self.counter.show_error(error)
+
+    def clear_member_data(self) -> None:
+        self._member = None
+        self.member_text = self.total_text = ""
+        self.choices = []
+        self.count = 0
+        self.total_fen = 0
+        if "months" in self.ids:
+            self.ids.months.clear_widgets()
