@@ -65,6 +65,8 @@ class Result:
     open_year: dict[str, Any] = field(default_factory=dict)
     dues_import: dict[str, Any] = field(default_factory=dict)
     generate_s: dict[str, float] = field(default_factory=dict)
+    cpu_ms_per_action: dict[str, float] = field(default_factory=dict)
+    load_average: str = ""
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -98,12 +100,20 @@ def serve(settings: Settings) -> Iterator[str]:
         app.extensions["hall"].engine.dispose()
 
 
-def timed(count: int, action: Callable[[int], None]) -> list[float]:
+CPU_MS: dict[str, float] = {}  # this process's CPU time per action, by phase
+
+
+def timed(count: int, action: Callable[[int], None], phase: str | None = None) -> list[float]:
+    """Wall-clock milliseconds per action; with ``phase``, also the process's CPU time per
+    action, which a loaded machine does not inflate the way it inflates wall time."""
     samples = []
+    cpu = time.process_time()
     for i in range(count):
         started = time.perf_counter()
         action(i)
         samples.append((time.perf_counter() - started) * 1000)
+    if phase:
+        CPU_MS[phase] = round((time.process_time() - cpu) * 1000 / count, 2)
     return samples
 
 
@@ -111,7 +121,7 @@ def http_floor(base: str, count: int) -> list[float]:
     """The same server answering its cheapest endpoint: what HTTP and Flask cost by themselves."""
     client = requests.Session()
     timed(min(100, count), lambda i: client.get(f"{base}/api/v1/health").raise_for_status())
-    return timed(count, lambda i: client.get(f"{base}/api/v1/health").raise_for_status())
+    return timed(count, lambda i: client.get(f"{base}/api/v1/health").raise_for_status(), "health")
 
 
 def http_taps(base: str, device_key: str, uids: list[str]) -> list[float]:
@@ -124,7 +134,7 @@ def http_taps(base: str, device_key: str, uids: list[str]) -> list[float]:
             raise RuntimeError(f"tap failed: {r.status_code} {r.text}")
 
     timed(min(100, len(uids)), tap)  # warm-up: connection, caches, compiled statements
-    return timed(len(uids), tap)
+    return timed(len(uids), tap, "http_tap")
 
 
 LOOKUP = (
@@ -164,7 +174,7 @@ def raw_lookups(engine: Engine, uids: list[str], today: date, write: bool) -> li
                 conn.rollback()
 
         timed(min(100, len(uids)), lookup)
-        return timed(len(uids), lookup)
+        return timed(len(uids), lookup, "raw_sql_write" if write else "raw_sql")
 
 
 def settle(url: str) -> None:
@@ -327,6 +337,8 @@ def run(kind: str, args: argparse.Namespace) -> Result:
             result.raw_sql_ms = percentiles(raw_lookups(engine, uids, today, write=False))
             result.raw_sql_with_write_ms = percentiles(raw_lookups(engine, uids, today, write=True))
             engine.dispose()
+            result.cpu_ms_per_action = dict(CPU_MS)
+            result.load_average = " ".join(f"{x:.1f}" for x in os.getloadavg())
             print(f"[{kind}] 建立 {info.year + 1} 年度台账 …", flush=True)
             result.open_year = open_next_year(url, info.year + 1)
             if not args.skip_import:
@@ -367,6 +379,7 @@ def report(results: list[Result]) -> None:
         print(_line("直接 SQL 查询", r.raw_sql_ms))
         print(_line("SQL+写会话", r.raw_sql_with_write_ms))
         print(f"  HTTP p95 / SQL p95 = {ratio:.1f}×   （目标：p95 ≤ 20 ms 且 ≤ 3×）")
+        print(f"  本进程每次 CPU 毫秒：{r.cpu_ms_per_action}；测量时负载 {r.load_average}")
         y = r.open_year
         print(f"  建立 {y['year']} 年度台账：{y['rows']} 行", end="")
         print(f" + 备份 {y['backup_rows']} 行，{y['seconds']} 秒")

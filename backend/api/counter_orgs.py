@@ -39,9 +39,7 @@ def branches(ctx: Ctx) -> BranchListOut:
         if org.type is not OrgType.BRANCH or not org.active:
             continue
         ids = [int(part) for part in org.path.strip("/").split("/")[:-1]]
-        chain = [
-            by_id[i].name for i in ids if i in by_id and by_id[i].type is not OrgType.DISTRICT
-        ]
+        chain = [by_id[i].name for i in ids if i in by_id and by_id[i].type is not OrgType.DISTRICT]
         items.append(
             BranchOut(
                 id=org.id,

@@ -186,6 +186,6 @@ def void_payment(ctx: Ctx, payment_id: int, body: VoidIn) -> PaymentOut:
 )
 def reprint_slip(ctx: Ctx, payment_id: int) -> SlipOut:
     payment = payments.get_payment(ctx.session, ctx.actor, payment_id)
-    payment = payments.record_reprint(ctx.session, ctx.actor, payment)
+    payment = slips.record_reprint(ctx.session, ctx.actor, payment)
     document = slips.payment_slip(ctx.session, ctx.settings, payment, reprint=True)
     return SlipOut(slip_no=payment.slip_no, reprints=payment.reprints, document=document.to_dict())

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -94,57 +94,59 @@ def _owing(row: DuesMonth) -> bool:
     return not row.waived and row.due_fen is not None and row.paid_fen < row.due_fen
 
 
-def _choose_months(
+def _window(
     session: Session,
     actor: Actor,
     settings: DuesSettings,
     member: Member,
     today: date,
-    months: list[str] | None,
+    wanted: set[int],
     count: int | None,
-) -> list[DuesMonth]:
+) -> dict[int, DuesMonth]:
+    """The member's ledger rows up to the advance limit, opening current and advance months
+    that have no row yet — but only when the request needs them."""
     current = month_index(today.year, today.month)
     last = current + settings.advance_limit_months
-    limit_text = month_label(*from_index(last))
     rows = _rows_upto(session, member.id, last)
-    wanted = (
-        {month_index(*parse_month(t)) for t in months or []}
-        if count is None
-        else set(range(current, last + 1))
-    )
     missing = [i for i in range(current, last + 1) if i not in rows and i in wanted]
     enough = count is not None and count <= sum(1 for r in rows.values() if _owing(r))
     if missing and not enough:
         _open_window(session, actor, member, min(missing), max(missing))
         rows = _rows_upto(session, member.id, last)
-    if count is not None:
-        if not 1 <= count <= MAX_MONTHS_PER_PAYMENT:
-            raise Invalid("缴费月数不正确", code="count_invalid")
-        owing = [rows[i] for i in sorted(rows) if _owing(rows[i])]
-        if not owing:
-            if member.monthly_dues_fen is None:
-                raise Conflict("该党员的党费金额待核定，暂不能缴费", code="amount_pending")
-            raise Conflict(
-                f"该党员没有可缴的月份（最多可预交至{limit_text}）", code="nothing_to_pay"
-            )
-        if count > len(owing):
-            raise Conflict(
-                f"最多可缴{len(owing)}个月（欠交月份及预交至{limit_text}）",
-                code="too_many_months",
-            )
-        return owing[:count]
-    chosen: list[DuesMonth] = []
-    seen: set[int] = set()
-    for text in months or []:
-        year, month = parse_month(text)
+    return rows
+
+
+def _by_count(
+    rows: dict[int, DuesMonth], member: Member, count: int, limit_text: str
+) -> list[DuesMonth]:
+    """Oldest owed months first (arrears of any year, the current month), then advance months."""
+    if not 1 <= count <= MAX_MONTHS_PER_PAYMENT:
+        raise Invalid("缴费月数不正确", code="count_invalid")
+    owing = [rows[i] for i in sorted(rows) if _owing(rows[i])]
+    if not owing:
+        if member.monthly_dues_fen is None:
+            raise Conflict("该党员的党费金额待核定，暂不能缴费", code="amount_pending")
+        raise Conflict(f"该党员没有可缴的月份（最多可预交至{limit_text}）", code="nothing_to_pay")
+    if count > len(owing):
+        raise Conflict(
+            f"最多可缴{len(owing)}个月（欠交月份及预交至{limit_text}）", code="too_many_months"
+        )
+    return owing[:count]
+
+
+def _by_months(
+    rows: dict[int, DuesMonth], wanted: list[tuple[int, int]], last: int, settings: DuesSettings
+) -> list[DuesMonth]:
+    """The months staff chose, each checked: in the ledger, within the advance limit, owed."""
+    chosen: dict[int, DuesMonth] = {}
+    for year, month in wanted:
         index, label = month_index(year, month), month_label(year, month)
-        if index in seen:
+        if index in chosen:
             raise Invalid(f"{label}重复", code="month_duplicate")
-        seen.add(index)
         if index > last:
             raise Invalid(
                 f"{label}超出预交期限：最多预交{settings.advance_limit_months}个月"
-                f"（至{limit_text}）",
+                f"（至{month_label(*from_index(last))}）",
                 code="advance_limit",
             )
         row = rows.get(index)
@@ -156,10 +158,31 @@ def _choose_months(
             raise Conflict(f"{label}的党费金额待核定，暂不能缴费", code="amount_pending")
         if row.paid_fen >= row.due_fen:
             raise Conflict(f"{label}的党费已经缴纳，请勿重复缴费", code="month_already_paid")
-        chosen.append(row)
+        chosen[index] = row
     if not chosen:
         raise Invalid("请选择要缴纳的月份", code="months_missing")
-    return sorted(chosen, key=lambda r: (r.year, r.month))
+    return [chosen[i] for i in sorted(chosen)]
+
+
+def _choose_months(
+    session: Session,
+    actor: Actor,
+    settings: DuesSettings,
+    member: Member,
+    today: date,
+    months: list[str] | None,
+    count: int | None,
+) -> list[DuesMonth]:
+    current = month_index(today.year, today.month)
+    last = current + settings.advance_limit_months
+    if count is not None:
+        rows = _window(
+            session, actor, settings, member, today, set(range(current, last + 1)), count
+        )
+        return _by_count(rows, member, count, month_label(*from_index(last)))
+    wanted = [parse_month(text) for text in months or []]
+    rows = _window(session, actor, settings, member, today, {month_index(*w) for w in wanted}, None)
+    return _by_months(rows, wanted, last, settings)
 
 
 def pay(
@@ -356,27 +379,5 @@ def void_payment(session: Session, actor: Actor, payment: Payment, reason: str) 
             **audit.snapshot(payment),
             "months": [month_key(i.year, i.month) for i in payment.items],
         },
-    )
-    return payment
-
-
-def record_reprint(session: Session, actor: Actor, payment: Payment) -> Payment:
-    """Count a reprint (补打) of the payment's slip."""
-    if payment.voided:
-        raise Conflict(f"凭条{payment.slip_no}已作废，不能补打", code="payment_voided")
-    session.execute(
-        update(Payment)
-        .where(Payment.id == payment.id)
-        .values(reprints=Payment.reprints + 1)
-        .execution_options(synchronize_session=False)
-    )
-    session.refresh(payment, ["reprints"])
-    audit.record(
-        session,
-        actor,
-        "payment.reprint",
-        "payment",
-        payment.id,
-        after={"slip_no": payment.slip_no, "reprints": payment.reprints},
     )
     return payment

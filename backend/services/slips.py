@@ -18,8 +18,10 @@ from datetime import date
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from backend.errors import Conflict
 from backend.models import Member, Organization, Payment, PaymentMethod, SlipSequence
-from backend.services import ledger
+from backend.services import audit, ledger
+from backend.services.actor import Actor
 from backend.services.dues_year import hall_now, to_local
 from backend.services.kiosk import member_summary
 from backend.services.masking import mask_name
@@ -54,6 +56,28 @@ def next_slip_seq(session: Session, year: int) -> int:
     )
     assert seq is not None
     return int(seq)
+
+
+def record_reprint(session: Session, actor: Actor, payment: Payment) -> Payment:
+    """Count a reprint (补打) of the payment's slip."""
+    if payment.voided:
+        raise Conflict(f"凭条{payment.slip_no}已作废，不能补打", code="payment_voided")
+    session.execute(
+        update(Payment)
+        .where(Payment.id == payment.id)
+        .values(reprints=Payment.reprints + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(payment, ["reprints"])
+    audit.record(
+        session,
+        actor,
+        "payment.reprint",
+        "payment",
+        payment.id,
+        after={"slip_no": payment.slip_no, "reprints": payment.reprints},
+    )
+    return payment
 
 
 def yuan(fen: int | None) -> str:

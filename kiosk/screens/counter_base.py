@@ -36,7 +36,7 @@ class CounterScreen(KioskScreen):
 
 
 def yuan_to_fen(text: str) -> int | None:
-    """"76.50" → 7650 (a figure the backend sent); ``None`` for anything else."""
+    """ "76.50" → 7650 (a figure the backend sent); ``None`` for anything else."""
     try:
         value = Decimal(str(text).replace(",", ""))
     except (InvalidOperation, ValueError):
@@ -49,7 +49,7 @@ def fen_to_yuan(fen: int) -> str:
 
 
 def month_label(key: str) -> str:
-    """"2026-03" → "2026年3月"."""
+    """ "2026-03" → "2026年3月"."""
     year, month = key.split("-")
     return f"{year}年{int(month)}月"
 

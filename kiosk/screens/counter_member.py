@@ -41,7 +41,8 @@ class CounterMemberScreen(CounterScreen):
         )
         self.info_text = (
             f"身份证号：{m['id_masked']}　{card}　党员编号：{m['member_no'] or '—'}\n"
-            f"所在组织：{m['org_name']}　{m['status_label']}党员　联系电话：{m['phone'] or '未登记'}"
+            f"所在组织：{m['org_name']}　{m['status_label']}党员　"
+            f"联系电话：{m['phone'] or '未登记'}"
         )
         monthly = f"{m['monthly_dues']} 元" if m.get("monthly_dues") else "待核定"
         self.dues_text = (
@@ -83,7 +84,9 @@ class CounterMemberScreen(CounterScreen):
 
     def _lost(self, card: dict[str, Any]) -> None:
         self.counter.refresh_member()
-        self.ctx.dialogs.message(f"卡号{card['card_no']}（第{card['issue_seq']}张）已挂失，立即停用")
+        self.ctx.dialogs.message(
+            f"卡号{card['card_no']}（第{card['issue_seq']}张）已挂失，立即停用"
+        )
 
 
 def month_text(ledger: dict[str, Any]) -> str:

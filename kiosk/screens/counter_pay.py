@@ -41,6 +41,7 @@ class CounterPayScreen(CounterScreen):
 
     def on_kv_post(self, base_widget: Any) -> None:
         self.key = ""
+        self.total_fen = 0
         self.by_count = False
         self.choices: list[MonthChoice] = []
         self._member: dict[str, Any] | None = None
@@ -112,7 +113,9 @@ class CounterPayScreen(CounterScreen):
         total = sum(yuan_to_fen(c.amount_text) or 0 for c in chosen)
         self.total_fen = total
         self.total_text = (
-            f"已选{len(chosen)}个月，合计 ￥{fen_to_yuan(total)}" if chosen else "请选择要缴纳的月份"
+            f"已选{len(chosen)}个月，合计 ￥{fen_to_yuan(total)}"
+            if chosen
+            else "请选择要缴纳的月份"
         )
 
     def take(self) -> None:
@@ -151,7 +154,9 @@ class CounterPayScreen(CounterScreen):
     def _paid(self, payment: dict[str, Any]) -> None:
         self.in_flight = False
         slip = payment["slip_no"]
-        done = f"收款成功：凭条编号{slip}，合计￥{payment['amount']}（{payment['amount_capitals']}）"
+        done = (
+            f"收款成功：凭条编号{slip}，合计￥{payment['amount']}（{payment['amount_capitals']}）"
+        )
         self.counter.refresh_member()
         if payment.get("document"):
             self.counter.print_documents([(f"slip-{slip}", payment["document"])], done)
@@ -162,6 +167,7 @@ class CounterPayScreen(CounterScreen):
 
     def clear_member_data(self) -> None:
         self._member = None
+        self.in_flight = False
         self.member_text = self.total_text = ""
         self.choices = []
         self.count = 0

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from backend.errors import Conflict, Invalid
 from backend.models import AuditEntry, DuesMonth, Member, Payment
-from backend.services import members, payments
+from backend.services import members, payments, slips
 from backend.services.actor import Actor
 from backend.settings import DuesSettings
 from tests.builders import Builders
@@ -218,13 +218,13 @@ def test_void_reverses_exactly_its_months_and_keeps_the_number(db, zhang) -> Non
 
 def test_reprints_are_counted_and_audited(db, zhang) -> None:  # type: ignore[no-untyped-def]
     p = pay(db, zhang, "key-reprint-01", count=1).payment
-    payments.record_reprint(db, CLERK, p)
-    assert payments.record_reprint(db, CLERK, p).reprints == 2
+    slips.record_reprint(db, CLERK, p)
+    assert slips.record_reprint(db, CLERK, p).reprints == 2
     actions = db.scalars(select(AuditEntry.after).where(AuditEntry.action == "payment.reprint"))
     assert [a["reprints"] for a in actions] == [1, 2]
     payments.void_payment(db, CLERK, p, "作废")
     with pytest.raises(Conflict, match="不能补打"):
-        payments.record_reprint(db, CLERK, p)
+        slips.record_reprint(db, CLERK, p)
 
 
 def test_slip_numbers_restart_each_year(db, zhang) -> None:  # type: ignore[no-untyped-def]

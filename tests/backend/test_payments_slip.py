@@ -98,7 +98,7 @@ def test_reprint_is_marked_and_says_the_same(db, settings, zhang) -> None:  # ty
         db, CLERK, settings.dues, zhang, idempotency_key="slip-key-0003", count=2, today=TODAY
     ).payment
     original = slips.payment_slip(db, settings, p).to_dict()
-    payments.record_reprint(db, CLERK, p)
+    slips.record_reprint(db, CLERK, p)
     copy = slips.payment_slip(db, settings, p, reprint=True).to_dict()
     assert copy["title"] == "党费缴费凭条（补打）"
     assert "党费缴费凭条（补打）" in texts(copy)

@@ -222,3 +222,21 @@ def test_another_branch_cannot_read_or_pay(client, hall) -> None:  # type: ignor
     after = client.get(f"/api/v1/payments/{paid['id']}", headers=hall["g1"]).json
     assert (after["voided"], after["reprints"]) == (False, 0)
     assert client.get("/api/v1/members", query_string={"q": "张伟"}).status_code == 401
+
+
+def test_openapi_describes_the_counter_endpoints(client) -> None:  # type: ignore[no-untyped-def]
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    assert set(paths["/api/v1/members/{member_id}/payments"]) == {"get", "post"}
+    for path in (
+        "/api/v1/members",
+        "/api/v1/members/{member_id}",
+        "/api/v1/members/{member_id}/ledger",
+        "/api/v1/members/{member_id}/dues-amount",
+        "/api/v1/payments/{payment_id}/void",
+        "/api/v1/payments/{payment_id}/slip",
+        "/api/v1/kiosk/session/statement",
+        "/api/v1/verify/{kind}/{token}",
+    ):
+        assert path in paths, path
+    amount = client.get("/api/v1/openapi.json").json["components"]["schemas"]["DuesAmountIn"]
+    assert "from" in amount["properties"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from backend.models import DuesMonth, MemberStatus, Role
+from backend.models import DuesMonth, Letter, LetterKind, LetterState, MemberStatus, Role
 from backend.services import ledger
 from backend.services.actor import Actor
 from backend.services.member_filters import (
@@ -151,5 +151,36 @@ def test_warnings_board_sections(build: Builders, db) -> None:
     assert [r.name for r in result.pending.rows] == ["新转入"]
     assert result.letters is not None and result.letters.total == 0
     assert result.total == 3
+    for number, valid_until, state in (
+        ("2025J0001", date(2025, 7, 1), LetterState.ISSUED),  # overdue, slip not back
+        ("2025J0002", date(2025, 7, 20), LetterState.ISSUED),  # still valid
+        ("2025J0003", date(2025, 6, 1), LetterState.RETURNED),  # slip came back
+    ):
+        db.add(
+            Letter(
+                kind=LetterKind.INTRODUCTION,
+                number=number,
+                issuer_org_id=o["c1"].id,
+                year=2025,
+                seq=int(number[-4:]),
+                member_id=five.id,
+                state=state,
+                from_name="第一街道党工委",
+                to_name="外区某党委",
+                issued_on=date(2025, 6, 1),
+                valid_until=valid_until,
+                payload={},
+                created_by="test",
+            )
+        )
+    db.flush()
+    letters = board(db, staff_c1, TODAY, build.settings.dues).letters
+    assert [(r.number, r.days_overdue) for r in letters.rows] == [("2025J0001", 14)]
+    assert (
+        board(
+            db, Actor.for_user(build.user(o["c2"], "c2staff")), TODAY, build.settings.dues
+        ).letters.total
+        == 0
+    )
     whole = board(db, SYSTEM, TODAY, build.settings.dues)
     assert whole.final.total == 2

@@ -63,9 +63,7 @@ def test_blank_card_is_issued_with_a_slip_and_then_opens_its_member(client, desk
     blank = lookup(client, desk["g1"], BLANK)
     assert blank["state"] == "unknown" and blank["member"] is None
     assert blank["message"] == "这是一张未登记的空白卡，可以发给党员"
-    r = client.post(
-        f"/api/v1/members/{member.id}/cards", json={"uid": BLANK}, headers=desk["g1"]
-    )
+    r = client.post(f"/api/v1/members/{member.id}/cards", json={"uid": BLANK}, headers=desk["g1"])
     assert r.status_code == 201, r.json
     assert (r.json["card_no"], r.json["issue_seq"], r.json["state_label"]) == (
         member.card_no,

@@ -1,0 +1,99 @@
+"""区内转接: choose the receiving branch (any active branch of the district), optionally the
+date, confirm; the backend moves the member in one transaction and answers the papers: the
+组织关系接转证明单 for the member and the notice to the receiving 党委/总支."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.properties import NumericProperty, StringProperty
+
+from kiosk.counter.printouts import labels, transfer_jobs
+from kiosk.counter.widgets import RowButton
+from kiosk.screens.counter_base import CounterScreen
+
+
+class CounterWithinScreen(CounterScreen):
+    member_text = StringProperty("")
+    chosen_text = StringProperty("请在下面选择接收的党支部")
+    chosen_id = NumericProperty(0)
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        self._member: dict[str, Any] | None = None
+        self._branches: list[dict[str, Any]] = []
+        self._chosen: dict[str, Any] = {}
+        self.in_flight = False
+
+    def prepare(self, member: dict[str, Any], _ledger: dict[str, Any] | None = None) -> None:
+        self.clear_member_data()
+        self._member = member
+        self.member_text = f"{member['name']}　现在：{member['org_name']}"
+        self.api.branches(self._got_branches)
+
+    def _got_branches(self, answer: dict[str, Any]) -> None:
+        if self._member is None:
+            return
+        here = self._member["org_id"]
+        self._branches = [b for b in answer["items"] if b["id"] != here]
+        self.filter()
+
+    def filter(self) -> None:
+        text = self.ids.filter.value.strip()
+        box = self.ids.branches
+        box.clear_widgets()
+        for branch in self._branches:
+            line = f"{branch['name']}　{branch['parents']}　书记：{branch['secretary'] or '—'}"
+            if text and text not in line and text not in branch["code"]:
+                continue
+            row = RowButton(text=line, item_id=int(branch["id"]))
+            row.bind(on_release=lambda r, b=branch: self.choose(b))
+            box.add_widget(row)
+
+    def choose(self, branch: dict[str, Any]) -> None:
+        self.chosen_id = int(branch["id"])
+        self.chosen_text = f"接收支部：{branch['name']}（{branch['parents']}）"
+        self._chosen = branch
+
+    def submit(self) -> None:
+        member = self._member
+        if member is None or self.in_flight:
+            return
+        if not self.chosen_id:
+            self.ctx.dialogs.message("请选择接收的党支部")
+            return
+        day = self.ids.date.value.strip()
+        body = {"member_id": member["id"], "to_org_id": self.chosen_id, "date": day or None}
+        self.counter.asks.confirm(
+            "确认区内转接",
+            f"将{member['name']}的组织关系从{member['org_name']}转到{self._chosen['name']}"
+            f"（转接日期：{day or '今天'}）？",
+            lambda: self._send(body),
+            ok_text="确认转接",
+        )
+
+    def _send(self, body: dict[str, Any]) -> None:
+        self.in_flight = True
+        self.api.transfer("within", body, self._done, self._failed)
+
+    def _done(self, result: dict[str, Any]) -> None:
+        self.in_flight = False
+        t = result["transfer"]
+        done = f"转接完成：{t['name']}已转到{t['to_name']}，新党员编号{t['new_member_no']}。"
+        self.counter.refresh_member()
+        self.counter.print_documents(transfer_jobs(result), f"{done}\n正在打印：{labels(result)}")
+
+    def _failed(self, error: Any) -> None:
+        self.in_flight = False
+        self.counter.show_error(error)
+
+    def clear_member_data(self) -> None:
+        self._member = None
+        self._branches = []
+        self.in_flight = False
+        self.member_text = ""
+        self.chosen_text = "请在下面选择接收的党支部"
+        self.chosen_id = 0
+        if "branches" in self.ids:
+            self.ids.branches.clear_widgets()
+            self.ids.filter.clear()
+            self.ids.date.clear()

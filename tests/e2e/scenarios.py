@@ -1,0 +1,37 @@
+"""The counter scenarios, played against the real app in counter mode (see ``driver.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from tests.e2e.steps import screen, sign_in, type_into
+from tests.kiosk.harness import press, screen_text, wait_for_text
+from tests.kiosk.scenarios import Stage
+
+
+async def signing_in(stage: Stage) -> None:
+    """A wrong password is refused as the backend says; the right one opens the desk; 锁定
+    locks; a staff card and its PIN sign in again."""
+    await stage.on_screen("counter_login")
+    stage.shot("counter-login")
+    login = screen(stage, "counter_login")
+    await type_into(login.ids.username, "counter")
+    await type_into(login.ids.password, "wrong-password", enter=True)
+    await wait_for_text("用户名或密码错误")
+    await sign_in(stage)
+    s = screen(stage, "counter_find")
+    assert "counter（示范区委）" in screen_text(), (s.staff_label, stage.app.controller.staff.user)
+    stage.shot("counter-find")
+    await press("锁定")
+    await stage.on_screen("counter_login")
+    await wait_for_text("柜台已锁定，请重新登录")
+    assert stage.app.controller.staff.token is None
+    stage.tap(stage.world["staff_uid"])
+    await wait_for_text("已读取工作证")
+    await type_into(login.ids.pin, stage.world["staff_pin"], enter=True)
+    await stage.on_screen("counter_find")
+
+
+SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
+    "signing_in": signing_in,
+}

@@ -1,0 +1,115 @@
+"""Steps the counter scenarios share: type on the keyboard, sign in, find and open a member,
+answer a confirmation, collect what the printer printed and decode it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kivy.core.window import Window
+
+from tests.devices.escpos_decoder import decode, lines, native_qrs
+from tests.kiosk.harness import frames, press, screen_text, wait_for, wait_for_text
+from tests.kiosk.scenarios import Stage
+
+ENTER = (13, 40)
+
+
+async def type_into(field: Any, text: str, *, enter: bool = False) -> None:
+    """Focus a form field and type on the counter's keyboard (text input, then Enter)."""
+    box = field.ids.input
+    box.focus = True
+    await frames(1)
+    box.text = ""
+    Window.dispatch("on_textinput", text)
+    await frames(1)
+    assert field.value == text, f"typed {text!r}, the field holds {field.value!r}"
+    if enter:
+        Window.dispatch("on_key_down", *ENTER, None, [])
+        Window.dispatch("on_key_up", *ENTER)
+        await frames(2)
+
+
+def screen(stage: Stage, name: str) -> Any:
+    return stage.app.sm.get_screen(name)
+
+
+async def sign_in(stage: Stage, username: str = "counter") -> None:
+    await stage.on_screen("counter_login")
+    login = screen(stage, "counter_login")
+    await type_into(login.ids.username, username)
+    await type_into(login.ids.password, stage.world["password"], enter=True)
+    await stage.on_screen("counter_find")
+
+
+async def open_member(stage: Stage, key: str) -> dict[str, Any]:
+    """Search by name and open the member (the only hit with that name in scope)."""
+    member = stage.world["members"][key]
+    await find(stage, member["name"])
+    await press_text(f"卡号{member['card_no']}")
+    await stage.on_screen("counter_member")
+    await wait_for_text(member["name"])
+    return member
+
+
+async def find(stage: Stage, query: str) -> None:
+    if stage.app.sm.current != "counter_find":
+        await press("查找党员")
+        await stage.on_screen("counter_find")
+    await type_into(screen(stage, "counter_find").ids.query, query, enter=True)
+    await wait_for(lambda: "找到" in screen_text() or "没有找到" in screen_text(), "results")
+
+
+async def press_text(fragment: str) -> None:
+    """Touch the button whose text contains ``fragment`` (a result row)."""
+    from tests.kiosk.harness import touch, walk
+
+    def found() -> Any:
+        for widget in walk():
+            text = getattr(widget, "text", None)
+            if isinstance(text, str) and fragment in text and hasattr(widget, "on_release"):
+                if not widget.disabled and widget.opacity > 0:
+                    return widget
+        return None
+
+    await touch(await wait_for(found, f"a button with {fragment!r}"))
+
+
+async def confirm(title: str, ok: str = "确认") -> str:
+    """Wait for the confirmation ``title``, return its text, and answer yes."""
+    await wait_for_text(title)
+    text = screen_text()
+    await press(ok)
+    return text
+
+
+async def dismiss(message: str, timeout: float = 10.0) -> str:
+    """Wait for a message containing ``message``, return the screen's text, close it."""
+    await wait_for_text(message, timeout)
+    text = screen_text()
+    await press("好的")
+    await frames(2)
+    return text
+
+
+def printed(stage: Stage, prefix: str, count: int = 1) -> list[Path]:
+    """The ``.bin`` files of jobs whose id starts with ``prefix`` (preview printer)."""
+    return sorted((stage.work / "prints").glob(f"{prefix}*.bin"))
+
+
+async def wait_printed(stage: Stage, prefix: str, count: int = 1) -> list[Path]:
+    return await wait_for(
+        lambda: len(printed(stage, prefix)) >= count and printed(stage, prefix),
+        f"{count} printed job(s) {prefix}*",
+        timeout=15,
+    )
+
+
+def paper(path: Path) -> tuple[str, list[Any]]:
+    """The decoded text of a printed job (lines joined) and its decoded items."""
+    items = decode(path.read_bytes())
+    return "\n".join(lines(items)), items
+
+
+def qr_payloads(items: list[Any]) -> list[str]:
+    return [q.data.decode() for q in native_qrs(items)]
