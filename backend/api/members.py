@@ -168,9 +168,7 @@ def search(ctx: Ctx, query: SearchQuery) -> SearchOut:
     )
 
 
-@endpoint(
-    api_bp, "/members/<int:member_id>", summary="党员详情", response=MemberOut, errors=(404,)
-)
+@endpoint(api_bp, "/members/<int:member_id>", summary="党员详情", response=MemberOut, errors=(404,))
 def detail(ctx: Ctx, member_id: int) -> MemberOut:
     m = scope.get_member(ctx.session, ctx.actor, member_id)
     today = dues_year.hall_today(ctx.settings.dues)

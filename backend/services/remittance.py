@@ -13,11 +13,8 @@ from sqlalchemy.orm import Session, aliased
 
 from backend.errors import Conflict, Invalid, NotFound
 from backend.models import (
-    Member,
     Organization,
     OrgType,
-    Payment,
-    PaymentItem,
     RemittanceBatch,
     RemittanceItem,
     RemittanceItemKind,
@@ -240,24 +237,3 @@ def list_batches(
     if year is not None:
         stmt = stmt.where(RemittanceBatch.year == year)
     return list(session.scalars(stmt))
-
-
-def item_details(
-    session: Session, batch: RemittanceBatch
-) -> list[tuple[RemittanceItem, Payment, Member, PaymentItem]]:
-    """Each item with its payment, member and month, for the printed detail list."""
-    rows = session.execute(
-        select(RemittanceItem, Payment, Member, PaymentItem)
-        .join(Payment, Payment.id == RemittanceItem.payment_id)
-        .join(Member, Member.id == Payment.member_id)
-        .join(PaymentItem, PaymentItem.id == RemittanceItem.payment_item_id)
-        .where(RemittanceItem.batch_id == batch.id)
-        .order_by(
-            RemittanceItem.source_org_id,
-            Payment.slip_year,
-            Payment.slip_seq,
-            PaymentItem.year,
-            PaymentItem.month,
-        )
-    )
-    return [tuple(r) for r in rows]  # type: ignore[misc]

@@ -10,7 +10,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.widgets import BigButton, MonthCell
+from kiosk.widgets import BigButton
 
 KV_FILE = Path(__file__).with_name("widgets.kv")
 
@@ -59,16 +59,26 @@ class RowButton(BigButton):
     item_id = NumericProperty(0)
 
 
-class MonthChoice(ButtonBehavior, MonthCell):
-    """A month of the payment form: owed, current or in advance; touch to choose."""
+class MonthChoice(ButtonBehavior, BoxLayout):
+    """A month of the payment form (owed, current or in advance): its name, state and amount;
+    touch to choose. ``ledger_state`` is the month's state in the ledger (``unpaid``…)."""
 
     key = StringProperty("")
+    month_text = StringProperty("")
+    state_text = StringProperty("")
+    amount_text = StringProperty("")
+    ledger_state = StringProperty("not_due")
     chosen = BooleanProperty(False)
-    selectable = BooleanProperty(False)
 
 
 class CounterHeader(BoxLayout):
     """The title of a screen, the signed-in staff member, and "查找党员" / "锁定"."""
 
     title = StringProperty("")
+    staff = StringProperty("")
     screen = ObjectProperty(None)
+
+    def on_screen(self, _header: CounterHeader, screen: object) -> None:
+        if screen is not None:
+            screen.bind(staff_label=self.setter("staff"))
+            self.staff = getattr(screen, "staff_label", "")

@@ -84,7 +84,7 @@ class CounterPayScreen(CounterScreen):
             label = (month or {}).get("state_label") or "预交"
             cell = MonthChoice(month_text=month_label(key), key=key, amount_text=due)
             cell.state_text = label
-            cell.state = (month or {}).get("state", "not_due")
+            cell.ledger_state = (month or {}).get("state", "not_due")
             cell.bind(on_release=self._toggle)
             self.choices.append(cell)
             box.add_widget(cell)

@@ -24,13 +24,24 @@ from backend.models import (
     PaymentItem,
     User,
 )
-from backend.services import demo, kiosk, ledger
+from backend.services import demo, kiosk, ledger, users
 from backend.services.demo_people import org_tree, people
 from backend.services.dues_year import hall_today
 from backend.services.members import MEMBER_FIELDS, MemberData
 from backend.settings import DuesSettings
 
 MEMBERS = 150
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashes(monkeypatch):  # type: ignore[no-untyped-def]
+    """The four demo users' scrypt hashes are most of a small demo's time; tests need not pay."""
+    from werkzeug.security import generate_password_hash
+
+    def quick(password: str, method: str = "") -> str:
+        return generate_password_hash(password, method="pbkdf2:sha256:1")
+
+    monkeypatch.setattr(users, "generate_password_hash", quick)
 
 
 @pytest.fixture

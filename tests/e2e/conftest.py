@@ -90,7 +90,8 @@ class Player:
             process.kill()
             _stdout, stderr = process.communicate()
         result = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
-        assert process.returncode == 0, f"scenario {name} failed:\n{stderr[-8000:]}"
+        error = result.get("error") or (_stdout or "")[-3000:] + stderr[-8000:]
+        assert process.returncode == 0, f"scenario {name} failed:\n{error}"
         missing = missing_glyphs(result["font"], "".join(result["texts"]))
         assert not missing, f"characters shown but missing from the font: {sorted(missing)}"
         return result

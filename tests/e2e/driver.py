@@ -58,7 +58,11 @@ def main() -> int:
             app.stop()
             await runner
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except BaseException:  # an error inside Kivy's loop ends the app: report it too
+        result["ok"] = False
+        result["error"] = traceback.format_exc()
     result["texts"] = sorted(harness.SEEN_TEXTS)
     result["font"] = str(app.font_path)
     result["facts"] = stage.facts

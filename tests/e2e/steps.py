@@ -16,14 +16,15 @@ ENTER = (13, 40)
 
 
 async def type_into(field: Any, text: str, *, enter: bool = False) -> None:
-    """Focus a form field and type on the counter's keyboard (text input, then Enter)."""
-    box = field.ids.input
+    """Focus a form field (or a bare text box) and type on the counter's keyboard: the text,
+    then Enter if asked."""
+    box = field.ids.input if "input" in getattr(field, "ids", {}) else field
     box.focus = True
     await frames(1)
     box.text = ""
     Window.dispatch("on_textinput", text)
     await frames(1)
-    assert field.value == text, f"typed {text!r}, the field holds {field.value!r}"
+    assert box.text == text, f"typed {text!r}, the box holds {box.text!r}"
     if enter:
         Window.dispatch("on_key_down", *ENTER, None, [])
         Window.dispatch("on_key_up", *ENTER)

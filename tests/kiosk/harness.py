@@ -59,7 +59,7 @@ def all_widget_text(root: Any) -> str:
 
 
 async def wait_for(
-    condition: Callable[[], Any], what: str, timeout: float = 8.0, interval: float = 0.02
+    condition: Callable[[], Any], what: str, timeout: float = 15.0, interval: float = 0.02
 ) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -70,7 +70,7 @@ async def wait_for(
     raise AssertionError(f"timed out after {timeout}s waiting for: {what}\n{screen_text()}")
 
 
-async def wait_for_text(fragment: str, timeout: float = 8.0) -> str:
+async def wait_for_text(fragment: str, timeout: float = 15.0) -> str:
     return await wait_for(lambda: fragment in screen_text(), f"text {fragment!r}", timeout)
 
 

@@ -63,7 +63,7 @@ class Stage:
             step()
         self.cleanups.clear()
 
-    async def on_screen(self, name: str, timeout: float = 8.0) -> None:
+    async def on_screen(self, name: str, timeout: float = 15.0) -> None:
         await wait_for(lambda: self.app.sm.current == name, f"screen {name}", timeout)
         await frames(2)
 

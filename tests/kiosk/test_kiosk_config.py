@@ -63,7 +63,7 @@ queue = "{tmp_path / "q.db"}"
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('[kiosk]\nmode = "counter"', "运行模式“counter”无效"),
+        ('[kiosk]\nmode = "office"', "运行模式“office”无效"),
         ('[reader]\ntype = "serial"', "读卡器类型“serial”无效"),
         ("[kiosk]\nidle_seconds = 10\ncountdown_seconds = 10", "必须小于空闲秒数"),
         ('[kiosk]\nidle_seconds = "long"', "idle_seconds 必须是数字"),

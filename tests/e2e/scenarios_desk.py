@@ -1,0 +1,166 @@
+"""Counter scenarios at the desk: two 张伟 told apart, taking dues (with the slip decoded from
+the printer's bytes), reprint marked 补打, void with a reason, the assessment calculator, and
+cards: issue a blank card, refuse a bound one, report lost, replace from an unknown card."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.e2e.steps import (
+    confirm,
+    dismiss,
+    find,
+    open_member,
+    paper,
+    press_text,
+    qr_payloads,
+    screen,
+    sign_in,
+    type_into,
+    wait_printed,
+)
+from tests.kiosk.harness import press, screen_text, wait_for, wait_for_text
+from tests.kiosk.scenarios import Stage
+
+
+def month_name(year: int, month: int) -> str:
+    return f"{year}年{month}月"
+
+
+def owed(today: date, count: int) -> list[tuple[int, int]]:
+    """The ``count`` oldest owed months of a member paid through three months ago."""
+    first = today.year * 12 + today.month - 1 - 2
+    return [((first + n) // 12, (first + n) % 12 + 1) for n in range(count)]
+
+
+async def two_zhang_wei(stage: Stage) -> None:
+    """Two 张伟 in the district: the hits show birth year, masked ID, card and branch."""
+    await sign_in(stage)
+    await find(stage, "张伟")
+    text = screen_text()
+    one, two = stage.world["members"]["zhang_b1"], stage.world["members"]["zhang_b3"]
+    assert "找到2名党员" in text
+    for person, org in ((one, "幸福社区第一党支部"), (two, "机关党支部")):
+        masked = person["id_number"][:3] + "*" * 11 + person["id_number"][-4:]
+        assert f"{person['birth_year']}年生　身份证{masked}" in text, text
+        assert f"{org}　正式党员" in text
+        assert person["id_number"] not in text
+    stage.shot("counter-two-zhang-wei")
+
+
+async def dues_desk(stage: Stage) -> None:
+    """Take two months oldest first in cash; a retry of the same form charges nothing more;
+    reprint (补打) and void with a reason; then the assessment calculator sets 49.00 元."""
+    today = date.fromisoformat(stage.world["today"])
+    await sign_in(stage)
+    member = await open_member(stage, "pay")
+    assert "每月党费：76.50 元　累计欠交：153.00 元" in screen_text()
+    stage.shot("counter-member")
+    await press("收款")
+    await stage.on_screen("counter_pay")
+    pay = screen(stage, "counter_pay")
+    await press("+")
+    await press("+")
+    await wait_for_text("已选2个月，合计 ￥153.00")
+    stage.shot("counter-pay-form")
+    await press("收款")
+    months = [month_name(y, m) for y, m in owed(today, 2)]
+    asked = await confirm("确认收款", "确认收款")
+    assert f"缴费月份：{'、'.join(months)}" in asked and "合计：￥153.00" in asked
+    assert "缴费人：孙立新（幸福社区第一党支部）" in asked and "缴费方式：现金" in asked
+    text = await dismiss("收款成功")
+    slip_no = text.split("凭条编号", 1)[1].split("，", 1)[0]
+    assert "合计￥153.00（壹佰伍拾叁元整）" in text
+    [first] = await wait_printed(stage, f"slip-{slip_no}")
+    printed, items = paper(first)
+    for expected in ("党费缴费凭条", slip_no, "孙*新", "幸福社区第一党支部", "￥153.00"):
+        assert expected in printed, f"{expected} not in\n{printed}"
+    assert "壹佰伍拾叁元整" in printed and "现金" in printed
+    assert all(f"{y}年{m:02d}月" in printed for y, m in owed(today, 2))
+    assert qr_payloads(items), "the slip carries a verification QR code"
+    stage.facts["slip_no"] = slip_no
+    # A second tap, or a retry after a lost answer, sends the same form's key: charged once.
+    pay._send()
+    again = await dismiss("收款成功")
+    assert f"凭条编号{slip_no}" in again
+    await stage.on_screen("counter_member")
+    assert "累计欠交：0.00 元" in screen_text()
+
+    await press("缴费记录")
+    await stage.on_screen("counter_history")
+    await wait_for_text("共1笔")
+    await press("补打")
+    await dismiss("第1次补打")
+    [reprint] = await wait_printed(stage, f"slip-{slip_no}-reprint-1")
+    printed, _items = paper(reprint)
+    assert "党费缴费凭条（补打）" in printed and "第1次" in printed, printed
+    await press("作废")
+    await wait_for_text("作废缴费")
+    dialog = stage.app.controller.asks.open_dialogs[-1]
+    await type_into(dialog.ids.reason, "金额录错", enter=True)
+    await dismiss("已作废：金额录错")
+    await wait_for_text("已作废（金额录错）")
+    stage.shot("counter-history-voided")
+    await press("返回党员信息")
+    await stage.on_screen("counter_member")
+    await wait_for_text("累计欠交：153.00 元")
+
+    await press("党费核定")
+    await stage.on_screen("counter_assess")
+    assess = screen(stage, "counter_assess")
+    await type_into(assess.ids.base, "4900", enter=True)
+    await wait_for_text("每月党费 49.00 元")
+    await type_into(assess.ids.reason, "工资调整")
+    await press("保存核定")
+    asked = await confirm("确认党费核定")
+    assert "孙立新每月党费 49.00 元" in asked
+    await dismiss("已核定")
+    await wait_for_text("每月党费：49.00 元")
+
+
+async def cards_at_desk(stage: Stage) -> None:
+    """Issue a blank card (slip with the card number), refuse a card bound to someone else,
+    report the card lost, then an unknown card tapped at the desk is offered and issued."""
+    blanks = stage.world["blanks"]
+    await sign_in(stage)
+    member = stage.world["members"]["nocard"]
+    await find(stage, member["name"])
+    await press_text("未发卡")
+    await stage.on_screen("counter_member")
+    await press("办卡/补卡")
+    await stage.on_screen("counter_card")
+    await wait_for_text("请将空白卡放在读卡器上")
+    stage.tap(stage.world["members"]["pay"]["uid"])
+    await wait_for_text("不能使用这张卡：这张卡是孙*新的党员卡")
+    stage.tap(blanks["card_desk"])
+    await wait_for_text("已读取空白卡，可以发给冯新卡")
+    await press("发卡并打印凭条")
+    await confirm("确认发卡", "发卡")
+    await dismiss(f"已发放党员卡：卡号{member['card_no']}（第1张）")
+    [slip] = await wait_printed(stage, f"card-{member['card_no']}-1")
+    printed, _items = paper(slip)
+    for expected in ("党员卡发卡凭条", member["card_no"], "冯*卡", "第1张", "幸福社区第一党支部"):
+        assert expected in printed, f"{expected} not in\n{printed}"
+    await stage.on_screen("counter_member")
+    await wait_for_text("（正常）")
+    await press("挂失")
+    await confirm("挂失党员卡", "挂失")
+    await dismiss("（第1张）已挂失，立即停用")
+    await wait_for_text("（已挂失）")
+    stage.tap(blanks["unknown"])
+    await wait_for_text("刷到一张未登记的空白卡，要把它发给冯新卡吗？")
+    await press("发卡")
+    await stage.on_screen("counter_card")
+    await wait_for(lambda: screen(stage, "counter_card").ready, "the tapped card ready")
+    await press("发卡并打印凭条")
+    await confirm("确认发卡", "发卡")
+    await dismiss("已补发党员卡")
+    [slip] = await wait_printed(stage, f"card-{member['card_no']}-2")
+    assert "党员卡补卡凭条" in paper(slip)[0]
+    await press("查找党员")
+    await stage.on_screen("counter_find")
+    stage.tap(blanks["unknown"])
+    await stage.on_screen("counter_member")
+    await wait_for_text("冯新卡")
+    stage.tap(blanks["card_desk"])
+    await dismiss("已挂失")
