@@ -97,8 +97,12 @@ def config_path(argv_path: str | None = None, env: dict[str, str] | None = None)
     return _path(chosen) if chosen else DEFAULT_CONFIG
 
 
-def load_config(path: Path | None = None) -> KioskConfig:
-    """Read ``path`` (default: :data:`DEFAULT_CONFIG`, which may be absent) and validate it."""
+def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> KioskConfig:
+    """Read ``path`` (default: :data:`DEFAULT_CONFIG`, which may be absent) and validate it.
+
+    ``HALL_BACKEND_URL`` in the environment overrides the file's backend URL (``./hall run``
+    starts the backend on a port of its choosing and tells the kiosk so)."""
+    env = dict(os.environ if env is None else env)
     path = path or DEFAULT_CONFIG
     raw: dict[str, Any] = {}
     if path.exists():
@@ -132,7 +136,9 @@ def load_config(path: Path | None = None) -> KioskConfig:
         raise ConfigError("窗口大小 size 应写成 [宽, 高]，例如 [1280, 800]")
 
     config = KioskConfig(
-        backend_url=str(backend.get("url", defaults.backend_url)).rstrip("/"),
+        backend_url=str(
+            env.get("HALL_BACKEND_URL") or backend.get("url", defaults.backend_url)
+        ).rstrip("/"),
         device_key=_device_key(backend),
         timeout=_number(backend, "timeout", defaults.timeout, low=0.2, high=30),
         mode=mode,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
 
 from flask import Response, request, url_for
 from pydantic import BaseModel, Field
@@ -21,6 +20,7 @@ from backend.api.kiosk import SESSION_HEADER
 from backend.models import HonorKind
 from backend.services import disclosure_board as board
 from backend.services import honors, kiosk
+from backend.services.dues_year import hall_today
 from backend.services.money import format_yuan
 
 MAX_AGE_SECONDS = 30
@@ -30,7 +30,11 @@ def _viewer(ctx: Ctx) -> board.Viewer:
     token = ctx.header(SESSION_HEADER)
     if not token:
         return board.Viewer.public()
-    return board.Viewer.for_member(kiosk.session_member(ctx.session, ctx.actor, token))
+    return board.Viewer.for_member(
+        kiosk.session_member(
+            ctx.session, ctx.actor, token, extend_seconds=ctx.settings.kiosk_session_seconds
+        )
+    )
 
 
 def _cache_headers(response: Response, etag: str, personal: bool) -> Response:
@@ -130,7 +134,7 @@ class DocumentOut(BaseModel):
 )
 def disclosure_categories(ctx: Ctx) -> Response:
     viewer = _viewer(ctx)
-    counts = board.category_counts(ctx.session, viewer, date.today())
+    counts = board.category_counts(ctx.session, viewer, hall_today(ctx.settings.dues))
     out = CategoriesOut(
         categories=[CategoryOut(id=c.id, code=c.code, name=c.name, count=c.count) for c in counts],
         total=sum(c.count for c in counts),
@@ -153,7 +157,7 @@ def disclosure_list(ctx: Ctx, query: BoardQuery) -> Response:
     page = board.list_visible(
         ctx.session,
         viewer,
-        today=date.today(),
+        today=hall_today(ctx.settings.dues),
         category=category,
         page=query.page,
         per_page=query.per_page,
@@ -193,7 +197,7 @@ def disclosure_list(ctx: Ctx, query: BoardQuery) -> Response:
 )
 def disclosure_document(ctx: Ctx, document_id: int) -> Response:
     viewer = _viewer(ctx)
-    view = board.get_visible(ctx.session, viewer, document_id, date.today())
+    view = board.get_visible(ctx.session, viewer, document_id, hall_today(ctx.settings.dues))
     doc = view.document
     out = DocumentOut(
         id=doc.id,
@@ -232,7 +236,7 @@ def disclosure_document(ctx: Ctx, document_id: int) -> Response:
 )
 def kiosk_media(ctx: Ctx, media_id: int) -> Response:
     viewer = _viewer(ctx)
-    found = board.visible_media(ctx.session, viewer, media_id, date.today())
+    found = board.visible_media(ctx.session, viewer, media_id, hall_today(ctx.settings.dues))
     personal = viewer.member_id is not None
     if request.if_none_match.contains(found.sha256):
         return _cache_headers(Response(status=304), found.sha256, personal)

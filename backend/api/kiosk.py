@@ -6,7 +6,6 @@ the ``X-Kiosk-Session`` header.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
@@ -114,7 +113,7 @@ def open_card_session(ctx: Ctx, body: CardSessionIn) -> CardSessionOut:
         card_no=body.card_no,
         id_last6=body.id_last6,
     )
-    summary = kiosk.member_summary(ctx.session, ctx.settings, member, date.today())
+    summary = kiosk.member_summary(ctx.session, ctx.settings, member, hall_today(ctx.settings.dues))
     return CardSessionOut(
         token=token, expires_in=ctx.settings.kiosk_session_seconds, member=summary_out(summary)
     )
@@ -128,8 +127,15 @@ def open_card_session(ctx: Ctx, body: CardSessionIn) -> CardSessionOut:
     response=MemberSummaryOut,
 )
 def current_session(ctx: Ctx) -> MemberSummaryOut:
-    member = kiosk.session_member(ctx.session, ctx.actor, ctx.header(SESSION_HEADER))
-    return summary_out(kiosk.member_summary(ctx.session, ctx.settings, member, date.today()))
+    member = kiosk.session_member(
+        ctx.session,
+        ctx.actor,
+        ctx.header(SESSION_HEADER),
+        extend_seconds=ctx.settings.kiosk_session_seconds,
+    )
+    return summary_out(
+        kiosk.member_summary(ctx.session, ctx.settings, member, hall_today(ctx.settings.dues))
+    )
 
 
 @endpoint(
@@ -161,6 +167,11 @@ class StatementOut(BaseModel):
     errors=(401,),
 )
 def print_statement(ctx: Ctx) -> StatementOut:
-    member = kiosk.session_member(ctx.session, ctx.actor, ctx.header(SESSION_HEADER))
+    member = kiosk.session_member(
+        ctx.session,
+        ctx.actor,
+        ctx.header(SESSION_HEADER),
+        extend_seconds=ctx.settings.kiosk_session_seconds,
+    )
     document = member_statement(ctx.session, ctx.settings, member, hall_today(ctx.settings.dues))
     return StatementOut(document=document.to_dict())

@@ -205,7 +205,12 @@ def open_session(
     return token, member
 
 
-def session_member(session: Session, device: Actor, token: str | None) -> Member:
+def session_member(
+    session: Session, device: Actor, token: str | None, *, extend_seconds: int | None = None
+) -> Member:
+    """The member of an open session on this device. With ``extend_seconds`` the session's
+    lifetime slides: a member still using the kiosk is not cut off mid-read, while the kiosk's
+    own idle timeout (shorter) still ends an abandoned session."""
     row = None
     if token:
         row = session.scalar(
@@ -218,6 +223,8 @@ def session_member(session: Session, device: Actor, token: str | None) -> Member
     card = session.get(Card, row.card_id) if row.card_id else None
     if member is None or member.archived or (card and card.state is not CardState.ACTIVE):
         raise Unauthorized("查询已结束，请重新刷卡", code="session_expired")
+    if extend_seconds:
+        row.expires_at = max(row.expires_at, now + timedelta(seconds=extend_seconds))
     return member
 
 

@@ -119,12 +119,14 @@ class CounterController:
 
     def lock(self, message: str = LOCKED) -> None:
         self._forget()
-        self.screen(START).notice = message if self.staff.last_username else ""
+        if self.sm is not None:
+            self.screen(START).notice = message if self.staff.last_username else ""
 
     def sign_out(self) -> None:
         self._forget()
         self.staff.last_username = ""
-        self.screen(START).reset()
+        if self.sm is not None:
+            self.screen(START).reset()
 
     def expired(self, error: ApiError) -> None:
         self.lock(EXPIRED)

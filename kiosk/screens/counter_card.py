@@ -35,7 +35,7 @@ class CounterCardScreen(CounterScreen):
         card = (
             f"现用卡：卡号{member['card_no']}（{member['card_state_label']}）"
             if member.get("card_state")
-            else "尚未发卡"
+            else "没有在用的卡"
         )
         self.member_text = f"{member['name']}　{member['org_name']}　{card}"
         if uid:

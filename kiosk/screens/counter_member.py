@@ -35,7 +35,7 @@ class CounterMemberScreen(CounterScreen):
         gone = "（已不在册）" if m["archived"] else ""
         self.title_text = f"{m['name']}　{m['sex']}　{m['birth_date'][:4]}年生{gone}"
         card = (
-            f"卡号{m['card_no']}（{m['card_state_label'] or '未发卡'}）"
+            f"卡号{m['card_no']}（{m['card_state_label'] or '无在用的卡'}）"
             if m.get("card_no")
             else "未发卡"
         )

@@ -2,8 +2,9 @@
 by one or "oldest first" by count; cash or bank transfer; a confirmation showing payer, months,
 total and method; then the 缴费凭条 printed.
 
-One idempotency key per payment form: a double tap, or a retry after a lost answer, charges
-once (the backend answers the original payment). The 收款 button is disabled while in flight.
+The request always names the months shown (see :meth:`_send`). One idempotency key per
+payment form: a double tap, or a retry after a lost answer, charges once (the backend answers
+the original payment). The 收款 button is disabled while in flight.
 """
 
 from __future__ import annotations
@@ -42,7 +43,6 @@ class CounterPayScreen(CounterScreen):
     def on_kv_post(self, base_widget: Any) -> None:
         self.key = ""
         self.total_fen = 0
-        self.by_count = False
         self.choices: list[MonthChoice] = []
         self._member: dict[str, Any] | None = None
 
@@ -93,7 +93,6 @@ class CounterPayScreen(CounterScreen):
 
     def _toggle(self, cell: MonthChoice) -> None:
         cell.chosen = not cell.chosen
-        self.by_count = False
         self.count = sum(1 for c in self.choices if c.chosen)
         self._update()
 
@@ -102,7 +101,6 @@ class CounterPayScreen(CounterScreen):
         self.count = max(0, min(len(self.choices), int(self.count) + step))
         for n, cell in enumerate(self.choices):
             cell.chosen = n < self.count
-        self.by_count = True
         self._update()
 
     def _chosen(self) -> list[MonthChoice]:
@@ -144,10 +142,10 @@ class CounterPayScreen(CounterScreen):
             "expected_total": fen_to_yuan(self.total_fen),
             "idempotency_key": self.key,
         }
-        if self.by_count:
-            body["count"] = int(self.count)
-        else:
-            body["months"] = [c.key for c in self._chosen()]
+        # Always the months on screen, even when chosen "oldest first": a count would charge
+        # whatever is oldest when the request lands, and with two counters serving the same
+        # member that could be months nobody here saw.
+        body["months"] = [c.key for c in self._chosen()]
         self.in_flight = True
         self.api.pay(int(member["id"]), body, self._paid, self._failed)
 

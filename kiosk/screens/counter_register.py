@@ -68,9 +68,7 @@ class CounterRegisterScreen(CounterScreen):
 
         def got(answer: dict[str, Any]) -> None:
             job = f"letter-{answer['id']}-print-{answer['prints']}"
-            done = (
-                f"正在补打{answer['kind_label']} {answer['number']}（第{answer['prints']}次打印）"
-            )
+            done = f"正在补打{answer['kind_label']} {answer['number']}"
             self.counter.print_documents([(job, answer["document"])], done)
             self.show("letters")
 

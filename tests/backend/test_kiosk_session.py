@@ -99,3 +99,30 @@ def test_manual_entry_with_card_number_and_id_tail(client, build, db) -> None:
         headers={"X-Device-Key": key},
     )
     assert wrong.status_code == 404
+
+
+def test_a_session_in_use_slides_its_expiry(client, build, db) -> None:  # type: ignore[no-untyped-def]
+    """A member still reading is not cut off after two minutes; an idle session still ends."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from backend.models import KioskSession
+    from backend.models.base import utcnow
+
+    _member, uid, key = _setup(build, db)
+    token = client.post(
+        "/api/v1/kiosk/card-session", json={"uid": uid}, headers={"X-Device-Key": key}
+    ).json["token"]
+    headers = {"X-Device-Key": key, "X-Kiosk-Session": token}
+    row = db.scalar(select(KioskSession))
+    row.expires_at = utcnow() + timedelta(seconds=5)
+    db.commit()
+    assert client.get("/api/v1/kiosk/session", headers=headers).status_code == 200
+    db.expire_all()
+    assert db.scalar(select(KioskSession)).expires_at > utcnow() + timedelta(seconds=100)
+    db.rollback()
+    row = db.scalar(select(KioskSession))
+    row.expires_at = utcnow() - timedelta(seconds=1)
+    db.commit()
+    assert client.get("/api/v1/kiosk/session", headers=headers).status_code == 401

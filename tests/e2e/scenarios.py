@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from tests.e2e import scenarios_desk
+from tests.e2e import scenarios_desk, scenarios_transfers
 from tests.e2e.steps import screen, sign_in, type_into
 from tests.kiosk.harness import press, screen_text, wait_for_text
 from tests.kiosk.scenarios import Stage
@@ -37,4 +37,10 @@ SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     "two_zhang_wei": scenarios_desk.two_zhang_wei,
     "dues_desk": scenarios_desk.dues_desk,
     "cards_at_desk": scenarios_desk.cards_at_desk,
+    "within": scenarios_transfers.within,
+    "out_of_district": scenarios_transfers.out_of_district,
+    "into_district": scenarios_transfers.into_district,
+    "transfer_fails": scenarios_transfers.transfer_fails,
+    "branch_scope": scenarios_transfers.branch_scope,
+    "paying_at_once": scenarios_transfers.paying_at_once,
 }

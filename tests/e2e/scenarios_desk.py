@@ -65,7 +65,7 @@ async def dues_desk(stage: Stage) -> None:
     stage.shot("counter-pay-form")
     await press("收款")
     months = [month_name(y, m) for y, m in owed(today, 2)]
-    asked = await confirm("确认收款", "确认收款")
+    asked = await confirm(stage, "确认收款", "确认收款")
     assert f"缴费月份：{'、'.join(months)}" in asked and "合计：￥153.00" in asked
     assert "缴费人：孙立新（幸福社区第一党支部）" in asked and "缴费方式：现金" in asked
     text = await dismiss("收款成功")
@@ -112,7 +112,7 @@ async def dues_desk(stage: Stage) -> None:
     await wait_for_text("每月党费 49.00 元")
     await type_into(assess.ids.reason, "工资调整")
     await press("保存核定")
-    asked = await confirm("确认党费核定")
+    asked = await confirm(stage, "确认党费核定")
     assert "孙立新每月党费 49.00 元" in asked
     await dismiss("已核定")
     await wait_for_text("每月党费：49.00 元")
@@ -125,7 +125,7 @@ async def cards_at_desk(stage: Stage) -> None:
     await sign_in(stage)
     member = stage.world["members"]["nocard"]
     await find(stage, member["name"])
-    await press_text("未发卡")
+    await press_text(f"卡号{member['card_no']}")
     await stage.on_screen("counter_member")
     await press("办卡/补卡")
     await stage.on_screen("counter_card")
@@ -135,7 +135,7 @@ async def cards_at_desk(stage: Stage) -> None:
     stage.tap(blanks["card_desk"])
     await wait_for_text("已读取空白卡，可以发给冯新卡")
     await press("发卡并打印凭条")
-    await confirm("确认发卡", "发卡")
+    await confirm(stage, "确认发卡", "发卡")
     await dismiss(f"已发放党员卡：卡号{member['card_no']}（第1张）")
     [slip] = await wait_printed(stage, f"card-{member['card_no']}-1")
     printed, _items = paper(slip)
@@ -144,16 +144,16 @@ async def cards_at_desk(stage: Stage) -> None:
     await stage.on_screen("counter_member")
     await wait_for_text("（正常）")
     await press("挂失")
-    await confirm("挂失党员卡", "挂失")
+    await confirm(stage, "挂失党员卡", "挂失")
     await dismiss("（第1张）已挂失，立即停用")
-    await wait_for_text("（已挂失）")
+    await wait_for_text("（无在用的卡）")
     stage.tap(blanks["unknown"])
     await wait_for_text("刷到一张未登记的空白卡，要把它发给冯新卡吗？")
     await press("发卡")
     await stage.on_screen("counter_card")
     await wait_for(lambda: screen(stage, "counter_card").ready, "the tapped card ready")
     await press("发卡并打印凭条")
-    await confirm("确认发卡", "发卡")
+    await confirm(stage, "确认发卡", "发卡")
     await dismiss("已补发党员卡")
     [slip] = await wait_printed(stage, f"card-{member['card_no']}-2")
     assert "党员卡补卡凭条" in paper(slip)[0]

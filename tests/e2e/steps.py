@@ -76,11 +76,13 @@ async def press_text(fragment: str) -> None:
     await touch(await wait_for(found, f"a button with {fragment!r}"))
 
 
-async def confirm(title: str, ok: str = "确认") -> str:
-    """Wait for the confirmation ``title``, return its text, and answer yes."""
+async def confirm(stage: Stage, title: str, ok: str = "确认") -> str:
+    """Wait for the confirmation ``title``, return its text, and answer yes (in the dialog,
+    not on the screen behind it, which may have a button of the same name)."""
     await wait_for_text(title)
-    text = screen_text()
-    await press(ok)
+    dialog = stage.app.controller.asks.open_dialogs[-1]
+    text = screen_text(dialog)
+    await press(ok, dialog)
     return text
 
 

@@ -76,6 +76,13 @@ def test_mistakes_are_named_in_chinese(tmp_path: Path, text: str, message: str) 
         load_config(write(tmp_path, text))
 
 
+def test_the_run_script_can_point_the_kiosk_at_its_backend(tmp_path: Path) -> None:
+    path = write(tmp_path, '[backend]\nurl = "http://127.0.0.1:5000"\n')
+    config = load_config(path, {"HALL_BACKEND_URL": "http://127.0.0.1:5123/"})
+    assert config.backend_url == "http://127.0.0.1:5123"
+    assert load_config(path, {}).backend_url == "http://127.0.0.1:5000"
+
+
 def test_a_named_file_must_exist(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="找不到配置文件"):
         load_config(tmp_path / "missing.toml")
