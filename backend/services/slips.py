@@ -107,8 +107,7 @@ def payment_slip(
     assert member is not None and org is not None
     title = SLIP_TITLE + ("（补打）" if reprint else "")
     doc = PrintDocument(title)
-    doc.text(settings.center_name, align="center", bold=True, size="double")
-    doc.text(title, align="center", bold=True)
+    doc.text(settings.center_name, align="center", bold=True)
     doc.kv("凭条编号", payment.slip_no)
     if reprint:
         doc.kv("补打次数", f"第{max(payment.reprints, 1)}次")
@@ -148,9 +147,8 @@ def member_statement(
 ) -> PrintDocument:
     """The kiosk's 缴费明细: this year's months with due and paid, arrears and the warning."""
     s = member_summary(session, settings, member, today)
-    doc = PrintDocument(STATEMENT_TITLE)
-    doc.text(settings.center_name, align="center", bold=True, size="double")
-    doc.text(f"{s.year}年{STATEMENT_TITLE}", align="center", bold=True)
+    doc = PrintDocument(f"{s.year}年{STATEMENT_TITLE}")
+    doc.text(settings.center_name, align="center", bold=True)
     doc.kv("姓名", s.name_masked)
     doc.kv("所在组织", s.org_name)
     doc.kv("每月党费", yuan(s.monthly_dues_fen) if s.monthly_dues_fen is not None else "待核定")

@@ -16,11 +16,12 @@ from pathlib import Path
 
 from tests.kiosk.driver import _prepare_environment, write_config
 
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     for name in ("--world", "--scenario", "--out", "--artifacts", "--work", "--backend"):
         parser.add_argument(name, required=True)
-    parser.add_argument("--config-extra", default="", help="TOML; [kiosk] mode = \"counter\"")
+    parser.add_argument("--config-extra", default="", help='TOML; [kiosk] mode = "counter"')
     parser.add_argument("--facts", default="{}")
     args = parser.parse_args()
     _prepare_environment()

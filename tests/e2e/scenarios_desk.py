@@ -53,7 +53,7 @@ async def dues_desk(stage: Stage) -> None:
     reprint (补打) and void with a reason; then the assessment calculator sets 49.00 元."""
     today = date.fromisoformat(stage.world["today"])
     await sign_in(stage)
-    member = await open_member(stage, "pay")
+    await open_member(stage, "pay")
     assert "每月党费：76.50 元　累计欠交：153.00 元" in screen_text()
     stage.shot("counter-member")
     await press("收款")
