@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 16:36:45.730507
+Create Date: 2026-11-23 17:28:11.593497
 """
 
 from collections.abc import Sequence
@@ -44,6 +44,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_card_number_sequence")),
     )
     op.create_table(
+        "disclosure_categories",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=50), nullable=False),
+        sa.Column("description", sa.String(length=200), nullable=True),
+        sa.Column("sort_order", sa.Integer(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_disclosure_categories")),
+        sa.UniqueConstraint("code", name=op.f("uq_disclosure_categories_code")),
+        sa.UniqueConstraint("name", name=op.f("uq_disclosure_categories_name")),
+    )
+    op.create_table(
         "dues_months_backup",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("backup_label", sa.String(length=40), nullable=False),
@@ -62,6 +74,12 @@ def upgrade() -> None:
             batch_op.f("ix_dues_months_backup_backup_label"), ["backup_label"], unique=False
         )
 
+    op.create_table(
+        "fund_receipt_sequences",
+        sa.Column("year", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("last_seq", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("year", name=op.f("pk_fund_receipt_sequences")),
+    )
     op.create_table(
         "kiosk_devices",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -135,6 +153,61 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("year", name=op.f("pk_slip_sequences")),
     )
     op.create_table(
+        "dues_uses",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org_id", sa.Integer(), nullable=False),
+        sa.Column("used_on", sa.Date(), nullable=False),
+        sa.Column("purpose", sa.String(length=100), nullable=False),
+        sa.Column("amount_fen", sa.Integer(), nullable=False),
+        sa.Column("voided", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by", sa.String(length=80), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organizations.id"], name=op.f("fk_dues_uses_org_id_organizations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dues_uses")),
+    )
+    with op.batch_alter_table("dues_uses", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_dues_uses_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "fund_donations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "donor_kind",
+            sa.Enum("PERSON", "UNIT", name="donorkind", native_enum=False, length=10),
+            nullable=False,
+        ),
+        sa.Column("donor_name", sa.String(length=100), nullable=False),
+        sa.Column("unit", sa.String(length=100), nullable=True),
+        sa.Column("amount_fen", sa.Integer(), nullable=False),
+        sa.Column("donated_on", sa.Date(), nullable=False),
+        sa.Column("consent_public", sa.Boolean(), nullable=False),
+        sa.Column("receiving_org_id", sa.Integer(), nullable=False),
+        sa.Column("address", sa.String(length=200), nullable=True),
+        sa.Column("phone", sa.String(length=30), nullable=True),
+        sa.Column("directed", sa.Boolean(), nullable=False),
+        sa.Column("purpose", sa.String(length=50), nullable=True),
+        sa.Column("method", sa.String(length=10), nullable=False),
+        sa.Column("voided", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by", sa.String(length=80), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["receiving_org_id"],
+            ["organizations.id"],
+            name=op.f("fk_fund_donations_receiving_org_id_organizations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fund_donations")),
+    )
+    with op.batch_alter_table("fund_donations", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_fund_donations_donated_on"), ["donated_on"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_fund_donations_receiving_org_id"), ["receiving_org_id"], unique=False
+        )
+
+    op.create_table(
         "kiosk_lookup_failures",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("device_id", sa.Integer(), nullable=False),
@@ -152,6 +225,19 @@ def upgrade() -> None:
             batch_op.f("ix_kiosk_lookup_failures_device_id"), ["device_id"], unique=False
         )
 
+    op.create_table(
+        "letter_sequences",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org_id", sa.Integer(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("last_seq", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organizations.id"], name=op.f("fk_letter_sequences_org_id_organizations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_letter_sequences")),
+        sa.UniqueConstraint("org_id", "year", "kind", name="uq_letter_sequences_org_year_kind"),
+    )
     op.create_table(
         "members",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -217,6 +303,75 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "remittance_batches",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org_id", sa.Integer(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("start_month", sa.Integer(), nullable=False),
+        sa.Column("end_month", sa.Integer(), nullable=False),
+        sa.Column("cutoff", sa.Date(), nullable=False),
+        sa.Column(
+            "state",
+            sa.Enum(
+                "DRAFT",
+                "CONFIRMED",
+                "CANCELLED",
+                "REVERSED",
+                name="remittancestate",
+                native_enum=False,
+                length=12,
+            ),
+            nullable=False,
+        ),
+        sa.Column("collected_fen", sa.Integer(), nullable=False),
+        sa.Column("correction_fen", sa.Integer(), nullable=False),
+        sa.Column("upward_fen", sa.Integer(), nullable=False),
+        sa.Column("retained_fen", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by", sa.String(length=80), nullable=False),
+        sa.Column("confirmed_at", sa.DateTime(), nullable=True),
+        sa.Column("confirmed_by", sa.String(length=80), nullable=True),
+        sa.Column("closed_at", sa.DateTime(), nullable=True),
+        sa.Column("closed_by", sa.String(length=80), nullable=True),
+        sa.Column("close_reason", sa.String(length=200), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["org_id"],
+            ["organizations.id"],
+            name=op.f("fk_remittance_batches_org_id_organizations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_remittance_batches")),
+        sa.UniqueConstraint("org_id", "year", "seq", name="uq_remittance_batches_no"),
+    )
+    with op.batch_alter_table("remittance_batches", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_remittance_batches_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "transfer_notices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum("RECEIVE", "ASSESSMENT", name="noticekind", native_enum=False, length=20),
+            nullable=False,
+        ),
+        sa.Column("org_id", sa.Integer(), nullable=False),
+        sa.Column("batch", sa.String(length=40), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("prints", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by", sa.String(length=80), nullable=False),
+        sa.Column("handled_at", sa.DateTime(), nullable=True),
+        sa.Column("handled_by", sa.String(length=80), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organizations.id"], name=op.f("fk_transfer_notices_org_id_organizations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_transfer_notices")),
+    )
+    with op.batch_alter_table("transfer_notices", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_transfer_notices_batch"), ["batch"], unique=False)
+        batch_op.create_index(batch_op.f("ix_transfer_notices_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
         "users",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("username", sa.String(length=50), nullable=False),
@@ -273,6 +428,85 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "disclosure_documents",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("category_id", sa.Integer(), nullable=False),
+        sa.Column("org_id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("summary", sa.String(length=300), nullable=False),
+        sa.Column("body_md", sa.Text(), nullable=False),
+        sa.Column(
+            "tier",
+            sa.Enum(
+                "PUBLIC",
+                "PARTY",
+                "UNIT",
+                "CONCERNED",
+                name="disclosuretier",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "DRAFT",
+                "SUBMITTED",
+                "REVIEWED",
+                "PUBLISHED",
+                "WITHDRAWN",
+                name="disclosurestatus",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("publish_on", sa.Date(), nullable=False),
+        sa.Column("expires_on", sa.Date(), nullable=True),
+        sa.Column("source_digest", sa.String(length=64), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by", sa.String(length=80), nullable=False),
+        sa.Column("created_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(), nullable=True),
+        sa.Column("reviewed_by", sa.String(length=80), nullable=True),
+        sa.Column("reviewed_at", sa.DateTime(), nullable=True),
+        sa.Column("review_note", sa.String(length=300), nullable=True),
+        sa.Column("published_by", sa.String(length=80), nullable=True),
+        sa.Column("published_at", sa.DateTime(), nullable=True),
+        sa.Column("withdrawn_by", sa.String(length=80), nullable=True),
+        sa.Column("withdrawn_at", sa.DateTime(), nullable=True),
+        sa.Column("withdraw_reason", sa.String(length=300), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["category_id"],
+            ["disclosure_categories.id"],
+            name=op.f("fk_disclosure_documents_category_id_disclosure_categories"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_user_id"],
+            ["users.id"],
+            name=op.f("fk_disclosure_documents_created_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"],
+            ["organizations.id"],
+            name=op.f("fk_disclosure_documents_org_id_organizations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_disclosure_documents")),
+    )
+    with op.batch_alter_table("disclosure_documents", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_disclosure_documents_board", ["status", "category_id", "publish_on"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_disclosure_documents_org_id"), ["org_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_disclosure_documents_source_digest"), ["source_digest"], unique=False
+        )
+
+    op.create_table(
         "dues_assessments",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
@@ -294,6 +528,84 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_dues_assessments_member_id"), ["member_id"], unique=False
         )
+
+    op.create_table(
+        "fund_receipts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("donation_id", sa.Integer(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("issued_at", sa.DateTime(), nullable=False),
+        sa.Column("issued_by", sa.String(length=80), nullable=False),
+        sa.Column("void_reason", sa.String(length=200), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["donation_id"],
+            ["fund_donations.id"],
+            name=op.f("fk_fund_receipts_donation_id_fund_donations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fund_receipts")),
+        sa.UniqueConstraint("donation_id", name=op.f("uq_fund_receipts_donation_id")),
+        sa.UniqueConstraint("year", "seq", name="uq_fund_receipts_no"),
+    )
+    op.create_table(
+        "letters",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "INTRODUCTION",
+                "CERTIFICATE",
+                "FLOATING",
+                name="letterkind",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("number", sa.String(length=40), nullable=False),
+        sa.Column("issuer_org_id", sa.Integer(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "state",
+            sa.Enum(
+                "ISSUED", "RETURNED", "REVOKED", name="letterstate", native_enum=False, length=10
+            ),
+            nullable=False,
+        ),
+        sa.Column("from_name", sa.String(length=200), nullable=False),
+        sa.Column("to_name", sa.String(length=200), nullable=False),
+        sa.Column("issued_on", sa.Date(), nullable=False),
+        sa.Column("valid_until", sa.Date(), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("returned_on", sa.Date(), nullable=True),
+        sa.Column("return_handler", sa.String(length=50), nullable=True),
+        sa.Column("return_phone", sa.String(length=30), nullable=True),
+        sa.Column("return_note", sa.String(length=200), nullable=True),
+        sa.Column("revoked_at", sa.DateTime(), nullable=True),
+        sa.Column("revoke_reason", sa.String(length=200), nullable=True),
+        sa.Column("reviewed_year", sa.Integer(), nullable=True),
+        sa.Column("prints", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by", sa.String(length=80), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["issuer_org_id"],
+            ["organizations.id"],
+            name=op.f("fk_letters_issuer_org_id_organizations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_letters_member_id_members")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_letters")),
+        sa.UniqueConstraint("number", name=op.f("uq_letters_number")),
+    )
+    with op.batch_alter_table("letters", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_letters_issuer_org_id"), ["issuer_org_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_letters_member_id"), ["member_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_letters_state"), ["state"], unique=False)
 
     op.create_table(
         "member_archive",
@@ -352,6 +664,7 @@ def upgrade() -> None:
         sa.Column("voided_at", sa.DateTime(), nullable=True),
         sa.Column("voided_by", sa.String(length=80), nullable=True),
         sa.Column("reprints", sa.Integer(), nullable=False),
+        sa.Column("overdue_months", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["member_id"], ["members.id"], name=op.f("fk_payments_member_id_members")
         ),
@@ -365,6 +678,34 @@ def upgrade() -> None:
     with op.batch_alter_table("payments", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_payments_member_id"), ["member_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_payments_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "remittance_lines",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("batch_id", sa.Integer(), nullable=False),
+        sa.Column("source_org_id", sa.Integer(), nullable=False),
+        sa.Column("item_count", sa.Integer(), nullable=False),
+        sa.Column("collected_fen", sa.Integer(), nullable=False),
+        sa.Column("correction_fen", sa.Integer(), nullable=False),
+        sa.Column("share_bp", sa.Integer(), nullable=False),
+        sa.Column("upward_fen", sa.Integer(), nullable=False),
+        sa.Column("retained_fen", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["batch_id"],
+            ["remittance_batches.id"],
+            name=op.f("fk_remittance_lines_batch_id_remittance_batches"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["source_org_id"],
+            ["organizations.id"],
+            name=op.f("fk_remittance_lines_source_org_id_organizations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_remittance_lines")),
+    )
+    with op.batch_alter_table("remittance_lines", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_remittance_lines_batch_id"), ["batch_id"], unique=False
+        )
 
     op.create_table(
         "staff_tokens",
@@ -382,6 +723,84 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("staff_tokens", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_staff_tokens_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "waiver_requests",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("org_id", sa.Integer(), nullable=False),
+        sa.Column("committee_org_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "kind",
+            sa.Enum("WAIVE", "REDUCE", name="waiverkind", native_enum=False, length=10),
+            nullable=False,
+        ),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("start_month", sa.Integer(), nullable=False),
+        sa.Column("end_month", sa.Integer(), nullable=False),
+        sa.Column("reduced_fen", sa.Integer(), nullable=True),
+        sa.Column("reason", sa.String(length=300), nullable=False),
+        sa.Column("evidence", sa.String(length=300), nullable=False),
+        sa.Column(
+            "state",
+            sa.Enum(
+                "PENDING_BRANCH",
+                "PENDING_COMMITTEE",
+                "APPROVED",
+                "REJECTED",
+                name="waiverstate",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by", sa.String(length=80), nullable=False),
+        sa.Column("applied_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["committee_org_id"],
+            ["organizations.id"],
+            name=op.f("fk_waiver_requests_committee_org_id_organizations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_waiver_requests_member_id_members")
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organizations.id"], name=op.f("fk_waiver_requests_org_id_organizations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_waiver_requests")),
+    )
+    with op.batch_alter_table("waiver_requests", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_waiver_requests_member_id"), ["member_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_waiver_requests_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "disclosure_recipients",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("document_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["document_id"],
+            ["disclosure_documents.id"],
+            name=op.f("fk_disclosure_recipients_document_id_disclosure_documents"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_disclosure_recipients_member_id_members")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_disclosure_recipients")),
+        sa.UniqueConstraint(
+            "document_id", "member_id", name=op.f("uq_disclosure_recipients_document_id")
+        ),
+    )
+    with op.batch_alter_table("disclosure_recipients", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_disclosure_recipients_document_id"), ["document_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_disclosure_recipients_member_id"), ["member_id"], unique=False
+        )
 
     op.create_table(
         "dues_months",
@@ -441,6 +860,29 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "media_files",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=False),
+        sa.Column("content_type", sa.String(length=100), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=True),
+        sa.Column("document_id", sa.Integer(), nullable=True),
+        sa.Column("is_attachment", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["document_id"],
+            ["disclosure_documents.id"],
+            name=op.f("fk_media_files_document_id_disclosure_documents"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_media_files")),
+    )
+    with op.batch_alter_table("media_files", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_media_files_document_id"), ["document_id"], unique=False
+        )
+
+    op.create_table(
         "payment_items",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("payment_id", sa.Integer(), nullable=False),
@@ -457,15 +899,232 @@ def upgrade() -> None:
             batch_op.f("ix_payment_items_payment_id"), ["payment_id"], unique=False
         )
 
+    op.create_table(
+        "transfers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum("WITHIN", "OUT", "IN", name="transferkind", native_enum=False, length=10),
+            nullable=False,
+        ),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("batch", sa.String(length=40), nullable=False),
+        sa.Column("from_org_id", sa.Integer(), nullable=True),
+        sa.Column("to_org_id", sa.Integer(), nullable=True),
+        sa.Column("from_name", sa.String(length=200), nullable=False),
+        sa.Column("to_name", sa.String(length=200), nullable=False),
+        sa.Column("name", sa.String(length=50), nullable=False),
+        sa.Column("sex", sa.String(length=1), nullable=False),
+        sa.Column("birth_date", sa.Date(), nullable=False),
+        sa.Column("education", sa.String(length=20), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("card_no", sa.String(length=10), nullable=True),
+        sa.Column("old_member_no", sa.String(length=30), nullable=True),
+        sa.Column("new_member_no", sa.String(length=30), nullable=True),
+        sa.Column("transfer_date", sa.Date(), nullable=False),
+        sa.Column("dues_paid_year", sa.Integer(), nullable=True),
+        sa.Column("dues_paid_month", sa.Integer(), nullable=True),
+        sa.Column("shortfall_fen", sa.Integer(), nullable=False),
+        sa.Column("incoming_letter_no", sa.String(length=60), nullable=True),
+        sa.Column("letter_id", sa.Integer(), nullable=True),
+        sa.Column("notice_id", sa.Integer(), nullable=True),
+        sa.Column("assessment_notice_id", sa.Integer(), nullable=True),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.Column("prints", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by", sa.String(length=80), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assessment_notice_id"],
+            ["transfer_notices.id"],
+            name=op.f("fk_transfers_assessment_notice_id_transfer_notices"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["from_org_id"],
+            ["organizations.id"],
+            name=op.f("fk_transfers_from_org_id_organizations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["letter_id"], ["letters.id"], name=op.f("fk_transfers_letter_id_letters")
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_transfers_member_id_members")
+        ),
+        sa.ForeignKeyConstraint(
+            ["notice_id"],
+            ["transfer_notices.id"],
+            name=op.f("fk_transfers_notice_id_transfer_notices"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["to_org_id"], ["organizations.id"], name=op.f("fk_transfers_to_org_id_organizations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_transfers")),
+    )
+    with op.batch_alter_table("transfers", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_transfers_batch"), ["batch"], unique=False)
+        batch_op.create_index(batch_op.f("ix_transfers_from_org_id"), ["from_org_id"], unique=False)
+        batch_op.create_index("ix_transfers_kind_date", ["kind", "transfer_date"], unique=False)
+        batch_op.create_index(batch_op.f("ix_transfers_member_id"), ["member_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_transfers_to_org_id"), ["to_org_id"], unique=False)
+
+    op.create_table(
+        "waiver_approvals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("request_id", sa.Integer(), nullable=False),
+        sa.Column("level", sa.String(length=10), nullable=False),
+        sa.Column("org_id", sa.Integer(), nullable=False),
+        sa.Column("approved", sa.Boolean(), nullable=False),
+        sa.Column("comment", sa.String(length=300), nullable=False),
+        sa.Column("decided_on", sa.Date(), nullable=False),
+        sa.Column("decided_by", sa.String(length=80), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organizations.id"], name=op.f("fk_waiver_approvals_org_id_organizations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["request_id"],
+            ["waiver_requests.id"],
+            name=op.f("fk_waiver_approvals_request_id_waiver_requests"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_waiver_approvals")),
+    )
+    with op.batch_alter_table("waiver_approvals", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_waiver_approvals_request_id"), ["request_id"], unique=False
+        )
+
+    op.create_table(
+        "honor_entries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum("PERSON", "ORGANIZATION", name="honorkind", native_enum=False, length=20),
+            nullable=False,
+        ),
+        sa.Column("title", sa.String(length=50), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("awarding_body", sa.String(length=100), nullable=False),
+        sa.Column("citation", sa.String(length=300), nullable=False),
+        sa.Column("org_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=True),
+        sa.Column("person_name", sa.String(length=50), nullable=True),
+        sa.Column("unit_name", sa.String(length=100), nullable=True),
+        sa.Column("photo_id", sa.Integer(), nullable=True),
+        sa.Column("photo_consent", sa.Boolean(), nullable=False),
+        sa.Column("visible", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by", sa.String(length=80), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_honor_entries_member_id_members")
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organizations.id"], name=op.f("fk_honor_entries_org_id_organizations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["photo_id"], ["media_files.id"], name=op.f("fk_honor_entries_photo_id_media_files")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_honor_entries")),
+    )
+    with op.batch_alter_table("honor_entries", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_honor_entries_member_id"), ["member_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_honor_entries_org_id"), ["org_id"], unique=False)
+        batch_op.create_index("ix_honor_entries_roll", ["visible", "kind", "year"], unique=False)
+
+    op.create_table(
+        "remittance_items",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("batch_id", sa.Integer(), nullable=False),
+        sa.Column("payment_item_id", sa.Integer(), nullable=False),
+        sa.Column("payment_id", sa.Integer(), nullable=False),
+        sa.Column("source_org_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "COLLECTION", "CORRECTION", name="remittanceitemkind", native_enum=False, length=12
+            ),
+            nullable=False,
+        ),
+        sa.Column("amount_fen", sa.Integer(), nullable=False),
+        sa.Column("cleared", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["batch_id"],
+            ["remittance_batches.id"],
+            name=op.f("fk_remittance_items_batch_id_remittance_batches"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["payment_id"], ["payments.id"], name=op.f("fk_remittance_items_payment_id_payments")
+        ),
+        sa.ForeignKeyConstraint(
+            ["payment_item_id"],
+            ["payment_items.id"],
+            name=op.f("fk_remittance_items_payment_item_id_payment_items"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["source_org_id"],
+            ["organizations.id"],
+            name=op.f("fk_remittance_items_source_org_id_organizations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_remittance_items")),
+    )
+    with op.batch_alter_table("remittance_items", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_remittance_items_batch_id"), ["batch_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_remittance_items_payment_id"), ["payment_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_remittance_items_payment_item_id"), ["payment_item_id"], unique=False
+        )
+        batch_op.create_index(
+            "uq_remittance_items_cleared",
+            ["payment_item_id", "kind"],
+            unique=True,
+            sqlite_where=sa.text("cleared = 1"),
+            postgresql_where=sa.text("cleared = true"),
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("remittance_items", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_remittance_items_cleared",
+            sqlite_where=sa.text("cleared = 1"),
+            postgresql_where=sa.text("cleared = true"),
+        )
+        batch_op.drop_index(batch_op.f("ix_remittance_items_payment_item_id"))
+        batch_op.drop_index(batch_op.f("ix_remittance_items_payment_id"))
+        batch_op.drop_index(batch_op.f("ix_remittance_items_batch_id"))
+
+    op.drop_table("remittance_items")
+    with op.batch_alter_table("honor_entries", schema=None) as batch_op:
+        batch_op.drop_index("ix_honor_entries_roll")
+        batch_op.drop_index(batch_op.f("ix_honor_entries_org_id"))
+        batch_op.drop_index(batch_op.f("ix_honor_entries_member_id"))
+
+    op.drop_table("honor_entries")
+    with op.batch_alter_table("waiver_approvals", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_waiver_approvals_request_id"))
+
+    op.drop_table("waiver_approvals")
+    with op.batch_alter_table("transfers", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_transfers_to_org_id"))
+        batch_op.drop_index(batch_op.f("ix_transfers_member_id"))
+        batch_op.drop_index("ix_transfers_kind_date")
+        batch_op.drop_index(batch_op.f("ix_transfers_from_org_id"))
+        batch_op.drop_index(batch_op.f("ix_transfers_batch"))
+
+    op.drop_table("transfers")
     with op.batch_alter_table("payment_items", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_payment_items_payment_id"))
 
     op.drop_table("payment_items")
+    with op.batch_alter_table("media_files", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_media_files_document_id"))
+
+    op.drop_table("media_files")
     with op.batch_alter_table("kiosk_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_kiosk_sessions_device_id"))
 
@@ -475,10 +1134,24 @@ def downgrade() -> None:
         batch_op.drop_index("ix_dues_months_org_year")
 
     op.drop_table("dues_months")
+    with op.batch_alter_table("disclosure_recipients", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_disclosure_recipients_member_id"))
+        batch_op.drop_index(batch_op.f("ix_disclosure_recipients_document_id"))
+
+    op.drop_table("disclosure_recipients")
+    with op.batch_alter_table("waiver_requests", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_waiver_requests_org_id"))
+        batch_op.drop_index(batch_op.f("ix_waiver_requests_member_id"))
+
+    op.drop_table("waiver_requests")
     with op.batch_alter_table("staff_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_staff_tokens_user_id"))
 
     op.drop_table("staff_tokens")
+    with op.batch_alter_table("remittance_lines", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_remittance_lines_batch_id"))
+
+    op.drop_table("remittance_lines")
     with op.batch_alter_table("payments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_payments_org_id"))
         batch_op.drop_index(batch_op.f("ix_payments_member_id"))
@@ -493,10 +1166,23 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_member_archive_member_id"))
 
     op.drop_table("member_archive")
+    with op.batch_alter_table("letters", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_letters_state"))
+        batch_op.drop_index(batch_op.f("ix_letters_member_id"))
+        batch_op.drop_index(batch_op.f("ix_letters_issuer_org_id"))
+
+    op.drop_table("letters")
+    op.drop_table("fund_receipts")
     with op.batch_alter_table("dues_assessments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_dues_assessments_member_id"))
 
     op.drop_table("dues_assessments")
+    with op.batch_alter_table("disclosure_documents", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_disclosure_documents_source_digest"))
+        batch_op.drop_index(batch_op.f("ix_disclosure_documents_org_id"))
+        batch_op.drop_index("ix_disclosure_documents_board")
+
+    op.drop_table("disclosure_documents")
     with op.batch_alter_table("cards", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_cards_active_member",
@@ -508,6 +1194,15 @@ def downgrade() -> None:
 
     op.drop_table("cards")
     op.drop_table("users")
+    with op.batch_alter_table("transfer_notices", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_transfer_notices_org_id"))
+        batch_op.drop_index(batch_op.f("ix_transfer_notices_batch"))
+
+    op.drop_table("transfer_notices")
+    with op.batch_alter_table("remittance_batches", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_remittance_batches_org_id"))
+
+    op.drop_table("remittance_batches")
     with op.batch_alter_table("members", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_members_active_id_number",
@@ -521,11 +1216,21 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_members_archived"))
 
     op.drop_table("members")
+    op.drop_table("letter_sequences")
     with op.batch_alter_table("kiosk_lookup_failures", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_kiosk_lookup_failures_device_id"))
         batch_op.drop_index(batch_op.f("ix_kiosk_lookup_failures_at"))
 
     op.drop_table("kiosk_lookup_failures")
+    with op.batch_alter_table("fund_donations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fund_donations_receiving_org_id"))
+        batch_op.drop_index(batch_op.f("ix_fund_donations_donated_on"))
+
+    op.drop_table("fund_donations")
+    with op.batch_alter_table("dues_uses", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_dues_uses_org_id"))
+
+    op.drop_table("dues_uses")
     op.drop_table("slip_sequences")
     with op.batch_alter_table("organizations", schema=None) as batch_op:
         batch_op.drop_index("ix_organizations_path", postgresql_ops={"path": "text_pattern_ops"})
@@ -533,10 +1238,12 @@ def downgrade() -> None:
 
     op.drop_table("organizations")
     op.drop_table("kiosk_devices")
+    op.drop_table("fund_receipt_sequences")
     with op.batch_alter_table("dues_months_backup", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_dues_months_backup_backup_label"))
 
     op.drop_table("dues_months_backup")
+    op.drop_table("disclosure_categories")
     op.drop_table("card_number_sequence")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_log_entity")
