@@ -9,6 +9,8 @@ SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL). The templates are built
 from __future__ import annotations
 
 import itertools
+import os
+import time
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +25,12 @@ from tests.builders import Builders
 from tests.pg import PgCluster
 
 _counter = itertools.count()
+
+# The hall keeps its books on its own calendar (DuesSettings.timezone, Asia/Shanghai). Tests
+# that say "this month" with date.today() must mean the same day, including in the backend
+# processes they start, whatever zone the CI machine runs in.
+os.environ["TZ"] = "Asia/Shanghai"
+time.tzset()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import request
 from sqlalchemy.orm import Session
 
@@ -12,6 +14,8 @@ from backend.models.base import utcnow
 from backend.services import users
 from backend.services.actor import Actor
 from backend.settings import Settings
+
+LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 
 
 def authenticate(session: Session, settings: Settings, required: Auth) -> Actor:
@@ -27,7 +31,10 @@ def authenticate(session: Session, settings: Settings, required: Auth) -> Actor:
             raise Unauthorized("设备密钥无效", code="device_key_invalid")
         if device.state is not DeviceState.APPROVED:
             raise Forbidden("该设备尚未批准或已停用，请联系管理员", code="device_not_approved")
-        device.last_seen_at = utcnow()
+        now = utcnow()
+        # "Last contact" is for the fleet page; a write per tap would cost every tap an UPDATE.
+        if device.last_seen_at is None or now - device.last_seen_at > LAST_SEEN_RESOLUTION:
+            device.last_seen_at = now
         return Actor.for_device(device)
     if device_key and not bearer:
         raise Forbidden("查询机设备密钥只能调用查询机接口", code="device_not_allowed")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import Enum, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.models.base import Base, utcnow
@@ -86,6 +86,15 @@ class KioskSession(Base):
     """A member's card session on one kiosk: short-lived and bound to that one member."""
 
     __tablename__ = "kiosk_sessions"
+    __table_args__ = (
+        # A tap ends the device's open session: find it without scanning the device's history.
+        Index(
+            "ix_kiosk_sessions_open",
+            "device_id",
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -8,13 +8,23 @@ same invariants: one audit row per changed record in the same transaction, gap-f
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from backend.errors import Conflict
-from backend.models import CardNumberSequence, SlipSequence
+from backend.models import (
+    AuditEntry,
+    CardNumberSequence,
+    DuesMonth,
+    Payment,
+    PaymentItem,
+    SlipSequence,
+)
 from backend.models.base import utcnow
 from backend.services import audit
 from backend.services.actor import Actor
@@ -93,3 +103,88 @@ def take_slip_numbers(session: Session, year: int, count: int) -> int:
     )
     assert last is not None
     return int(last) - count + 1
+
+
+@dataclass(frozen=True)
+class PaidMonth:
+    ledger_id: int
+    year: int
+    month: int
+    amount_fen: int  # what this payment pays for the month
+    paid_fen: int  # the month's paid amount afterwards
+
+
+@dataclass
+class NewPayment:
+    """A payment to write: its slip number is already taken by the caller."""
+
+    member_id: int
+    org_id: int
+    slip_year: int
+    slip_seq: int
+    method: str
+    idempotency_key: str
+    operator: str
+    created_at: datetime
+    months: list[PaidMonth]
+
+
+def write_payments(
+    session: Session,
+    actor: Actor,
+    action: str,
+    payments: list[NewPayment],
+    progress: Callable[[str, int, int], None] | None = None,
+) -> None:
+    """Payments, their items, the ledger months marked paid (by which payment, when) and one
+    audit row per payment — what ``payments.pay`` does for one, for thousands at once."""
+    params = [
+        {
+            "slip_year": p.slip_year,
+            "slip_seq": p.slip_seq,
+            "member_id": p.member_id,
+            "org_id": p.org_id,
+            "amount_fen": sum(m.amount_fen for m in p.months),
+            "method": p.method,
+            "idempotency_key": p.idempotency_key,
+            "operator": p.operator,
+            "created_at": p.created_at,
+        }
+        for p in payments
+    ]
+    ids: list[int] = []
+    for start in range(0, len(params), BATCH * 5):
+        ids.extend(insert_returning_ids(session, Payment, params[start : start + BATCH * 5]))
+        if progress:
+            progress("写入", len(ids), len(params))
+    items, ledger, audits = [], [], []
+    for payment_id, p, row in zip(ids, payments, params, strict=True):
+        for m in p.months:
+            items.append(
+                {
+                    "payment_id": payment_id,
+                    "year": m.year,
+                    "month": m.month,
+                    "amount_fen": m.amount_fen,
+                }
+            )
+            ledger.append(
+                {
+                    "id": m.ledger_id,
+                    "paid_fen": m.paid_fen,
+                    "paid_at": p.created_at,
+                    "payment_id": payment_id,
+                }
+            )
+        after = {
+            "slip_no": f"{p.slip_year}{p.slip_seq:06d}",
+            "member_id": p.member_id,
+            "amount_fen": row["amount_fen"],
+            "method": p.method,
+            "months": [f"{m.year}-{m.month:02d}" for m in p.months],
+        }
+        audits.append(audit_params(actor, action, "payment", payment_id, after))
+    insert_many(session, PaymentItem, items)
+    for start in range(0, len(ledger), BATCH * 10):
+        session.execute(update(DuesMonth), ledger[start : start + BATCH * 10])
+    insert_many(session, AuditEntry, audits)

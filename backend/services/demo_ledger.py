@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from backend.models import AuditEntry, DuesMonth, Payment, PaymentItem, SlipSequence
+from backend.models import DuesMonth, SlipSequence
 from backend.models.base import utcnow
 from backend.services import dues_year
 from backend.services.actor import Actor
-from backend.services.bulk import BATCH, audit_params, insert_many, insert_returning_ids
+from backend.services.bulk import NewPayment, PaidMonth, write_payments
 from backend.services.demo_people import Person
 from backend.settings import DuesSettings
 
@@ -127,54 +127,28 @@ def _write(
 ) -> None:
     zone, utc = ZoneInfo(dues.timezone), ZoneInfo("UTC")
     sequences: dict[int, int] = {}
-    params = []
+    new = []
     now = utcnow()
     for p in payments:
         seq = sequences.get(p.paid_on.year, 0) + 1
         sequences[p.paid_on.year] = seq
         moment = datetime.combine(p.paid_on, time(9), tzinfo=zone)
         moment += timedelta(minutes=rng.randrange(8 * 60))
-        params.append(
-            {
-                "slip_year": p.paid_on.year,
-                "slip_seq": seq,
-                "member_id": p.member_id,
-                "org_id": p.org_id,
-                "amount_fen": sum(m[3] for m in p.months),
-                "method": "bank" if rng.random() < 0.2 else "cash",
-                "idempotency_key": f"demo-{p.paid_on.year}-{seq}",
-                "operator": operator,
-                "created_at": min(moment.astimezone(utc).replace(tzinfo=None), now),
-            }
+        months = [PaidMonth(i, y, m, due, due) for i, y, m, due in p.months]
+        new.append(
+            NewPayment(
+                member_id=p.member_id,
+                org_id=p.org_id,
+                slip_year=p.paid_on.year,
+                slip_seq=seq,
+                method="bank" if rng.random() < 0.2 else "cash",
+                idempotency_key=f"demo-{p.paid_on.year}-{seq}",
+                operator=operator,
+                created_at=min(moment.astimezone(utc).replace(tzinfo=None), now),
+                months=months,
+            )
         )
-    ids = insert_returning_ids(session, Payment, params)
-    items, ledger, audits = [], [], []
-    for payment_id, p, row in zip(ids, payments, params, strict=True):
-        for ledger_id, year, month, due in p.months:
-            items.append(
-                {"payment_id": payment_id, "year": year, "month": month, "amount_fen": due}
-            )
-            ledger.append(
-                {
-                    "id": ledger_id,
-                    "paid_fen": due,
-                    "paid_at": row["created_at"],
-                    "payment_id": payment_id,
-                }
-            )
-        slip = f"{row['slip_year']}{row['slip_seq']:06d}"
-        after = {
-            "slip_no": slip,
-            "member_id": p.member_id,
-            "amount_fen": row["amount_fen"],
-            "method": row["method"],
-            "months": [f"{y}-{m:02d}" for _id, y, m, _due in p.months],
-        }
-        audits.append(audit_params(actor, "payment.create", "payment", payment_id, after))
-    insert_many(session, PaymentItem, items)
-    for start in range(0, len(ledger), BATCH * 10):
-        session.execute(update(DuesMonth), ledger[start : start + BATCH * 10])
-    insert_many(session, AuditEntry, audits)
+    write_payments(session, actor, "payment.create", new)
     session.execute(
         insert(SlipSequence), [{"year": y, "last_seq": n} for y, n in sorted(sequences.items())]
     )

@@ -17,28 +17,19 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.errors import Forbidden, Invalid
-from backend.models import (
-    AuditEntry,
-    DuesMonth,
-    Member,
-    Organization,
-    OrgType,
-    Payment,
-    PaymentItem,
-    PaymentMethod,
-)
+from backend.models import DuesMonth, Member, Organization, OrgType, PaymentMethod
 from backend.services import audit
 from backend.services.actor import Actor
 from backend.services.bulk import (
     BATCH,
-    audit_params,
-    insert_many,
-    insert_returning_ids,
+    NewPayment,
+    PaidMonth,
     take_slip_numbers,
+    write_payments,
 )
 from backend.services.idnumber import parse_id_number
 from backend.services.import_report import (
@@ -295,82 +286,44 @@ def import_dues(
         groups.setdefault((dues_row.member_id, dues_row.paid_on), []).append(dues_row)
     ordered = sorted(groups.items(), key=lambda kv: (kv[0][1], kv[1][0].row_number))
     batch = uuid.uuid4().hex[:12]
-    slips: dict[int, int] = {}
+    next_seq: dict[int, int] = {}
     for year in sorted({paid_on.year for (_m, paid_on), _r in ordered}):
         count = sum(1 for (_m, paid_on), _r in ordered if paid_on.year == year)
-        slips[year] = take_slip_numbers(session, year, count)
-    params, slip_numbers = [], {}
+        next_seq[year] = take_slip_numbers(session, year, count)
+    payments = []
     for index, ((member_id, paid_on), items) in enumerate(ordered):
-        seq = slips[paid_on.year]
-        slips[paid_on.year] += 1
-        slip_numbers.setdefault(paid_on.year, []).append(f"{paid_on.year}{seq:06d}")
-        params.append(
-            {
-                "slip_year": paid_on.year,
-                "slip_seq": seq,
-                "member_id": member_id,
-                "org_id": branch.id,
-                "amount_fen": sum(i.amount_fen for i in items),
-                "method": method.value,
-                "idempotency_key": f"import-{batch}-{index}",
-                "operator": actor.name,
-                "created_at": _paid_at(paid_on, dues),
-            }
-        )
-    payment_ids: list[int] = []
-    for start in range(0, len(params), BATCH * 5):
-        payment_ids.extend(
-            insert_returning_ids(session, Payment, params[start : start + BATCH * 5])
-        )
-        if progress:
-            progress("写入", len(payment_ids), len(params))
-    item_params, ledger_params, audit_rows = [], [], []
-    for payment_id, p, (_key, items) in zip(payment_ids, params, ordered, strict=True):
-        for i in sorted(items, key=lambda r: (r.year, r.month)):
-            item_params.append(
-                {
-                    "payment_id": payment_id,
-                    "year": i.year,
-                    "month": i.month,
-                    "amount_fen": i.amount_fen,
-                }
-            )
-            ledger_params.append(
-                {
-                    "id": i.ledger_id,
-                    "paid_fen": i.paid_fen_before + i.amount_fen,
-                    "paid_at": p["created_at"],
-                    "payment_id": payment_id,
-                }
-            )
-        audit_rows.append(
-            audit_params(
-                actor,
-                "payment.import",
-                "payment",
-                payment_id,
-                {
-                    "member_id": p["member_id"],
-                    "slip_no": f"{p['slip_year']}{p['slip_seq']:06d}",
-                    "amount_fen": p["amount_fen"],
-                    "method": p["method"],
-                    "months": [f"{i.year}-{i.month:02d}" for i in items],
-                },
+        seq = next_seq[paid_on.year]
+        next_seq[paid_on.year] += 1
+        months = [
+            PaidMonth(i.ledger_id, i.year, i.month, i.amount_fen, i.paid_fen_before + i.amount_fen)
+            for i in sorted(items, key=lambda r: (r.year, r.month))
+        ]
+        payments.append(
+            NewPayment(
+                member_id,
+                branch.id,
+                paid_on.year,
+                seq,
+                method.value,
+                f"import-{batch}-{index}",
+                actor.name,
+                _paid_at(paid_on, dues),
+                months,
             )
         )
-    insert_many(session, PaymentItem, item_params)
-    for start in range(0, len(ledger_params), BATCH * 10):
-        session.execute(update(DuesMonth), ledger_params[start : start + BATCH * 10])
-    insert_many(session, AuditEntry, audit_rows)
-    total = sum(p["amount_fen"] for p in params)
+    write_payments(session, actor, "payment.import", payments, progress)
+    slips: dict[int, list[str]] = {}
+    for p in payments:
+        slips.setdefault(p.slip_year, []).append(f"{p.slip_year}{p.slip_seq:06d}")
+    total = sum(m.amount_fen for p in payments for m in p.months)
     audit.record(
         session,
         actor,
         "import.dues",
         "organization",
         branch.id,
-        after={"rows": report.total_rows, "payments": len(params), "amount_fen": total},
+        after={"rows": report.total_rows, "payments": len(payments), "amount_fen": total},
     )
     session.flush()
-    ranges = [n for numbers in slip_numbers.values() for n in (numbers[0], numbers[-1])]
-    return DuesImportResult(len(params), len(report.ok_rows), total, ranges)
+    ranges = [n for numbers in slips.values() for n in (numbers[0], numbers[-1])]
+    return DuesImportResult(len(payments), len(report.ok_rows), total, ranges)

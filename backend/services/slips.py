@@ -147,8 +147,9 @@ def member_statement(
 ) -> PrintDocument:
     """The kiosk's 缴费明细: this year's months with due and paid, arrears and the warning."""
     s = member_summary(session, settings, member, today)
-    doc = PrintDocument(f"{s.year}年{STATEMENT_TITLE}")
+    doc = PrintDocument(STATEMENT_TITLE)
     doc.text(settings.center_name, align="center", bold=True)
+    doc.kv("年度", f"{s.year}年")
     doc.kv("姓名", s.name_masked)
     doc.kv("所在组织", s.org_name)
     doc.kv("每月党费", yuan(s.monthly_dues_fen) if s.monthly_dues_fen is not None else "待核定")

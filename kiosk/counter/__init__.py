@@ -9,8 +9,6 @@ calls off the UI thread, and nothing of a member left in the widgets after a loc
 
 from __future__ import annotations
 
-from kiosk.screens import REGISTRY, register
-
 COUNTER = ("counter",)
 SCREENS = (
     ("counter_login", "CounterLoginScreen"),
@@ -30,6 +28,7 @@ SCREENS = (
 def register_screens() -> None:
     """Add the counter's screens to the registry (once) and load the counter's kv rules."""
     from kiosk.counter import asks, widgets
+    from kiosk.screens import REGISTRY, register
 
     asks.load_kv()
     widgets.load_kv()

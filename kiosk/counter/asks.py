@@ -101,17 +101,28 @@ class Asks:
         return self._open[-1].key(key) if self._open else False
 
     def close_all(self) -> None:
+        """Close every question unanswered (a lock): nothing it would have done happens."""
         for dialog in list(self._open):
-            dialog.unbind(on_answer=self._answered)
             self._open.remove(dialog)
             dialog.dismiss(animation=False)
 
     def _show(self, dialog: AskDialog, then: Callable[[bool], Any]) -> None:
+        _drop_focus()  # Enter now answers the question, not the form field behind it
         self._open.append(dialog)
-        dialog.bind(on_answer=self._answered)
-        dialog.bind(on_answer=lambda _d, yes: then(yes))
+
+        def answered(_dialog: AskDialog, yes: bool) -> None:
+            if dialog in self._open:
+                self._open.remove(dialog)
+                then(yes)
+
+        dialog.bind(on_answer=answered)
         dialog.open(animation=False)
 
-    def _answered(self, dialog: AskDialog, _yes: bool) -> None:
-        if dialog in self._open:
-            self._open.remove(dialog)
+
+def _drop_focus() -> None:
+    from kivy.core.window import Window
+
+    for root in Window.children:
+        for widget in root.walk():
+            if getattr(widget, "focus", False) is True:
+                widget.focus = False

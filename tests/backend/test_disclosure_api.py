@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from backend.services import disclosure
+from backend.services.dues_year import hall_today
 from backend.services.media import NewMedia
+from backend.settings import DuesSettings
 from tests.backend.test_disclosure_helpers import PNG_1PX, categories, published
 from tests.builders import SYSTEM
 
-TODAY = date.today()
+# The board runs on the hall's calendar (Asia/Shanghai), not the server's UTC date.
+TODAY = hall_today(DuesSettings())
 
 
 def _board(build, db):  # type: ignore[no-untyped-def]

@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 from backend.models import DisclosureDocument, Organization
 from backend.services import disclosure
 from backend.services.disclosure_categories import ensure_default_categories, find_category
+from backend.services.dues_year import hall_today
 from backend.services.media import NewMedia
+from backend.settings import DuesSettings
 from tests.builders import SYSTEM
 
 PNG_1PX = (
@@ -44,7 +46,7 @@ def published(
         title=title,
         body_md=body,
         tier=tier,
-        publish_on=publish_on or date.today(),
+        publish_on=publish_on or hall_today(DuesSettings()),
         expires_on=expires_on,
         files=files,
         recipient_ids=recipient_ids,

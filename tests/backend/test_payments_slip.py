@@ -162,7 +162,8 @@ def test_kiosk_prints_the_members_statement(client, build: Builders, db) -> None
     r = client.post("/api/v1/kiosk/session/statement", headers=headers)
     assert r.status_code == 200, r.json
     doc = r.json["document"]
-    assert doc["title"] == f"{year}年党费缴纳明细"
+    assert doc["title"] == "党费缴纳明细"
+    assert kv(doc)["年度"] == f"{year}年"
     fields = kv(doc)
     assert fields["姓名"] == "王*"
     assert fields["所在组织"] == "幸福社区第一党支部"

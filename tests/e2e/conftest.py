@@ -11,15 +11,18 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from devices.fonts import missing_glyphs
+from tests.e2e.checks import Staff
 from tests.e2e.world import build_world
 from tests.kiosk.server import REPO, BackendServer
+from tests.pg import PgCluster
 
 ARTIFACTS = REPO / "test-artifacts" / "counter"
 SCENARIO_TIMEOUT = 150
@@ -43,6 +46,29 @@ def counter_world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[
 @pytest.fixture(scope="session")
 def counter_backend(counter_world: tuple[Path, dict[str, Any]]) -> Iterator[CounterBackend]:
     path, world = counter_world
+    server = CounterBackend(world["database_url"], log=path.parent / "backend.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_counter_world(
+    tmp_path_factory: pytest.TempPathFactory, pg_cluster: PgCluster
+) -> tuple[Path, dict[str, Any]]:
+    """The same district in a database of the test run's PostgreSQL cluster."""
+    admin = create_engine(pg_cluster.url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("CREATE DATABASE counter_e2e"))
+    admin.dispose()
+    folder = tmp_path_factory.mktemp("counter-world-pg")
+    world = build_world(folder, pg_cluster.url_for("counter_e2e"))
+    return folder / "world.json", world
+
+
+@pytest.fixture(scope="session")
+def pg_counter_backend(pg_counter_world: tuple[Path, dict[str, Any]]) -> Iterator[CounterBackend]:
+    path, world = pg_counter_world
     server = CounterBackend(world["database_url"], log=path.parent / "backend.log")
     server.start()
     yield server
@@ -113,4 +139,17 @@ def world(counter_world: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
     return counter_world[1]
 
 
-Runner = Callable[..., dict[str, Any]]
+@pytest.fixture
+def staff(player: Player, world: dict[str, Any]) -> Staff:
+    """The backend's staff API as the district counter user."""
+    return Staff(player.backend.url, "counter", world["password"])
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_player(request: pytest.FixtureRequest, tmp_path: Path) -> Player:
+    """A player on the SQLite backend, then on a PostgreSQL one."""
+    if request.param == "sqlite":
+        path, _world = request.getfixturevalue("counter_world")
+        return Player(path, request.getfixturevalue("counter_backend"), tmp_path)
+    path, _world = request.getfixturevalue("pg_counter_world")
+    return Player(path, request.getfixturevalue("pg_counter_backend"), tmp_path)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from tests.e2e import scenarios_desk, scenarios_transfers
-from tests.e2e.steps import screen, sign_in, type_into
-from tests.kiosk.harness import press, screen_text, wait_for_text
+from tests.e2e.steps import open_member, screen, sign_in, type_into
+from tests.kiosk.harness import all_widget_text, press, screen_text, wait_for_text
 from tests.kiosk.scenarios import Stage
 
 
@@ -32,8 +32,26 @@ async def signing_in(stage: Stage) -> None:
     await stage.on_screen("counter_find")
 
 
+async def idle_lock(stage: Stage) -> None:
+    """A member's record on screen and nobody touches the counter: after the lock time a
+    countdown shows, then the counter locks and nothing of the member is left anywhere."""
+    await sign_in(stage)
+    member = await open_member(stage, "zhang_b1")
+    assert "身份证号：" in screen_text()
+    await wait_for_text("秒后将自动退出", timeout=15)
+    await stage.on_screen("counter_login", timeout=10)
+    await wait_for_text("柜台已锁定，请重新登录")
+    everything = all_widget_text(stage.app.root) + screen_text()
+    for secret in (member["name"], member["card_no"], member["id_number"][-4:]):
+        assert secret not in everything, f"{secret!r} is still in the widget tree"
+    assert stage.app.controller.staff.token is None and stage.app.controller.member is None
+    login = screen(stage, "counter_login")
+    assert login.ids.username.value == "counter" and login.ids.password.value == ""
+
+
 SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     "signing_in": signing_in,
+    "idle_lock": idle_lock,
     "two_zhang_wei": scenarios_desk.two_zhang_wei,
     "dues_desk": scenarios_desk.dues_desk,
     "cards_at_desk": scenarios_desk.cards_at_desk,

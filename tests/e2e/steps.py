@@ -3,6 +3,7 @@ answer a confirmation, collect what the printer printed and decode it."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,14 @@ async def type_into(field: Any, text: str, *, enter: bool = False) -> None:
     await frames(1)
     assert box.text == text, f"typed {text!r}, the box holds {box.text!r}"
     if enter:
-        Window.dispatch("on_key_down", *ENTER, None, [])
-        Window.dispatch("on_key_up", *ENTER)
-        await frames(2)
+        await press_key(ENTER)
+
+
+async def press_key(key: tuple[int, int]) -> None:
+    """A key on the counter's keyboard, e.g. :data:`ENTER`."""
+    Window.dispatch("on_key_down", *key, None, [])
+    Window.dispatch("on_key_up", *key)
+    await frames(2)
 
 
 def screen(stage: Stage, name: str) -> Any:
@@ -95,17 +101,22 @@ async def dismiss(message: str, timeout: float = 10.0) -> str:
     return text
 
 
-def printed(stage: Stage, prefix: str, count: int = 1) -> list[Path]:
+def printed_files(stage: Stage, prefix: str) -> list[Path]:
     """The ``.bin`` files of jobs whose id starts with ``prefix`` (preview printer)."""
     return sorted((stage.work / "prints").glob(f"{prefix}*.bin"))
 
 
 async def wait_printed(stage: Stage, prefix: str, count: int = 1) -> list[Path]:
     return await wait_for(
-        lambda: len(printed(stage, prefix)) >= count and printed(stage, prefix),
+        lambda: len(printed_files(stage, prefix)) >= count and printed_files(stage, prefix),
         f"{count} printed job(s) {prefix}*",
         timeout=15,
     )
+
+
+def flat(text: str) -> str:
+    """Printed text without line breaks and padding: a title wrapped on paper is whole."""
+    return re.sub(r"\s+", "", text)
 
 
 def paper(path: Path) -> tuple[str, list[Any]]:

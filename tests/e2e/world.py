@@ -66,10 +66,11 @@ def _facts(member: Member, **extra: Any) -> dict[str, Any]:
     }
 
 
-def build_world(folder: Path) -> dict[str, Any]:
-    """Create ``folder/hall.db`` and return what the scenarios assert against."""
+def build_world(folder: Path, url: str | None = None) -> dict[str, Any]:
+    """Build the district in ``url`` (default: a new ``folder/hall.db``), write
+    ``folder/world.json`` and return what the scenarios assert against."""
     folder.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{folder / 'hall.db'}"
+    url = url or f"sqlite:///{folder / 'hall.db'}"
     settings = Settings(database_url=url, secret_key=SECRET_KEY, card_uid_key=CARD_UID_KEY)
     engine = create_engine(url)
     Base.metadata.create_all(engine)

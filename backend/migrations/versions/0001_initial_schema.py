@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 17:28:11.593497
+Create Date: 2026-11-23 17:43:02.111019
 """
 
 from collections.abc import Sequence
@@ -858,6 +858,13 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_kiosk_sessions_device_id"), ["device_id"], unique=False
         )
+        batch_op.create_index(
+            "ix_kiosk_sessions_open",
+            ["device_id"],
+            unique=False,
+            sqlite_where=sa.text("ended_at IS NULL"),
+            postgresql_where=sa.text("ended_at IS NULL"),
+        )
 
     op.create_table(
         "media_files",
@@ -1126,6 +1133,11 @@ def downgrade() -> None:
 
     op.drop_table("media_files")
     with op.batch_alter_table("kiosk_sessions", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_kiosk_sessions_open",
+            sqlite_where=sa.text("ended_at IS NULL"),
+            postgresql_where=sa.text("ended_at IS NULL"),
+        )
         batch_op.drop_index(batch_op.f("ix_kiosk_sessions_device_id"))
 
     op.drop_table("kiosk_sessions")
