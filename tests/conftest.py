@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import itertools
 import os
-import time
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
