@@ -8,6 +8,8 @@ Templates sit under ``templates/console/`` (``console/base.html`` is the layout,
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from dataclasses import dataclass
 
 from flask import Blueprint
@@ -70,38 +72,12 @@ def menu_for(role: Role | None) -> list[tuple[str, list[MenuEntry]]]:
     return sorted(sections.items(), key=lambda kv: rank.get(kv[0], len(rank)))
 
 
-from backend.console import (  # noqa: E402  (modules register routes and globals)
-    paging,
-    views_admin,
-    views_audit,
-    views_auth,
-    views_cards,
-    views_finance,
-    views_fleet,
-    views_fund,
-    views_member_export,
-    views_members,
-    views_orgs,
-    views_waivers,
-    web,
-)
+# Importing the modules registers their routes, template globals and menu entries; every
+# ``views_*`` module is picked up, so a new console area needs no edit here.
+from backend.console import paging, web  # noqa: E402
 
-__all__ = [
-    "MENU",
-    "add_menu_entry",
-    "console_bp",
-    "menu_for",
-    "paging",
-    "views_admin",
-    "views_audit",
-    "views_auth",
-    "views_cards",
-    "views_finance",
-    "views_fleet",
-    "views_fund",
-    "views_member_export",
-    "views_members",
-    "views_orgs",
-    "views_waivers",
-    "web",
-]
+for _info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+    if _info.name.startswith("views_"):
+        importlib.import_module(f"{__name__}.{_info.name}")
+
+__all__ = ["MENU", "add_menu_entry", "console_bp", "menu_for", "paging", "web"]
