@@ -378,3 +378,45 @@ def delete_draft(session: Session, actor: Actor, document: DisclosureDocument) -
     audit.record(
         session, actor, "disclosure.delete", "disclosure_document", document_id, before=before
     )
+
+
+def add_files(
+    session: Session,
+    actor: Actor,
+    document: DisclosureDocument,
+    files: Sequence[media.NewMedia],
+    *,
+    body_md: str | None = None,
+) -> list[MediaFile]:
+    """Store more images or attachments with an unpublished item. ``body_md`` (default: the
+    current body) may point at the new files by ``file.ref``; like any edit, it needs a new
+    review, so the item goes back to draft."""
+    _require_in_scope(actor, document)
+    if document.status not in _EDITABLE:
+        raise Conflict(
+            f"“{document.status.label}”的内容不能修改，请撤回后重新发布", code="disclosure_state"
+        )
+    before = {"status": document.status.value, "body_md": document.body_md}
+    stored = [media.store(session, item, document_id=document.id) for item in files]
+    mapping = {
+        item.ref: f"{MEDIA_PREFIX}{m.id}" for item, m in zip(files, stored, strict=True) if item.ref
+    }
+    document.body_md = replace_image_targets(
+        document.body_md if body_md is None else body_md, mapping
+    )
+    _check_fields(document.title, document.body_md, document.publish_on, document.expires_on)
+    document.status = DisclosureStatus.DRAFT
+    document.reviewed_by = document.reviewed_at = None
+    session.flush()
+    after = {"status": document.status.value, "body_md": document.body_md}
+    after["files"] = [media.describe(m) for m in stored]
+    audit.record(
+        session,
+        actor,
+        "disclosure.files_add",
+        "disclosure_document",
+        document.id,
+        before=before,
+        after=after,
+    )
+    return stored
