@@ -179,7 +179,8 @@ def void_payment(ctx: Ctx, payment_id: int, body: VoidIn) -> PaymentOut:
 
 @endpoint(
     api_bp,
-    "/payments/<int:payment_id>/slip",
+    "/payments/<int:payment_id>/reprint",
+    method="POST",
     summary="补打缴费凭条（文档标注“补打”，记录补打次数）",
     response=SlipOut,
     errors=(404, 409),

@@ -408,7 +408,7 @@ def add_files(
     document.status = DisclosureStatus.DRAFT
     document.reviewed_by = document.reviewed_at = None
     session.flush()
-    after = {"status": document.status.value, "body_md": document.body_md}
+    after: dict[str, Any] = {"status": document.status.value, "body_md": document.body_md}
     after["files"] = [media.describe(m) for m in stored]
     audit.record(
         session,

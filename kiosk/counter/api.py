@@ -62,7 +62,7 @@ class CounterApi:
         return self._call("POST", f"/payments/{payment_id}/void", on_ok, on_error, json=body)
 
     def reprint_slip(self, payment_id: int, on_ok: OnOk, on_error: OnError | None = None) -> Any:
-        return self._call("GET", f"/payments/{payment_id}/slip", on_ok, on_error)
+        return self._call("POST", f"/payments/{payment_id}/reprint", on_ok, on_error)
 
     def assess(
         self, category: str, base: str | None, on_ok: OnOk, on_error: OnError | None = None

@@ -139,10 +139,10 @@ def test_pay_replay_void_and_reprint(client, hall, db) -> None:  # type: ignore[
     listed = client.get(url, headers=hall["g1"]).json["items"]
     assert [p["id"] for p in listed] == [paid["id"]]
 
-    reprint = client.get(f"/api/v1/payments/{paid['id']}/slip", headers=hall["g1"]).json
+    reprint = client.post(f"/api/v1/payments/{paid['id']}/reprint", headers=hall["g1"]).json
     assert reprint["document"]["title"] == "党费缴费凭条（补打）" and reprint["reprints"] == 1
     assert (
-        client.get(f"/api/v1/payments/{paid['id']}/slip", headers=hall["g1"]).json["reprints"] == 2
+        client.post(f"/api/v1/payments/{paid['id']}/reprint", headers=hall["g1"]).json["reprints"] == 2
     )
 
     void_url = f"/api/v1/payments/{paid['id']}/void"
@@ -156,7 +156,7 @@ def test_pay_replay_void_and_reprint(client, hall, db) -> None:  # type: ignore[
         f"/api/v1/members/{member.id}/ledger", query_string={"year": year - 1}, headers=hall["g1"]
     ).json
     assert ledger["months"][11]["state"] == "unpaid" and ledger["months"][11]["slip_no"] is None
-    gone = client.get(f"/api/v1/payments/{paid['id']}/slip", headers=hall["g1"])
+    gone = client.post(f"/api/v1/payments/{paid['id']}/reprint", headers=hall["g1"])
     assert gone.status_code == 409 and "不能补打" in gone.json["message"]
     actions = db.scalars(
         select(AuditEntry.action).where(AuditEntry.entity_type == "payment").order_by(AuditEntry.id)
@@ -212,7 +212,7 @@ def test_another_branch_cannot_read_or_pay(client, hall) -> None:  # type: ignor
             headers=b2,
         ),
         client.get(f"/api/v1/payments/{paid['id']}", headers=b2),
-        client.get(f"/api/v1/payments/{paid['id']}/slip", headers=b2),
+        client.post(f"/api/v1/payments/{paid['id']}/reprint", headers=b2),
         client.post(f"/api/v1/payments/{paid['id']}/void", json={"reason": "越权"}, headers=b2),
     ]
     assert [a.status_code for a in attempts] == [404] * len(attempts)
@@ -233,7 +233,7 @@ def test_openapi_describes_the_counter_endpoints(client) -> None:  # type: ignor
         "/api/v1/members/{member_id}/ledger",
         "/api/v1/members/{member_id}/dues-amount",
         "/api/v1/payments/{payment_id}/void",
-        "/api/v1/payments/{payment_id}/slip",
+        "/api/v1/payments/{payment_id}/reprint",
         "/api/v1/kiosk/session/statement",
         "/api/v1/verify/{kind}/{token}",
     ):
