@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from backend.console import add_menu_entry, charts, console_bp
 from backend.console.forms import Form
-from backend.console.web import actor, current_user, db, login_required, rollback, today
+from backend.console.web import actor, current_user, db, hall, login_required, rollback, today
 from backend.errors import DomainError
 from backend.models import Organization, OrgType, Role
 from backend.services import org_changes, org_stats, orgs
@@ -206,7 +206,13 @@ def org_merge(org_id: int):  # type: ignore[no-untyped-def]
             try:
                 target = _load(target_id)
                 moved = org_changes.merge_branches(
-                    db(), actor(), org, target, on=on, dissolve_source=form.flag("dissolve")
+                    db(),
+                    actor(),
+                    hall().settings,
+                    org,
+                    target,
+                    on=on,
+                    dissolve_source=form.flag("dissolve"),
                 )
             except DomainError as exc:
                 rollback()

@@ -14,11 +14,14 @@ from sqlalchemy import String, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, Forbidden, Invalid
-from backend.models import DuesMonth, Member, Organization, OrgType
+from backend.models import Member, Organization, OrgType
 from backend.services import audit, membership_bulk
 from backend.services.actor import Actor
+from backend.services.dues_year import hall_today
 from backend.services.orgs import LEVEL, check_code
 from backend.services.scope import path_in_scope
+from backend.services.transfer_within import transfer_branch
+from backend.settings import Settings
 
 EDITABLE = ("name", "secretary", "phone", "address", "fax", "postcode")
 _LIMITS = {"name": 100, "secretary": 50, "phone": 30, "address": 200, "fax": 30, "postcode": 10}
@@ -175,15 +178,21 @@ def move_org(
 def merge_branches(
     session: Session,
     actor: Actor,
+    settings: Settings,
     source: Organization,
     target: Organization,
     *,
     on: date | None = None,
     dissolve_source: bool = True,
 ) -> int:
-    """Move every member of ``source`` into ``target`` (numbers change, history kept); the
-    ledger months from the merge month on go with them. Returns how many members moved."""
-    on = on or date.today()
+    """Move every member of ``source`` into ``target`` and (by default) dissolve ``source``.
+
+    The members move as a whole-branch transfer: each gets a transfer record, a new member
+    number and a new membership period, the ledger months from the merge month on go with
+    them, and the receiving organization gets one notice. Returns how many members moved.
+    """
+    today = hall_today(settings.dues)
+    on = on or today
     for org in (source, target):
         if org.type is not OrgType.BRANCH:
             raise Invalid("只能合并党支部", code="org_not_branch")
@@ -193,44 +202,21 @@ def merge_branches(
         raise Invalid("请选择另一个党支部作为合并目标", code="org_same")
     _check_scope(actor, source)
     _check_scope(actor, target, change_root=True)
-    rows = session.execute(
-        select(Member.id, Member.member_no, Member.card_no).where(
-            Member.org_id == source.id, Member.archived.is_(False)
-        )
-    ).all()
-    ids = [r[0] for r in rows]
-    if ids:
-        session.execute(
-            update(Member)
-            .where(Member.id.in_(ids))
-            .values(org_id=target.id, member_no=literal(target.code, String) + Member.card_no)
-            .execution_options(synchronize_session=False)
-        )
-        session.execute(
-            update(DuesMonth)
-            .where(
-                DuesMonth.member_id.in_(ids),
-                DuesMonth.org_id == source.id,
-                DuesMonth.year * 12 + DuesMonth.month >= on.year * 12 + on.month,
-            )
-            .values(org_id=target.id)
-            .execution_options(synchronize_session=False)
-        )
-        membership_bulk.restart_periods(
-            session, ids, on, f"支部合并（{source.name}并入{target.name}）"
-        )
-        membership_bulk.audit_members(
+    count = session.scalar(
+        select(func.count())
+        .select_from(Member)
+        .where(Member.org_id == source.id, Member.archived.is_(False))
+    )
+    if count:
+        transfer_branch(
             session,
             actor,
-            "member.merge",
-            [
-                (
-                    mid,
-                    {"org_id": source.id, "member_no": no},
-                    {"org_id": target.id, "member_no": target.code + card if card else None},
-                )
-                for mid, no, card in rows
-            ],
+            settings,
+            source.id,
+            target.id,
+            on=on,
+            today=max(today, on),
+            reason=f"支部合并（{source.name}并入{target.name}）",
         )
     session.expire_all()
     audit.record(
@@ -240,12 +226,12 @@ def merge_branches(
         "organization",
         source.id,
         before={"org_id": source.id, "code": source.code, "name": source.name},
-        after={"into_org_id": target.id, "into_code": target.code, "members": len(ids)},
+        after={"into_org_id": target.id, "into_code": target.code, "members": count},
     )
     if dissolve_source:
         dissolve_org(session, actor, source, on=on)
     session.flush()
-    return len(ids)
+    return count or 0
 
 
 def dissolve_org(

@@ -176,6 +176,7 @@ def transfer_branch(
     *,
     on: date,
     today: date,
+    reason: str = "整建制转接",
 ) -> list[Transfer]:
     """Move every current member of a branch to another (merges, re-organizations).
 
@@ -206,7 +207,7 @@ def transfer_branch(
             on=on,
             today=today,
             batch=batch,
-            reason="整建制转接",
+            reason=reason,
             bulk=True,
         )
         for m in members

@@ -142,7 +142,8 @@ def test_pay_replay_void_and_reprint(client, hall, db) -> None:  # type: ignore[
     reprint = client.post(f"/api/v1/payments/{paid['id']}/reprint", headers=hall["g1"]).json
     assert reprint["document"]["title"] == "党费缴费凭条（补打）" and reprint["reprints"] == 1
     assert (
-        client.post(f"/api/v1/payments/{paid['id']}/reprint", headers=hall["g1"]).json["reprints"] == 2
+        client.post(f"/api/v1/payments/{paid['id']}/reprint", headers=hall["g1"]).json["reprints"]
+        == 2
     )
 
     void_url = f"/api/v1/payments/{paid['id']}/void"

@@ -63,7 +63,9 @@ def test_merge_moves_members_ledger_from_the_merge_month_and_dissolves(build: Bu
         2020, 1, 1
     )
     build.ledger(moving, 2025, paid_months={1, 2})
-    moved_count = org_changes.merge_branches(db, SYSTEM, o["b2"], o["b1"], on=date(2025, 4, 10))
+    moved_count = org_changes.merge_branches(
+        db, SYSTEM, build.settings, o["b2"], o["b1"], on=date(2025, 4, 10)
+    )
     assert moved_count == 1
     db.expire_all()
     member = db.get(Member, moving.id)
