@@ -96,7 +96,8 @@ class Player:
         command = [
             sys.executable,
             "-m",
-            "tests.e2e.driver",
+            "tests.kiosk.driver",
+            *("--scenarios", "tests.e2e.scenarios"),
             *("--world", str(self.world_path), "--scenario", name, "--out", str(out)),
             *("--artifacts", str(ARTIFACTS), "--work", str(self.tmp_path / f"work-{run}")),
             *("--backend", self.backend.url, "--config-extra", _config(kiosk or {})),

@@ -1,4 +1,7 @@
-"""The counter scenarios, played against the real app in counter mode (see ``driver.py``)."""
+"""The counter scenarios, played against the real app in counter mode.
+
+Run by ``tests.kiosk.driver --scenarios tests.e2e.scenarios`` (see ``conftest.py``).
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Run the real kiosk app in this process and play one scenario against it.
 
 ``python -m tests.kiosk.driver --world W --scenario NAME --out RESULT.json --artifacts DIR
-[--backend URL] [--config-extra TOML]``
+[--backend URL] [--config-extra TOML] [--scenarios MODULE]`` (the counter's end-to-end tests pass
+``--scenarios tests.e2e.scenarios``).
 
 Kivy allows one app per process, so each scenario gets its own process (pytest starts it, see
 ``conftest.py``). The scenario is an ``async`` function running in the same asyncio loop as the
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import os
 import sys
@@ -97,6 +99,11 @@ def main() -> int:
     parser.add_argument("--backend", default="")
     parser.add_argument("--config-extra", default="")
     parser.add_argument("--facts", default="{}", help="JSON the scenario may read")
+    parser.add_argument(
+        "--scenarios",
+        default="tests.kiosk.scenarios_content",
+        help="module whose SCENARIOS table names the scenario (the counter's: tests.e2e.scenarios)",
+    )
     args = parser.parse_args()
     _prepare_environment()
     world = json.loads(Path(args.world).read_text(encoding="utf-8"))
@@ -113,7 +120,8 @@ def main() -> int:
     from kiosk.app import create_app
     from tests.kiosk import harness
     from tests.kiosk.scenarios import Stage
-    from tests.kiosk.scenarios_content import SCENARIOS
+
+    scenarios = importlib.import_module(args.scenarios).SCENARIOS
 
     app = create_app(config)
     stage = Stage(app=app, world=world, artifacts=artifacts, work=work, backend_url=args.backend)
@@ -125,7 +133,7 @@ def main() -> int:
         try:
             await harness.wait_for(lambda: app.root is not None and app.sm.current, "app start")
             await harness.frames(3)
-            await SCENARIOS[args.scenario](stage)
+            await scenarios[args.scenario](stage)
             result["ok"] = True
         except BaseException:
             result["error"] = traceback.format_exc()
@@ -134,7 +142,11 @@ def main() -> int:
             app.stop()
             await runner
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except BaseException:  # an error inside Kivy's loop ends the app: report it too
+        result["ok"] = False
+        result["error"] = traceback.format_exc()
     result["texts"] = sorted(harness.SEEN_TEXTS)
     result["font"] = str(app.font_path)
     result["facts"] = stage.facts
