@@ -11,17 +11,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from backend.errors import Conflict, Forbidden, Invalid, Unauthorized
+from backend.errors import Conflict, Invalid, Unauthorized
 from backend.models import CardState, User
-from backend.models.base import utcnow
 from backend.services import audit, cards
 from backend.services.actor import Actor
+from backend.services.users import check_secret
 from backend.settings import Settings
 
 PIN_PATTERN = re.compile(r"\d{4,8}")
@@ -61,22 +60,14 @@ def verify_card_login(session: Session, settings: Settings, uid: str, pin: str) 
     user = session.scalar(
         select(User).where(User.staff_card_hash == staff_card_hash(uid, settings.card_uid_key))
     )
-    now = utcnow()
     if user is None or not user.active or not user.pin_hash:
         check_password_hash(_DUMMY_HASH, pin or "")
         raise Unauthorized("这张卡不是已登记的工作证", code="staff_card_unknown")
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise Forbidden(f"密码错误次数过多，账户已锁定，请{minutes}分钟后再试", code="locked")
-    if not check_password_hash(user.pin_hash, pin or ""):
-        user.failed_logins += 1
-        if user.failed_logins >= settings.login_max_failures:
-            user.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
-            user.failed_logins = 0
-            audit.record(session, Actor.system("login"), "user.locked", "user", user.id)
-        session.flush()
-        raise Unauthorized("PIN不正确", code="bad_pin")
-    user.failed_logins = 0
-    user.locked_until = None
-    session.flush()
-    return user
+    return check_secret(
+        session,
+        settings,
+        user,
+        pin or "",
+        user.pin_hash,
+        wrong=Unauthorized("PIN不正确", code="bad_pin"),
+    )

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from backend.errors import Conflict, Forbidden, Invalid, Unauthorized
+from backend.errors import Conflict, DomainError, Forbidden, Invalid, Unauthorized
 from backend.models import (
     DeviceState,
     KioskDevice,
@@ -76,21 +76,43 @@ def create_user(
 def verify_login(session: Session, settings: Settings, username: str, password: str) -> User:
     """Check a password, counting failures and locking the account after too many."""
     user = session.scalar(select(User).where(User.username == username))
-    now = utcnow()
     if user is None or not user.active:
         check_password_hash(_DUMMY_HASH, password)
         raise Unauthorized("用户名或密码错误", code="bad_credentials")
+    return check_secret(
+        session,
+        settings,
+        user,
+        password,
+        user.password_hash,
+        wrong=Unauthorized("用户名或密码错误", code="bad_credentials"),
+    )
+
+
+def check_secret(
+    session: Session,
+    settings: Settings,
+    user: User,
+    secret: str,
+    stored_hash: str,
+    *,
+    wrong: DomainError,
+) -> User:
+    """Check a password or PIN against its hash, with the shared failure count and lock-out:
+    after ``login_max_failures`` wrong tries the account is locked for a while, whichever way
+    (password or staff card + PIN) the tries came."""
+    now = utcnow()
     if user.locked_until and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
         raise Forbidden(f"密码错误次数过多，账户已锁定，请{minutes}分钟后再试", code="locked")
-    if not check_password_hash(user.password_hash, password):
+    if not check_password_hash(stored_hash, secret):
         user.failed_logins += 1
         if user.failed_logins >= settings.login_max_failures:
             user.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
             user.failed_logins = 0
             audit.record(session, Actor.system("login"), "user.locked", "user", user.id)
         session.flush()
-        raise Unauthorized("用户名或密码错误", code="bad_credentials")
+        raise wrong
     user.failed_logins = 0
     user.locked_until = None
     session.flush()
