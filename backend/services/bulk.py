@@ -26,7 +26,7 @@ from backend.models import (
     SlipSequence,
 )
 from backend.models.base import utcnow
-from backend.services import audit
+from backend.services import audit, sequences
 from backend.services.actor import Actor
 
 BATCH = 1000
@@ -82,27 +82,8 @@ def take_card_numbers(session: Session, count: int, digits: int) -> int:
 
 
 def take_slip_numbers(session: Session, year: int, count: int) -> int:
-    """Reserve ``count`` consecutive slip numbers of ``year``; returns the first. Same technique
-    as ``slips.next_slip_seq`` (upsert the year's row, then ``UPDATE … RETURNING`` holding the
-    row lock until commit), so a rolled-back import gives its numbers back: no gaps."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
-    session.execute(
-        upsert(SlipSequence)
-        .values(year=year, last_seq=0)
-        .on_conflict_do_nothing(index_elements=["year"])
-    )
-    last = session.scalar(
-        update(SlipSequence)
-        .where(SlipSequence.year == year)
-        .values(last_seq=SlipSequence.last_seq + count)
-        .returning(SlipSequence.last_seq)
-        .execution_options(synchronize_session=False)
-    )
-    assert last is not None
-    return int(last) - count + 1
+    """Reserve ``count`` consecutive slip numbers of ``year``; returns the first."""
+    return sequences.take(session, SlipSequence, year, count)
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, extract, func, select, update
+from sqlalchemy import case, extract, func, select
 from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, Invalid, NotFound
 from backend.models import Donation, DonorKind, FundReceipt, FundReceiptSequence, Organization
-from backend.services import audit
+from backend.services import audit, sequences
 from backend.services.actor import Actor
 from backend.services.scope import get_org, org_in_scope, path_in_scope
 
@@ -84,26 +84,8 @@ def _validate(data: DonationData, today: date) -> DonationData:
 
 
 def next_receipt_seq(session: Session, year: int) -> int:
-    """Take the year's next receipt number inside the current transaction: the counter row
-    stays locked until commit, and a rolled-back donation gives its number back."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
-    session.execute(
-        upsert(FundReceiptSequence)
-        .values(year=year, last_seq=0)
-        .on_conflict_do_nothing(index_elements=["year"])
-    )
-    seq = session.scalar(
-        update(FundReceiptSequence)
-        .where(FundReceiptSequence.year == year)
-        .values(last_seq=FundReceiptSequence.last_seq + 1)
-        .returning(FundReceiptSequence.last_seq)
-        .execution_options(synchronize_session=False)
-    )
-    assert seq is not None
-    return int(seq)
+    """Take the year's next receipt number inside the current transaction (gap-free)."""
+    return sequences.take(session, FundReceiptSequence, year)
 
 
 def record_donation(

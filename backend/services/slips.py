@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Conflict
 from backend.models import Member, Organization, Payment, PaymentMethod, SlipSequence
-from backend.services import audit, ledger
+from backend.services import audit, ledger, sequences
 from backend.services.actor import Actor
 from backend.services.dues_year import hall_now, to_local
 from backend.services.kiosk import member_summary
@@ -35,27 +35,8 @@ STATEMENT_TITLE = "党费缴纳明细"
 
 
 def next_slip_seq(session: Session, year: int) -> int:
-    """Take the next slip number of ``year`` inside the current transaction. The year's row
-    is created on first use; ``ON CONFLICT DO NOTHING`` lets two first payments of a year race
-    without either failing."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
-    session.execute(
-        upsert(SlipSequence)
-        .values(year=year, last_seq=0)
-        .on_conflict_do_nothing(index_elements=["year"])
-    )
-    seq = session.scalar(
-        update(SlipSequence)
-        .where(SlipSequence.year == year)
-        .values(last_seq=SlipSequence.last_seq + 1)
-        .returning(SlipSequence.last_seq)
-        .execution_options(synchronize_session=False)
-    )
-    assert seq is not None
-    return int(seq)
+    """Take the next slip number of ``year`` inside the current transaction (gap-free)."""
+    return sequences.take(session, SlipSequence, year)
 
 
 def record_reprint(session: Session, actor: Actor, payment: Payment) -> Payment:
