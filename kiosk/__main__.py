@@ -1,8 +1,9 @@
-"""``python -m kiosk [--config PATH]``: start the touch kiosk."""
+"""``python -m kiosk [--config PATH] [--mode MODE]``: start the touch kiosk (or the counter)."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 
@@ -10,6 +11,9 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kiosk", description="党员服务大厅触摸查询机")
     parser.add_argument("--config", help="配置文件（TOML），默认 data/kiosk/kiosk.toml")
+    parser.add_argument(
+        "--mode", choices=("member", "board", "both", "counter"), help="覆盖配置文件中的运行模式"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("KIVY_NO_ARGS", "1")  # our arguments are not Kivy's
 
@@ -17,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         config = load_config(config_path(args.config))
+        if args.mode:
+            config = dataclasses.replace(config, mode=args.mode)
     except ConfigError as exc:
         print(f"配置有误：{exc}", file=sys.stderr)
         return 2
