@@ -2,16 +2,14 @@
 
 Services describe *what* a report says as a ``Sheet`` (columns, rows with money in integer fen,
 section rows, a total row); this module only lays it out, so the screen, the xlsx and the PDF
-of a report never disagree. PDF text uses a CJK TrueType font found by
-``devices.fonts.find_cjk_font`` when reportlab can embed it (TrueType outlines only), and
-otherwise the built-in ``STSong-Light`` CID font, which every PDF reader can show.
+of a report never disagree. A PDF is set in one font, embedded: the hall's CJK font cut down to
+the characters of that document (``pdf_fonts.embedded_font``), so rare characters in names print.
 """
 
 from __future__ import annotations
 
-import functools
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -24,12 +22,10 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from backend.services.money import format_yuan
+from backend.services.pdf_fonts import embedded_font
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_MIME = "application/pdf"
@@ -135,22 +131,10 @@ def _xlsx_value(value: Any, kind: str) -> Any:
 # --- PDF -------------------------------------------------------------------------------------
 
 
-@functools.cache
-def pdf_font() -> str:
-    """The registered name of the font PDFs are set in (see the module docstring)."""
-    try:
-        from devices.fonts import find_cjk_font
-
-        path = find_cjk_font()
-        pdfmetrics.registerFont(TTFont("HallCJK", str(path)))
-        return "HallCJK"
-    except Exception:  # no font found, or CFF outlines reportlab cannot embed
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-        return "STSong-Light"
+_PAGE_NUMBER = "第 {} 页"
 
 
-def _styles() -> dict[str, ParagraphStyle]:
-    font = pdf_font()
+def _styles(font: str) -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("base", fontName=font, fontSize=10, leading=14, wordWrap="CJK")
     return {
         "base": base,
@@ -166,15 +150,35 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _page_number(canvas: Any, doc: Any) -> None:
-    canvas.saveState()
-    canvas.setFont(pdf_font(), 8)
-    canvas.drawCentredString(doc.pagesize[0] / 2, 10 * mm, f"第 {doc.page} 页")
-    canvas.restoreState()
+def _page_numbers(font: str) -> Callable[[Any, Any], None]:
+    def draw(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(font, 8)
+        canvas.drawCentredString(doc.pagesize[0] / 2, 10 * mm, _PAGE_NUMBER.format(doc.page))
+        canvas.restoreState()
+
+    return draw
+
+
+def _sheet_texts(sheet: Sheet) -> Iterator[str]:
+    """Every string ``to_pdf`` draws, so the embedded font has each character."""
+    yield from (sheet.title, *sheet.header_lines, *sheet.footer_lines, _PAGE_NUMBER)
+    yield from (c.label for c in sheet.columns)
+    rows = list(sheet.rows) + ([sheet.total] if sheet.total is not None else [])
+    for row in rows:
+        if isinstance(row, Section):
+            yield row.text
+        else:
+            yield from (cell_text(v, c.kind) for v, c in zip(row, sheet.columns, strict=True))
 
 
 def to_pdf(sheet: Sheet) -> bytes:
-    styles = _styles()
+    with embedded_font(_sheet_texts(sheet)) as font:
+        return _sheet_pdf(sheet, font)
+
+
+def _sheet_pdf(sheet: Sheet, font: str) -> bytes:
+    styles = _styles(font)
     pagesize = landscape(A4) if sheet.landscape else A4
     out = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -185,6 +189,7 @@ def to_pdf(sheet: Sheet) -> bytes:
         topMargin=14 * mm,
         bottomMargin=16 * mm,
         title=sheet.title,
+        initialFontName=font,  # else every page also names Helvetica, a font it never uses
     )
     story: list[Any] = [Paragraph(_escape(sheet.title), styles["title"]), Spacer(1, 3 * mm)]
     story += [Paragraph(_escape(line), styles["base"]) for line in sheet.header_lines]
@@ -193,7 +198,8 @@ def to_pdf(sheet: Sheet) -> bytes:
     if sheet.footer_lines:
         story.append(Spacer(1, 4 * mm))
         story += [Paragraph(_escape(line), styles["base"]) for line in sheet.footer_lines]
-    doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
+    page_numbers = _page_numbers(font)
+    doc.build(story, onFirstPage=page_numbers, onLaterPages=page_numbers)
     return out.getvalue()
 
 
@@ -205,6 +211,7 @@ def _pdf_table(sheet: Sheet, styles: dict[str, ParagraphStyle], width: float) ->
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("FONTNAME", (0, 0), (-1, -1), styles["cell"].fontName),  # the spanned empty cells
     ]
     rows = list(sheet.rows) + ([sheet.total] if sheet.total is not None else [])
     for row in rows:
@@ -237,10 +244,30 @@ def letter_pdf(
     rows: list[tuple[str, str]] | None = None,
 ) -> bytes:
     """A one-page certificate or receipt: title, number, key–value rows, paragraphs, signature."""
-    styles = _styles()
+    texts = [title, number or "", *paragraphs, *(signature or [])]
+    texts += [text for row in rows or [] for text in row]
+    with embedded_font(texts) as font:
+        return _letter_pdf(title, paragraphs, number, signature, rows, font)
+
+
+def _letter_pdf(
+    title: str,
+    paragraphs: list[str],
+    number: str | None,
+    signature: list[str] | None,
+    rows: list[tuple[str, str]] | None,
+    font: str,
+) -> bytes:
+    styles = _styles(font)
     out = io.BytesIO()
     doc = SimpleDocTemplate(
-        out, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, topMargin=30 * mm, title=title
+        out,
+        pagesize=A4,
+        leftMargin=25 * mm,
+        rightMargin=25 * mm,
+        topMargin=30 * mm,
+        title=title,
+        initialFontName=font,
     )
     story: list[Any] = []
     if number:
