@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from backend.api import api_bp
 from backend.api.framework import Auth, Ctx, endpoint
 from backend.api.kiosk import SESSION_HEADER
+from backend.downloads import content_disposition
 from backend.models import HonorKind
 from backend.services import disclosure_board as board
 from backend.services import honors, kiosk
@@ -242,7 +243,7 @@ def kiosk_media(ctx: Ctx, media_id: int) -> Response:
         return _cache_headers(Response(status=304), found.sha256, personal)
     response = Response(found.data, mimetype=found.content_type)
     if found.is_attachment:
-        response.headers.set("Content-Disposition", "attachment", filename=found.filename)
+        response.headers["Content-Disposition"] = content_disposition(found.filename)
     return _cache_headers(response, found.sha256, personal)
 
 

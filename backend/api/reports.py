@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from typing import Literal
-from urllib.parse import quote
 
 from flask import Response
 from pydantic import BaseModel, Field
 
 from backend.api import api_bp
 from backend.api.framework import Ctx, endpoint
+from backend.downloads import content_disposition
 from backend.services import dues_desk, exports, finance_docs, reports
 from backend.services.dues_year import hall_today
 from backend.services.money import format_yuan
@@ -17,10 +17,10 @@ from backend.services.scope import get_org
 
 
 def download(data: bytes, filename: str, mimetype: str) -> Response:
-    """A file answer; the Chinese file name travels RFC 5987-encoded with an ASCII fallback."""
-    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": disposition})
+    """A file answer with its Chinese file name."""
+    return Response(
+        data, mimetype=mimetype, headers={"Content-Disposition": content_disposition(filename)}
+    )
 
 
 def export(sheet: exports.Sheet, fmt: str, stem: str) -> Response:

@@ -4,14 +4,13 @@ what the screen shows is what the xlsx and the PDF say."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import Response, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
 from backend.console.web import actor, current_user, db, login_required, rollback, settings, today
+from backend.downloads import content_disposition
 from backend.errors import DomainError, Invalid
 from backend.models import Organization, OrgType
 from backend.services import dues_desk, exports, finance_docs, remittance, reports
@@ -59,9 +58,9 @@ def chosen_year(form: Form) -> int:
 
 def attachment(data: bytes, mimetype: str, filename: str) -> Response:
     """A download; the Chinese file name travels RFC 5987-encoded."""
-    suffix = filename.rsplit(".", 1)[-1]
-    disposition = f"attachment; filename=\"download.{suffix}\"; filename*=UTF-8''{quote(filename)}"
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": disposition})
+    return Response(
+        data, mimetype=mimetype, headers={"Content-Disposition": content_disposition(filename)}
+    )
 
 
 def send(sheet: exports.Sheet, fmt: str) -> Response:
