@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.models import Member, Payment
+from backend.models import AuditEntry, Member, Payment
+from backend.models.base import utcnow
 from backend.services import audit
 from backend.services.actor import Actor
 from backend.services.dues_year import to_local
@@ -81,6 +84,24 @@ def check_token(settings: Settings, kind: str, token: str) -> str | None:
     return number if hmac.compare_digest(expected, sig.lower()) else None
 
 
+log = logging.getLogger(__name__)
+
+#: Rejected links written to the audit log per minute (all kinds together); the rest are logged.
+REJECTIONS_AUDITED_PER_MINUTE = 30
+
+
+def _recent_rejections(session: Session) -> int:
+    since = utcnow() - timedelta(minutes=1)
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "verify.rejected", AuditEntry.at >= since)
+        )
+        or 0
+    )
+
+
 def verify(session: Session, settings: Settings, kind: str, token: str) -> Verification:
     """Answer a scanned link; a forged or altered one is logged (actor: system)."""
     label, resolver = _RESOLVERS.get(kind, ("文件", None))
@@ -89,6 +110,11 @@ def verify(session: Session, settings: Settings, kind: str, token: str) -> Verif
     if result is not None:
         return result
     claimed = (token or "").rpartition(".")[0] or token or ""
+    if _recent_rejections(session) >= REJECTIONS_AUDITED_PER_MINUTE:
+        # The page is public: someone scanning forged links in a loop must not be able to fill
+        # the audit log. Past the limit the rejection is only counted in the server log.
+        log.warning("verification rejected (kind %s); audit limit reached", kind[:10])
+        return Verification(kind, label, "invalid", note="无法核验：链接有误或已被篡改")
     audit.record(
         session,
         Actor.system("verify"),

@@ -180,3 +180,15 @@ def test_kiosk_prints_the_members_statement(client, build: Builders, db) -> None
     client.delete("/api/v1/kiosk/session", headers=headers)
     ended = client.post("/api/v1/kiosk/session/statement", headers=headers)
     assert ended.status_code == 401 and ended.json["message"] == "查询已结束，请重新刷卡"
+
+
+def test_forged_links_cannot_flood_the_audit_log(client, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Every forged link says 无效, but only so many a minute are written to the audit log."""
+    from backend.services import verify
+
+    monkeypatch.setattr(verify, "REJECTIONS_AUDITED_PER_MINUTE", 3)
+    for n in range(6):
+        answer = client.get(f"/v/s/2026{n:06d}.0000000000000000?format=json").json
+        assert answer["status_label"] == "无效"
+    logged = db.scalars(select(AuditEntry).where(AuditEntry.action == "verify.rejected")).all()
+    assert len(logged) == 3
