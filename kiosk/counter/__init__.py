@@ -22,6 +22,7 @@ SCREENS = (
     ("counter_out", "CounterOutScreen"),
     ("counter_in", "CounterInScreen"),
     ("counter_register", "CounterRegisterScreen"),
+    ("counter_floating", "CounterFloatingScreen"),
 )
 
 

@@ -119,6 +119,38 @@ class CounterApi:
     def reprint_letter(self, letter_id: int, on_ok: OnOk, on_error: OnError | None = None) -> Any:
         return self._call("POST", f"/letters/{letter_id}/reprint", on_ok, on_error)
 
+    # -- floating members: 党员证明信 and 流动党员活动证 ----------------------------------------
+
+    def issue_certificate(
+        self, member_id: int, body: dict[str, Any], on_ok: OnOk, on_error: OnError | None = None
+    ) -> Any:
+        path = f"/members/{member_id}/certificate"
+        return self._call("POST", path, on_ok, on_error, json=body)
+
+    def issue_floating_card(
+        self, member_id: int, body: dict[str, Any], on_ok: OnOk, on_error: OnError | None = None
+    ) -> Any:
+        path = f"/members/{member_id}/floating-card"
+        return self._call("POST", path, on_ok, on_error, json=body)
+
+    def floating_cards(self, on_ok: OnOk, on_error: OnError | None = None) -> Any:
+        """The valid 流动党员活动证 in the staff member's scope (the screen picks its member's)."""
+        params = {"kind": "floating", "status": "valid"}
+        return self._call("GET", "/letters", on_ok, on_error, params=params)
+
+    def review_letter(
+        self, letter_id: int, year: int, on_ok: OnOk, on_error: OnError | None = None
+    ) -> Any:
+        body = {"year": year}
+        return self._call("POST", f"/letters/{letter_id}/review", on_ok, on_error, json=body)
+
+    def revoke_letter(
+        self, letter_id: int, reason: str, on_ok: OnOk, on_error: OnError | None = None
+    ) -> Any:
+        """Revoking a 流动党员活动证 ends the member's floating (the backend clears the flag)."""
+        body = {"reason": reason}
+        return self._call("POST", f"/letters/{letter_id}/revoke", on_ok, on_error, json=body)
+
     # -- plumbing -----------------------------------------------------------------------------
 
     def _call(

@@ -89,7 +89,13 @@ class Player:
         self.tmp_path = tmp_path
 
     def start(
-        self, name: str, *, tag: str = "", kiosk: dict[str, Any] | None = None, facts: Any = None
+        self,
+        name: str,
+        *,
+        tag: str = "",
+        kiosk: dict[str, Any] | None = None,
+        facts: Any = None,
+        scenarios: str = "tests.e2e.scenarios",
     ) -> tuple[subprocess.Popen[str], Path]:
         run = f"{name}{tag}"
         out = self.tmp_path / f"{run}.json"
@@ -97,7 +103,7 @@ class Player:
             sys.executable,
             "-m",
             "tests.kiosk.driver",
-            *("--scenarios", "tests.e2e.scenarios"),
+            *("--scenarios", scenarios),
             *("--world", str(self.world_path), "--scenario", name, "--out", str(out)),
             *("--artifacts", str(ARTIFACTS), "--work", str(self.tmp_path / f"work-{run}")),
             *("--backend", self.backend.url, "--config-extra", _config(kiosk or {})),
