@@ -32,6 +32,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 @click.command("demo-data")
 @with_appcontext
 @click.option("--reset", is_flag=True, help="先清空数据库中的全部数据（含审计日志）；仅用于演示库")
+@click.option("--if-empty", is_flag=True, help="数据库已有数据时什么也不做（供一键启动脚本使用）")
 @click.option(
     "--members",
     "member_count",
@@ -48,11 +49,16 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     show_default=True,
     help="演示查询机的设备密钥写到这里（查询机默认读取）",
 )
-def demo_data(reset: bool, member_count: int, seed: int, key_file: str) -> None:
+def demo_data(reset: bool, if_empty: bool, member_count: int, seed: int, key_file: str) -> None:
     """生成演示区：组织、党员、卡片、两年党费台账和缴费记录、演示账户与查询机。"""
     hall = current_app.extensions["hall"]
     if not inspect(hall.engine).has_table("organizations"):
         raise click.ClickException("数据库尚未建立，请先运行：flask --app backend init-db")
+    if if_empty and not reset:
+        with cli_session() as session:
+            if not demo.is_empty(session):
+                click.echo("数据库已有数据，不再生成演示数据。")
+                return
     started = time.perf_counter()
     try:
         with cli_session() as session:

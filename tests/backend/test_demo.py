@@ -202,6 +202,10 @@ def test_cli_prints_the_demo_cards_users_and_key_file(app, tmp_path) -> None:  #
     assert f"设备密钥已写入 {key_file}" in out and key_file.exists()
     refused = runner.invoke(args=args)
     assert refused.exit_code == 1 and "数据库中已有数据" in refused.output
+    # ./hall run asks with --if-empty: a database with data is left exactly as it is.
+    kept = runner.invoke(args=[*args, "--if-empty"])
+    assert kept.exit_code == 0 and "不再生成演示数据" in kept.output
+    assert "演示卡" not in kept.output
     assert runner.invoke(args=[*args, "--reset"]).exit_code == 0
 
 
