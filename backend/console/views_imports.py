@@ -21,7 +21,7 @@ from backend.console.forms import Form
 from backend.console.views_finance import attachment, chosen_org
 from backend.console.web import actor, current_user, db, hall, login_required, settings, today
 from backend.errors import Invalid, NotFound
-from backend.models import CardState, Organization, OrgType, Role
+from backend.models import CardState, Organization, OrgType, PaymentMethod, Role
 from backend.services import audit, list_exports
 from backend.services.exports import XLSX_MIME, Column, Sheet, to_xlsx
 from backend.services.import_jobs import KINDS, Job, JobState, JobStore
@@ -88,11 +88,15 @@ def import_upload():  # type: ignore[no-untyped-def]
     if kind is None:
         raise Invalid("请选择导入的数据类型", code="import_kind")
     branch = None
+    method = "cash"
     if kind.needs_branch:
         org_id = Form(request.form).integer("org_id", "党支部")
         branch = get_org(db(), actor(), org_id) if org_id else None
         if branch is None or branch.type is not OrgType.BRANCH:
             return _index({kind.key: "请选择要导入党费的党支部"}, 400)
+        method = request.form.get("method", "cash")
+        if method not in {m.value for m in PaymentMethod}:
+            return _index({kind.key: "请选择缴费方式"}, 400)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return _index({kind.key: "请选择要导入的文件"}, 400)
@@ -104,6 +108,7 @@ def import_upload():  # type: ignore[no-untyped-def]
         filename=upload.filename,
         stream=upload.stream,
         branch=branch,
+        method=method,
     )
     _runner().check(job)
     return _job_page(job)

@@ -67,6 +67,7 @@ class Job:
     suffix: str
     org_id: int | None = None
     org_name: str = ""
+    method: str = "cash"  # dues imports: how the branch collected the money (cash | bank)
     created: float = field(default_factory=time.time)
     state: JobState = JobState.CHECKING
     stage: str = "读取文件"
@@ -118,11 +119,12 @@ class JobStore:
         filename: str,
         stream: IO[bytes],
         branch: Organization | None = None,
+        method: str = "cash",
     ) -> Job:
         self.sweep()
         token = secrets.token_urlsafe(18)
         suffix = Path(filename).suffix.lower().lstrip(".")
-        job = Job(token, user_id, kind, Path(filename).name[:120], suffix)
+        job = Job(token, user_id, kind, Path(filename).name[:120], suffix, method=method)
         if branch is not None:
             job.org_id, job.org_name = branch.id, branch.name
         folder = self._folder(token)

@@ -180,6 +180,7 @@ class Runner:
                 branch,
                 rows,
                 dues=self.settings.dues,
+                method=job.method,
                 today=today,
                 progress=progress,
             )

@@ -264,7 +264,8 @@ def test_a_branch_dues_file_becomes_payments(client, sign_in, build, db) -> None
     page = finish(client, upload(client, "dues", xlsx(header, rows), **branch))
     assert "金额70.00元与该月应缴76.50元不符" in page
     rows[1][3] = "76.50"
-    preview = finish(client, upload(client, "dues", xlsx(header, rows), **branch))
+    # The branch collected this money by bank transfer: the payments must say so.
+    preview = finish(client, upload(client, "dues", xlsx(header, rows), **branch, method="bank"))
     token = re.search(r"/console/imports/([A-Za-z0-9_-]+)/confirm", preview).group(1)
     done = finish(client, client.post(f"/console/imports/{token}/confirm"))
     assert (
@@ -272,6 +273,7 @@ def test_a_branch_dues_file_becomes_payments(client, sign_in, build, db) -> None
         in done
     )
     assert count(db, Payment) == 1
+    assert db.scalar(select(Payment.method)) == "bank"
 
 
 def test_templates_cards_list_and_error_report_download(client, sign_in, build, db) -> None:  # type: ignore[no-untyped-def]
