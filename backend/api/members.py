@@ -81,6 +81,8 @@ class MemberOut(BaseModel):
     consecutive_unpaid: int
     warning: WarningOut
     archived: bool
+    floating: bool = Field(description="流动党员（持流动党员活动证）")
+    hardship: bool = Field(description="困难党员")
 
 
 class LedgerQuery(BaseModel):
@@ -205,6 +207,8 @@ def detail(ctx: Ctx, member_id: int) -> MemberOut:
         consecutive_unpaid=consecutive,
         warning=WarningOut(level=warning.level, text=warning.text),
         archived=m.archived,
+        floating=m.floating,
+        hardship=m.hardship,
     )
 
 

@@ -41,7 +41,8 @@ class CounterMemberScreen(CounterScreen):
         )
         self.info_text = (
             f"身份证号：{m['id_masked']}　{card}　党员编号：{m['member_no'] or '—'}\n"
-            f"所在组织：{m['org_name']}　{m['status_label']}党员　"
+            f"所在组织：{m['org_name']}　{m['status_label']}党员"
+            f"{'（流动党员）' if m.get('floating') else ''}　"
             f"联系电话：{m['phone'] or '未登记'}"
         )
         monthly = f"{m['monthly_dues']} 元" if m.get("monthly_dues") else "待核定"

@@ -104,6 +104,8 @@ def test_certificate_and_floating_card_through_the_api(client, db, build) -> Non
     assert r.json["number"].startswith("01000000-") and r.json["kind_label"] == "流动党员活动证"
     kinds = client.get("/api/v1/letters?kind=floating", headers=headers).json["items"]
     assert [x["kind"] for x in kinds] == ["floating"]
+    # The counter's member screen learns from the member record that this is a floating member.
+    assert client.get(f"/api/v1/members/{member_id}", headers=headers).json["floating"] is True
 
 
 def test_whole_branch_transfer_through_the_api(client, db, build) -> None:  # type: ignore[no-untyped-def]
