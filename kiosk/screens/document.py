@@ -112,7 +112,9 @@ class DocumentScreen(KioskScreen):
                 return
             image.texture = texture
             width = max(self.ids.blocks.width, 1)
-            image.height = min(texture.height * width / max(texture.width, 1), width * 0.75)
+            # Full width, up to one and a half widths tall: a portrait document page (a PDF
+            # page turned into an image) stays readable and is scrolled, not shrunk.
+            image.height = min(texture.height * width / max(texture.width, 1), width * 1.5)
 
         self.ctx.client.media(url, self.ctx.session.token, got, lambda _error: None)
 
