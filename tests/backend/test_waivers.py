@@ -100,68 +100,26 @@ def test_a_retiree_needs_the_branch_alone_and_a_reduction_lowers_the_amount(buil
 
 def test_refusals_paid_months_overlaps_and_rejection(build, db) -> None:
     _orgs, member, _retiree, branch, committee = _setup(build, db)
+
+    def submit(**fields: object):  # type: ignore[no-untyped-def]
+        """A branch's waiver request for ``member``; each call names what it changes."""
+        request = {"kind": "waive", "year": YEAR, "reason": "困难", "evidence": "支部大会决议"}
+        return waivers.submit(db, branch, member.id, **{**request, **fields})
+
     with pytest.raises(Conflict, match="2025年1月的党费已交，不能减免"):
-        waivers.submit(
-            db,
-            branch,
-            member.id,
-            kind="waive",
-            year=YEAR,
-            start_month=1,
-            end_month=2,
-            reason="困难",
-            evidence="支部大会决议",
-        )
+        submit(start_month=1, end_month=2)
     with pytest.raises(Exception, match="请填写依据"):
-        waivers.submit(
-            db,
-            branch,
-            member.id,
-            kind="waive",
-            year=YEAR,
-            start_month=2,
-            end_month=2,
-            reason="困难",
-            evidence=" ",
-        )
-    first = waivers.submit(
-        db,
-        branch,
-        member.id,
-        kind="waive",
-        year=YEAR,
-        start_month=2,
-        end_month=3,
-        reason="困难",
-        evidence="支部大会决议",
-    )
+        submit(start_month=2, end_month=2, evidence=" ")
+    first = submit(start_month=2, end_month=3)
     with pytest.raises(Conflict, match="已有减免申请"):
-        waivers.submit(
-            db,
-            branch,
-            member.id,
-            kind="waive",
-            year=YEAR,
-            start_month=3,
-            end_month=4,
-            reason="困难",
-            evidence="支部大会决议",
-        )
+        submit(start_month=3, end_month=4)
     waivers.decide(db, branch, first.id, approve=True, decided_on=DAY)
     waivers.decide(db, committee, first.id, approve=False, decided_on=DAY, comment="理由不足")
     assert first.state is WaiverState.REJECTED
     assert not any(r.waived for r in _months(db, member).values())
     # after a rejection the months may be asked for again
-    again = waivers.submit(
-        db,
-        branch,
-        member.id,
-        kind="waive",
-        year=YEAR,
-        start_month=3,
-        end_month=4,
-        reason="困难加重",
-        evidence="支部大会决议（补充材料）",
+    again = submit(
+        start_month=3, end_month=4, reason="困难加重", evidence="支部大会决议（补充材料）"
     )
     assert again.state is WaiverState.PENDING_BRANCH
 
