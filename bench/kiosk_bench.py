@@ -5,10 +5,12 @@
 1. ``bench.generate_district`` builds the district in ``bench/out/kiosk-district.db``.
 2. The real backend serves it on loopback (``flask --app backend run``, threaded dev server).
 3. The real kiosk app runs offscreen in a child process, configured like production except for
-   the simulated reader and the preview printer. A card tap is timed from the reader event to
-   the first frame flipped after the member screen was filled (``Window.on_flip``).
+   the simulated reader and a printer on a device file (the ESC/POS bytes a thermal printer
+   would receive). A card tap is timed from the reader event to the first frame flipped after
+   the member screen was filled (``Window.on_flip``).
 4. Cold start: a fresh process from ``exec`` to the first frame of the home screen, three times.
-5. Resident memory (VmRSS, VmHWM) of the kiosk process after all taps.
+5. Resident memory (VmRSS, VmHWM) of the kiosk process after all taps, and again after a few
+   members have printed a dues statement.
 
 The figures are printed; ``--record`` also rewrites the ``## Kiosk`` section of
 ``bench/RESULTS.md``. Nothing passes or fails here.
@@ -37,6 +39,7 @@ RESULTS = REPO / "bench" / "RESULTS.md"
 UID_KEY = "bench-card-key"
 WARMUP = 10
 PAUSE = 0.5  # seconds between a member leaving and the next tap
+PRINTS = 5  # dues statements printed after the taps, so memory includes the printer stack
 DISPLAYS = ("xvfb", "offscreen")
 DISPLAY_NAMES = {"xvfb": "X window (Xvfb)", "offscreen": "offscreen (SDL, no X)"}
 
@@ -96,11 +99,21 @@ def run_child(
     mode: str, display: str, backend: str, key: str, members: int, taps: int
 ) -> dict[str, Any]:
     """Run the kiosk in a fresh process, offscreen (SDL + Mesa, no X) or in a real X window
-    (``xvfb-run``, as on a kiosk PC's display)."""
-    out = Path(tempfile.mkdtemp(prefix="kiosk-bench-")) / "result.json"
+    (``xvfb-run``, as on a kiosk PC's display).
+
+    The cards to tap are chosen here and handed over in a file: the child imports nothing but
+    the kiosk, so its memory is the kiosk's (``bench.generate_district`` pulls in the backend).
+    """
+    from bench.generate_district import uid_for
+
+    work = Path(tempfile.mkdtemp(prefix="kiosk-bench-"))
+    out = work / "result.json"
+    rng = random.Random(42)
+    cards = [uid_for(rng.randint(1, members)) for _ in range(taps + WARMUP + PRINTS)]
+    (work / "cards.json").write_text(json.dumps(cards), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     command = [sys.executable, "-m", "bench.kiosk_bench", "--child", mode, "--backend", backend]
-    command += ["--key", key, "--members", str(members), "--taps", str(taps), "--out", str(out)]
+    command += ["--key", key, "--cards", str(work / "cards.json"), "--out", str(out)]
     if display == "xvfb":
         command = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", *command]
     subprocess.run(command, cwd=REPO, env=env, check=True, timeout=1800)
@@ -135,7 +148,7 @@ def child(args: argparse.Namespace) -> None:
     config_file.write_text(
         f'[backend]\nurl = "{args.backend}"\ndevice_key = "{args.key}"\n'
         '[reader]\ntype = "simulated"\n'
-        f'[printer]\nconnection = "preview"\nfolder = "{work / "prints"}"\n'
+        f'[printer]\nconnection = "file"\npath = "{work / "printer.bin"}"\n'
         f'queue = "{work / "queue.db"}"\n',
         encoding="utf-8",
     )
@@ -157,8 +170,11 @@ def child(args: argparse.Namespace) -> None:
         result["start_seconds"] = time.time() - born
         result["start_rss_mb"] = _memory_mb()[0]
         if args.child == "tap":
-            result["taps"] = await _taps(app, flips, args.members, args.taps)
-        result["rss_mb"], result["hwm_mb"] = _memory_mb()
+            cards = json.loads(Path(args.cards).read_text(encoding="utf-8"))
+            result["taps"] = await _taps(app, flips, cards[: len(cards) - PRINTS])
+            result["rss_mb"], result["hwm_mb"] = _memory_mb()
+            result["printed"] = await _prints(app, cards[len(cards) - PRINTS :])
+        result["after_print_rss_mb"], result["hwm_mb"] = _memory_mb()
         app.stop()
         await runner
 
@@ -166,18 +182,15 @@ def child(args: argparse.Namespace) -> None:
     Path(args.out).write_text(json.dumps(result), encoding="utf-8")
 
 
-async def _taps(app: Any, flips: list[float], members: int, taps: int) -> list[dict[str, float]]:
+async def _taps(app: Any, flips: list[float], cards: list[str]) -> list[dict[str, float]]:
     import asyncio
-
-    from bench.generate_district import uid_for
 
     reader = app.reader.reader
     shown: list[float] = []
     app.controller.shown_listeners.append(lambda _name: shown.append(time.perf_counter()))
-    rng = random.Random(42)
     timings = []
-    for _ in range(taps + WARMUP):
-        uid = bytes.fromhex(uid_for(rng.randint(1, members)))
+    for card in cards:
+        uid = bytes.fromhex(card)
         before = len(shown)
         started = time.perf_counter()
         reader.tap(uid)
@@ -193,6 +206,27 @@ async def _taps(app: Any, flips: list[float], members: int, taps: int) -> list[d
             await asyncio.sleep(0.001)
         await asyncio.sleep(PAUSE)  # the next person does not tap within a millisecond
     return timings[WARMUP:]
+
+
+async def _prints(app: Any, cards: list[str]) -> int:
+    """Tap each card, press 打印缴费明细 and wait until the printer has the statement."""
+    import asyncio
+
+    reader = app.reader.reader
+    member = app.sm.get_screen("member")
+    finished: list[str] = []
+    app.printing.on_job(lambda job: finished.append(job.id) if job.state.value == "done" else None)
+    for card in cards:
+        reader.tap(bytes.fromhex(card))
+        while app.sm.current != "member" or member.ids.print_button.disabled:
+            await asyncio.sleep(0.001)
+        member.print_statement()
+        while member._print_job is None or member._print_job not in finished:
+            await asyncio.sleep(0.005)
+        reader.remove()
+        while app.sm.current != "home":
+            await asyncio.sleep(0.001)
+    return len(finished)
 
 
 def _process_start_seconds() -> float:
@@ -242,8 +276,10 @@ def report(members: int, taps: int, runs: dict[str, dict[str, Any]]) -> str:
         "Mesa software OpenGL (no GPU), window 1280×800. Backend: `flask run` (threaded dev "
         f"server) on loopback over SQLite holding {members:,} members "
         "(`bench/generate_district.py`, 12 ledger months each). The real kiosk app with a "
-        f"simulated reader and the preview printer; {taps} taps on random members after "
-        f"{WARMUP} warm-up taps, {PAUSE} s apart. A tap is timed from the reader event to the "
+        "simulated reader and an ESC/POS printer on a device file (python-escpos `File`); "
+        f"{taps} taps on random members after "
+        f"{WARMUP} warm-up taps, {PAUSE} s apart, then {PRINTS} more members each print a dues "
+        "statement (缴费明细). A tap is timed from the reader event to the "
         "first frame flipped after the member screen was filled.",
         "",
         header,
@@ -265,9 +301,12 @@ def report(members: int, taps: int, runs: dict[str, dict[str, Any]]) -> str:
             "≤ 3 s",
         ),
         _row(
-            "resident memory: after start / after the taps / peak",
+            "resident memory: after start / after the taps / after printing / peak",
             runs,
-            lambda r: f"{r['start_rss_mb']:.0f} / {r['rss_mb']:.0f} / {r['hwm_mb']:.0f} MB",
+            lambda r: (
+                f"{r['start_rss_mb']:.0f} / {r['rss_mb']:.0f} / "
+                f"{r['after_print_rss_mb']:.0f} / {r['hwm_mb']:.0f} MB"
+            ),
             "≤ 200 MB",
         ),
         "",
@@ -302,6 +341,7 @@ def main() -> None:
     parser.add_argument("--child", choices=("tap", "start"), help=argparse.SUPPRESS)
     parser.add_argument("--backend", help=argparse.SUPPRESS)
     parser.add_argument("--key", help=argparse.SUPPRESS)
+    parser.add_argument("--cards", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

@@ -5,6 +5,14 @@ of a member's name, including CJK Extension A/B/E characters. WenQuanYi Micro He
 Chinese only; Noto Sans CJK covers the rare ones but Debian ships it as a ``.ttc`` collection whose
 first face has Japanese glyph shapes, so the Simplified Chinese face is extracted once into a
 cache directory and that single-face file is returned.
+
+The extracted face is written without CFF subroutines. FreeType loads a CFF font's subroutines
+into memory for every face it opens, and a screen opens one face per text size and weight: about
+2.5 MB each for Noto Sans CJK, a dozen of them on the kiosk. Without subroutines a face costs
+about 0.7 MB and each glyph's outline is read when it is drawn. The file grows from 16 to 18 MB
+and the extraction takes some 25 s, once.
+
+``python -m devices.fonts`` prepares the font and prints its path (``./hall`` runs it at set-up).
 """
 
 from __future__ import annotations
@@ -97,7 +105,7 @@ def _best_face_of_collection(path: Path, cache_dir: Path) -> Path | None:
             if _missing(face.getBestCmap() or {}, PROBE_CHARS):
                 continue
             suffix = ".otf" if face.sfntVersion == "OTTO" else ".ttf"
-            target = cache_dir / f"{_face_name(face).replace(' ', '')}{suffix}"
+            target = cache_dir / f"{_face_name(face).replace(' ', '')}-flat{suffix}"
             if not target.exists():
                 _extract_face(path, index, target)
             return target
@@ -110,6 +118,8 @@ def _extract_face(collection: Path, index: int, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with TTFont(str(collection), fontNumber=index) as face:
+        if "CFF " in face:
+            face["CFF "].cff.desubroutinize()
         face.save(str(partial))
     partial.replace(target)  # atomic: a concurrent reader never sees half a font
 
@@ -137,3 +147,7 @@ def _cmap(font_path: str) -> dict[int, str]:
 
 def _missing(cmap: dict[int, str], text: str) -> set[str]:
     return {ch for ch in text if ch.isprintable() and not ch.isspace() and ord(ch) not in cmap}
+
+
+if __name__ == "__main__":
+    print(find_cjk_font())

@@ -8,6 +8,7 @@ printer chosen by configuration rather than by patching.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from kivy.app import App
@@ -22,7 +23,7 @@ from kiosk.config import KioskConfig
 from kiosk.connectivity import ReconnectMonitor
 from kiosk.context import Collaborators
 from kiosk.controller import KioskController
-from kiosk.fonts import register_default_font
+from kiosk.fonts import find_font, register_default_font
 from kiosk.idle import IdleWatch
 from kiosk.printing import PrintService
 from kiosk.reader import ReaderBridge
@@ -47,8 +48,11 @@ class KioskApp(App):
         config: KioskConfig,
         client: BackendClient,
         printing: PrintService | None,
+        font_path: Path | None = None,
         **kwargs: Any,
     ) -> None:
+        """``font_path`` is the CJK font for every label; by default the configured one, or
+        the one :func:`kiosk.fonts.find_font` finds."""
         super().__init__(**kwargs)
         self.kiosk_config = config
         self.client = client
@@ -74,13 +78,13 @@ class KioskApp(App):
                 config, client, self.session, self.dialogs, on_member_active=self._member_active
             )
         self.reader: ReaderBridge | None = None
-        self.font_path = None
+        self.font_path = font_path or config.font
         self._heartbeat: Any = None
 
     def build(self) -> FloatLayout:
         from kivy.core.window import Window
 
-        self.font_path = register_default_font(self.kiosk_config.font)
+        self.font_path = register_default_font(self.font_path)
         widgets.load_kv()
         dialogs.load_kv()
         if self.kiosk_config.mode == "counter":
@@ -202,12 +206,18 @@ class KioskApp(App):
 
 
 def create_app(config: KioskConfig) -> KioskApp:
-    """The app with a backend client and the configured printer behind a durable queue."""
+    """The app with a backend client and the configured printer behind a durable queue.
+
+    The screens and the printer's raster rows use one font, found once here: searching again
+    in this process for each print would leave the search's parsed fonts in memory.
+    """
     from devices.printer import PrintQueue, create_printer
 
+    font_path = config.font or find_font()
     client = BackendClient(config.backend_url, config.device_key, timeout=config.timeout)
     printing: PrintService | None = None
     if config.printer.get("connection") != "none":
-        queue = PrintQueue(config.print_queue, create_printer(config.printer))
+        printer_config = {**config.printer, "font": config.printer.get("font") or str(font_path)}
+        queue = PrintQueue(config.print_queue, create_printer(printer_config))
         printing = PrintService(queue, clock_deliver)
-    return KioskApp(config, client, printing)
+    return KioskApp(config, client, printing, font_path=font_path)

@@ -30,6 +30,7 @@ Example::
     connection = "preview"
     folder = "data/prints"
     queue = "data/kiosk/print-queue.db"
+    font = ""                # for rows the printer's own font lacks; empty: the kiosk's font
 """
 
 from __future__ import annotations
@@ -130,6 +131,8 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     queue = _path(str(printer.pop("queue", defaults.print_queue)))
     if printer.get("connection", "preview") == "preview":
         printer["folder"] = str(_path(str(printer.get("folder", "data/prints"))))
+    if printer.get("font"):
+        printer["font"] = str(_path(str(printer["font"])))
     font = str(kiosk.get("font", "") or "")
     size = kiosk.get("size", list(defaults.size))
     if not (isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) for v in size)):

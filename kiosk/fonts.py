@@ -29,7 +29,7 @@ def find_font() -> Path:
             cwd=PROJECT_DIR,
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=600,  # the first search extracts and prepares the font (about 25 s here)
             check=True,
         )
         path = Path(done.stdout.strip().splitlines()[-1])

@@ -26,11 +26,19 @@ class Printer:
     """
 
     def __init__(
-        self, connection: Connection, profile: PrinterProfile, *, name: str = "打印机"
+        self,
+        connection: Connection,
+        profile: PrinterProfile,
+        *,
+        name: str = "打印机",
+        font_path: Path | None = None,
     ) -> None:
+        """``font_path`` draws rows the printer's own font lacks (rare name characters); by
+        default the CJK font found on this machine."""
         self.connection = connection
         self.profile = profile
         self.name = name
+        self.font_path = font_path
 
     @property
     def supports_status(self) -> bool:
@@ -63,7 +71,7 @@ class Printer:
     ) -> None:
         """Render and send ``doc``. ``before_send`` runs once the printer is reachable, right
         before the first byte goes out: the print queue records there that paper may move."""
-        data = render_escpos(doc, self.profile)
+        data = render_escpos(doc, self.profile, font_path=self.font_path)
         try:
             self.connection.open()
             if before_send is not None:
@@ -79,8 +87,16 @@ class Printer:
 class PreviewPrinter(Printer):
     """For machines without a printer: each job becomes ``<job>.png`` and ``<job>.bin``."""
 
-    def __init__(self, folder: Path, profile: PrinterProfile, *, name: str = "预览打印机") -> None:
-        super().__init__(open_connection({"connection": "dummy"}), profile, name=name)
+    def __init__(
+        self,
+        folder: Path,
+        profile: PrinterProfile,
+        *,
+        name: str = "预览打印机",
+        font_path: Path | None = None,
+    ) -> None:
+        connection = open_connection({"connection": "dummy"})
+        super().__init__(connection, profile, name=name, font_path=font_path)
         self.folder = folder
         self._sequence = itertools.count(1)
 
@@ -98,8 +114,8 @@ class PreviewPrinter(Printer):
         job_id: str | None = None,
         before_send: Callable[[], None] | None = None,
     ) -> None:
-        data = render_escpos(doc, self.profile)
-        image = png_bytes(doc, self.profile)
+        data = render_escpos(doc, self.profile, font_path=self.font_path)
+        image = png_bytes(doc, self.profile, font_path=self.font_path)
         self.folder.mkdir(parents=True, exist_ok=True)
         stem = _safe_stem(job_id) or time.strftime("%Y%m%d-%H%M%S-") + str(next(self._sequence))
         if before_send is not None:
@@ -124,13 +140,16 @@ def create_printer(config: dict[str, Any]) -> Printer:
     "profile": "80mm"}`` or ``{"connection": "preview", "folder": "data/prints"}``.
 
     ``profile`` is a preset name or a dict such as ``{"preset": "58mm", "charset": "gbk",
-    "qr": "raster", "cutter": false, "status": false}``.
+    "qr": "raster", "cutter": false, "status": false}``; ``font`` is the path of the font for
+    rows the printer's own font lacks.
     """
     kind = config.get("connection", "dummy")
     if kind not in PRINTER_CONNECTIONS:
         raise ValueError(f"打印机连接方式“{kind}”无效，可选：{'、'.join(PRINTER_CONNECTIONS)}")
     profile = profile_from_config(config.get("profile"))
     name = str(config.get("name", "打印机"))
+    font_path = Path(config["font"]) if config.get("font") else None
     if kind == "preview":
-        return PreviewPrinter(Path(config.get("folder", "data/prints")), profile, name=name)
-    return Printer(open_connection(config), profile, name=name)
+        folder = Path(config.get("folder", "data/prints"))
+        return PreviewPrinter(folder, profile, name=name, font_path=font_path)
+    return Printer(open_connection(config), profile, name=name, font_path=font_path)

@@ -14,7 +14,6 @@ from pathlib import Path
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
-from devices.fonts import find_cjk_font
 from devices.printer.layout import TALL_SIZES, WIDE_SIZES, QRRow, TextRow, char_width
 from devices.printer.profile import PrinterProfile
 
@@ -32,6 +31,13 @@ def _font(path: Path, size: int) -> ImageFont.FreeTypeFont:
 
 
 def default_font() -> Path:
+    """The CJK font found on this machine, for callers that configured none.
+
+    The search parses font files with fontTools and leaves its objects behind, so a long-running
+    program (the kiosk) finds the font once and passes ``font_path`` instead.
+    """
+    from devices.fonts import find_cjk_font
+
     return find_cjk_font()
 
 

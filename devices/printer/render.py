@@ -136,10 +136,12 @@ def render_png(
     return stack(images, profile.dots).convert("L")
 
 
-def png_bytes(doc: PrintDocument, profile: PrinterProfile) -> bytes:
+def png_bytes(
+    doc: PrintDocument, profile: PrinterProfile, *, font_path: Path | None = None
+) -> bytes:
     """:func:`render_png` encoded as a PNG file."""
     buffer = io.BytesIO()
-    render_png(doc, profile).save(buffer, format="PNG")
+    render_png(doc, profile, font_path=font_path).save(buffer, format="PNG")
     return buffer.getvalue()
 
 

@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from fontTools.ttLib import TTFont
+from fontTools.pens.recordingPen import RecordingPen
+from fontTools.ttLib import TTCollection, TTFont
 
 from devices import fonts as fonts_module
 from devices.fonts import PROBE_CHARS, FontNotFoundError, find_cjk_font, missing_glyphs
@@ -37,7 +38,7 @@ def test_collection_face_is_extracted_once_into_the_cache(tmp_path: Path) -> Non
     (fonts / NOTO_TTC.name).symlink_to(NOTO_TTC)
     cache = tmp_path / "cache"
     path = find_cjk_font([fonts], cache)
-    assert path.parent == cache and path.name == "NotoSansCJKSC.otf"
+    assert path.parent == cache and path.name == "NotoSansCJKSC-flat.otf"
     stamp = path.stat().st_mtime_ns
     fonts_module._find_cjk_font.cache_clear()  # as after a restart of the kiosk
     again = find_cjk_font([fonts], tmp_path / "cache")
@@ -57,3 +58,32 @@ def test_no_font_gives_an_install_hint_in_chinese_and_english(tmp_path: Path) ->
         find_cjk_font([tmp_path], tmp_path / "cache")
     message = str(caught.value)
     assert "fonts-noto-cjk" in message and "生僻字" in message and "install" in message
+
+
+@pytest.mark.skipif(not NOTO_TTC.exists(), reason="fonts-noto-cjk is not installed")
+def test_extracted_face_has_no_subroutines_and_the_same_outlines() -> None:
+    """FreeType keeps a CFF font's subroutines in memory once per opened size; the kiosk opens
+    a dozen, so the extracted face is written without them — drawing exactly the same."""
+    path = find_cjk_font()
+    if path.parent.name != "cache":
+        pytest.skip("the font in use was not extracted from a collection")
+    with TTFont(path) as flat, TTFont(NOTO_TTC, fontNumber=_sc_face_index()) as original:
+        cff = flat["CFF "].cff
+        assert len(cff.GlobalSubrs) == 0
+        assert all(len(getattr(fd.Private, "Subrs", [])) == 0 for fd in cff[0].FDArray)
+        for ch in "王𬌗党":
+            name = flat.getBestCmap()[ord(ch)]
+            assert name == original.getBestCmap()[ord(ch)]
+            assert _outline(flat, name) == _outline(original, name)
+
+
+def _sc_face_index() -> int:
+    with TTCollection(NOTO_TTC, lazy=True) as collection:
+        names = [str(face["name"].getDebugName(4)) for face in collection.fonts]
+    return names.index("Noto Sans CJK SC")
+
+
+def _outline(font: TTFont, glyph: str) -> list[tuple[str, tuple[object, ...]]]:
+    pen = RecordingPen()
+    font.getGlyphSet()[glyph].draw(pen)
+    return pen.value

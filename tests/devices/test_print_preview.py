@@ -24,6 +24,8 @@ from devices.printer.raster import LINE_PITCH
 from tests.devices import escpos_decoder as esc
 from tests.devices.samples import RECEIPT_URL, dues_receipt
 
+WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # common Chinese only, no 𬌗
+
 
 def _scan(image: Image.Image) -> list[bytes]:
     return [s.data for s in pyzbar.decode(ImageOps.expand(image.convert("L"), 40, fill=255))]
@@ -73,6 +75,20 @@ def test_preview_printer_writes_png_and_bytes_per_job(tmp_path: Path) -> None:
     items = esc.decode(binary.read_bytes())
     assert esc.lines(items)[0].strip() == "党费缴费凭条"
     assert len(esc.cuts(items)) == 1
+
+
+@pytest.mark.skipif(not WQY.exists(), reason="fonts-wqy-microhei is not installed")
+def test_printer_draws_rows_with_the_configured_font(tmp_path: Path) -> None:
+    """The kiosk hands its own font to the printer instead of letting it search again."""
+    doc = PrintDocument().text("王𬌗")
+    pictures = []
+    for name, font in (("found", ""), ("configured", str(WQY))):
+        folder = tmp_path / name
+        printer = create_printer({"connection": "preview", "folder": str(folder), "font": font})
+        printer.print_document(doc, job_id="rare-name")
+        png, _binary = printer.job_files("rare-name")  # type: ignore[attr-defined]
+        pictures.append(Image.open(png).tobytes())
+    assert pictures[0] != pictures[1]
 
 
 def test_preview_without_cutter_shows_tear_off_space() -> None:

@@ -76,6 +76,13 @@ def test_mistakes_are_named_in_chinese(tmp_path: Path, text: str, message: str) 
         load_config(write(tmp_path, text))
 
 
+def test_relative_printer_paths_are_under_the_project(tmp_path: Path) -> None:
+    config = load_config(
+        write(tmp_path, '[printer]\nconnection = "usb"\nfont = "data/fonts/Printer.otf"\n')
+    )
+    assert config.printer["font"] == str(PROJECT_DIR / "data" / "fonts" / "Printer.otf")
+
+
 def test_the_run_script_can_point_the_kiosk_at_its_backend(tmp_path: Path) -> None:
     path = write(tmp_path, '[backend]\nurl = "http://127.0.0.1:5000"\n')
     config = load_config(path, {"HALL_BACKEND_URL": "http://127.0.0.1:5123/"})
