@@ -317,6 +317,16 @@ def report(members: int, taps: int, runs: dict[str, dict[str, Any]]) -> str:
         "handing each frame back, which is why the offscreen column is slower than the X "
         "window one.",
         "",
+        "Where the memory goes: a bare Kivy window with one label already holds about 165 MB "
+        "here (libLLVM 55 MB, Mesa's buffers and heap about 65 MB, Python and SDL the rest). "
+        "The kiosk's own share is the Python objects of its screens and libraries and one "
+        "FreeType face per text size and weight it draws (about a dozen). The CJK font is "
+        "prepared without CFF subroutines (`devices/fonts.py`), which makes each face about "
+        "0.7 MB instead of 2.5 MB; the font is found once and handed to the printer, so a print "
+        "does not search the font folders again. The preview printer of a developer machine "
+        "draws every row as an image and maps more of the font file than a thermal printer, "
+        "which gets text and draws only rows with rare characters.",
+        "",
     ]
     return "\n".join(lines)
 
