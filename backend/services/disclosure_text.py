@@ -166,3 +166,24 @@ def replace_image_targets(markdown: str, mapping: dict[str, str]) -> str:
         return f"![{match.group(1)}]({mapping[target]})"
 
     return IMAGE.sub(swap, markdown)
+
+
+def drop_image(markdown: str, target: str) -> str:
+    """The body without its images that point at ``target``. A line that held only such an
+    image goes too, with the blank line it leaves behind; the rest of the text is untouched."""
+    if target not in image_targets(markdown):
+        return markdown
+    kept: list[str] = []
+    dropped = False  # a line just went: a following blank line would double a gap
+    for line in markdown.splitlines():
+        rest = IMAGE.sub(lambda m: "" if m.group(2) == target else m.group(0), line)
+        if rest != line and not rest.strip():
+            dropped = True
+            continue
+        if not rest.strip() and dropped and (not kept or not kept[-1].strip()):
+            continue
+        if rest.strip():
+            dropped = False
+        kept.append(rest)
+    return "\n".join(kept).strip("\n")
+
