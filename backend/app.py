@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from backend.db import make_engine, make_session_factory
 from backend.errors import DomainError
+from backend.services import hall_clock
 from backend.settings import DATA_DIR, Settings
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ _HTTP_MESSAGES = {
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     settings = settings or Settings.from_env(**overrides)
+    hall_clock.use_zone(settings.dues.timezone)
     app = Flask(__name__, instance_path=str(DATA_DIR / "instance"))
     app.config.update(
         SECRET_KEY=settings.secret_key,

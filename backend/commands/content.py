@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +16,7 @@ from backend.models import Organization
 from backend.services.actor import Actor
 from backend.services.disclosure_categories import ensure_default_categories
 from backend.services.disclosure_import import OrgResolver, import_folder
+from backend.services.dues_year import hall_today
 
 
 def org_resolver(session: Session, default_code: str | None) -> OrgResolver:
@@ -60,6 +62,7 @@ def import_disclosure(
                 resolve_org=org_resolver(session, org_code),
                 reviewer=reviewer,
                 publish=not draft,
+                today=hall_today(current_app.extensions["hall"].settings.dues),
             )
             created = [(d.title, d.category.name) for d in result.created]
     except DomainError as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -17,6 +16,7 @@ from backend.errors import DomainError
 from backend.models import Organization, Role
 from backend.services import users
 from backend.services.actor import Actor
+from backend.services.dues_year import hall_now
 
 
 @click.command("init-db")
@@ -76,7 +76,7 @@ def backup(target: str | None) -> None:
     hall = current_app.extensions["hall"]
     folder = Path(target or hall.settings.backup_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = hall_now(hall.settings.dues).strftime("%Y%m%d-%H%M%S")
     url = hall.engine.url
     if url.get_backend_name() == "sqlite":
         import sqlite3

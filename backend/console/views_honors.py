@@ -133,6 +133,7 @@ def honor_new():  # type: ignore[no-untyped-def]
                     unit_name=form.get("unit_name") or None,
                     photo=_photo(),
                     photo_consent=form.flag("photo_consent"),
+                    today=today(),
                 )
             except DomainError as exc:
                 rollback()

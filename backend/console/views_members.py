@@ -131,7 +131,7 @@ def _member_data(form: Form) -> members.MemberData | None:
     data = members.MemberData(
         name=values["name"] or "",
         id_number=values["id_number"] or "",
-        joined_date=joined or date.today(),
+        joined_date=joined or today(),
         status=form.get("status") or MemberStatus.FULL,
         sex=form.get("sex") or None,
         ethnicity=values["ethnicity"] or "汉族",
@@ -176,7 +176,12 @@ def member_new():  # type: ignore[no-untyped-def]
         if data is not None and org is not None and form.ok:
             try:
                 member = members.create_member(
-                    db(), actor(), data, org, card_no_digits=settings().card_no_digits
+                    db(),
+                    actor(),
+                    data,
+                    org,
+                    card_no_digits=settings().card_no_digits,
+                    today=today(),
                 )
             except DomainError as exc:
                 rollback()
@@ -199,7 +204,7 @@ def member_edit(member_id: int):  # type: ignore[no-untyped-def]
         if data is not None:
             changes = {k: getattr(data, k) for k in members.MEMBER_FIELDS}
             try:
-                members.update_member(db(), actor(), member, changes)
+                members.update_member(db(), actor(), member, changes, today=today())
             except DomainError as exc:
                 rollback()
                 form.fail(exc, MEMBER_FIELDS)
@@ -259,7 +264,9 @@ def member_archive(member_id: int):  # type: ignore[no-untyped-def]
     letter_no = form.text("letter_no", "介绍信编号", max_len=40)
     if form.ok:
         try:
-            members.archive_member(db(), actor(), member, reason=reason or "", letter_no=letter_no)
+            members.archive_member(
+                db(), actor(), member, reason=reason or "", letter_no=letter_no, on=today()
+            )
         except DomainError as exc:
             rollback()
             form.fail(exc, {"reason_missing": "reason"})

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Invalid
 from backend.models import Card, CardState, Member
-from backend.services import audit, cards
+from backend.services import audit, cards, hall_clock
 from backend.services.actor import Actor
 from backend.services.idnumber import parse_id_number
 from backend.services.import_report import (
@@ -172,7 +172,7 @@ def preview_cards(
 ) -> ImportReport[CardRow]:
     """Check every row of a card file against the roll (in the actor's scope) and the cards."""
     rows = list(rows)
-    today = today or date.today()
+    today = today or hall_clock.today()
     report: ImportReport[CardRow] = ImportReport(len(rows))
     report.errors.extend(missing_columns(rows, CARD_COLUMNS))
     if rows and not any(c in rows[0] for c in ("卡号", "身份证号")):

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from backend.errors import DomainError, Invalid
 from backend.models import DisclosureDocument, DisclosureTier, Organization
-from backend.services import disclosure
+from backend.services import disclosure, hall_clock
 from backend.services.actor import Actor
 from backend.services.disclosure_categories import find_category
 from backend.services.disclosure_text import image_targets, parse_front_matter
@@ -140,7 +140,7 @@ def _import_file(
         title=title,
         body_md=body,
         tier=tier,
-        publish_on=_date(meta.get("date")) or today or date.today(),
+        publish_on=_date(meta.get("date")) or today or hall_clock.today(),
         expires_on=_date(meta.get("expires")),
         summary=meta.get("summary"),
         files=files,

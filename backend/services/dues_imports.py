@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Forbidden, Invalid
 from backend.models import DuesMonth, Member, Organization, OrgType, PaymentMethod
-from backend.services import audit
+from backend.services import audit, hall_clock
 from backend.services.actor import Actor
 from backend.services.bulk import (
     BATCH,
@@ -223,7 +223,7 @@ def preview_dues(
     """Check every row of a branch's dues file against that branch's members and ledger."""
     check_branch(actor, branch)
     rows = list(rows)
-    today = today or date.today()
+    today = today or hall_clock.today()
     report: ImportReport[DuesRow] = ImportReport(len(rows))
     report.errors.extend(missing_columns(rows, DUES_COLUMNS))
     if rows and not any(c in rows[0] for c in ("身份证号", "卡号")):

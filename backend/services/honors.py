@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Forbidden, Invalid, NotFound
 from backend.models import Donation, DonorKind, HonorEntry, HonorKind, Member, Organization
-from backend.services import audit, media
+from backend.services import audit, hall_clock, media
 from backend.services.actor import Actor
 from backend.services.scope import get_member, get_org, path_in_scope
 
@@ -51,16 +51,18 @@ def add_honor(
     unit_name: str | None = None,
     photo: media.NewMedia | None = None,
     photo_consent: bool = False,
+    today: date | None = None,
 ) -> HonorEntry:
     """Add an entry. ``org`` is the honored organization, or the person's own organization;
-    a person is named by ``member`` (a member record) or ``person_name``."""
+    a person is named by ``member`` (a member record) or ``person_name``. The year may not lie
+    after ``today``'s (the hall's day unless given)."""
     _require_staff(actor)
     kind = HonorKind(kind)
     org = get_org(session, actor, org.id)
     title, awarding_body = title.strip(), awarding_body.strip()
     if not title or not awarding_body:
         raise Invalid("荣誉称号和授予单位不能为空", code="honor_fields")
-    if not 1921 <= year <= date.today().year:
+    if not 1921 <= year <= (today or hall_clock.today()).year:
         raise Invalid(f"表彰年度{year}不正确", code="honor_year")
     if len(citation.strip()) > 300:
         raise Invalid("事迹简介不超过300字", code="honor_citation")
@@ -144,14 +146,17 @@ def add_donation(
     donor_kind: DonorKind | str = DonorKind.PERSON,
     unit: str | None = None,
     consent_public: bool = False,
+    today: date | None = None,
 ) -> Donation:
+    """Record a donation to the fund; it may not be dated after ``today`` (the hall's day
+    unless given)."""
     _require_staff(actor)
     receiving_org = get_org(session, actor, receiving_org.id)
     if not donor_name.strip():
         raise Invalid("请填写捐赠人", code="donor_name")
     if amount_fen <= 0:
         raise Invalid("捐赠金额必须大于零", code="donation_amount")
-    if donated_on > date.today():
+    if donated_on > (today or hall_clock.today()):
         raise Invalid("捐赠日期不能晚于今天", code="donation_date")
     donation = Donation(
         donor_kind=DonorKind(donor_kind),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from backend.errors import Invalid
+from backend.services import hall_clock
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
@@ -43,7 +44,7 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdInfo:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise Invalid("身份证号中的出生日期不存在", code="id_birth_date") from None
-    if birth > (today or date.today()) or birth.year < 1880:
+    if birth > (today or hall_clock.today()) or birth.year < 1880:
         raise Invalid("身份证号中的出生日期不合理", code="id_birth_date")
     if check_char(number[:17]) != number[17]:
         raise Invalid("身份证号校验位不正确，请核对", code="id_check_digit")

@@ -26,7 +26,7 @@ from backend.models import (
     OrgType,
 )
 from backend.models.member import DUES_CATEGORY_LABELS
-from backend.services import audit
+from backend.services import audit, hall_clock
 from backend.services.actor import Actor
 from backend.services.assessment import assess
 from backend.services.bulk import (
@@ -209,7 +209,7 @@ def preview_members(
     """Check every row (fields, ID check digits, dates, phones, organization codes within the
     actor's scope, duplicates in the file and against members already registered)."""
     rows = list(rows)
-    today = today or date.today()
+    today = today or hall_clock.today()
     dues = dues or DuesSettings()
     report: ImportReport[MemberRow] = ImportReport(len(rows))
     report.errors.extend(missing_columns(rows, MEMBER_COLUMNS))
@@ -278,7 +278,7 @@ def import_members(
 ) -> ImportResult:
     """All-or-nothing (unless ``allow_partial``): create every member of the file, with card
     numbers issued in file order, a membership period and an audit row each."""
-    today = today or date.today()
+    today = today or hall_clock.today()
     report = preview_members(
         session, actor, rows, dues=settings.dues, today=today, progress=progress
     )

@@ -23,7 +23,7 @@ from backend.models import (
     OrgType,
 )
 from backend.models.base import utcnow
-from backend.services import audit
+from backend.services import audit, hall_clock
 from backend.services.actor import Actor
 from backend.services.idnumber import normalize_mobile, parse_id_number
 from backend.services.scope import path_in_scope
@@ -64,7 +64,8 @@ class MemberData:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def normalize(self, today: date | None = None) -> MemberData:
-        today = today or date.today()
+        """The checked record; ``today`` (the hall's day by default) bounds the dates."""
+        today = today or hall_clock.today()
         name = (self.name or "").strip()
         if not name or len(name) > 50:
             raise Invalid("姓名不能为空，且不超过50个字", code="name")
@@ -150,8 +151,12 @@ def create_member(
     card_no_digits: int = 5,
     since: date | None = None,
     reason: str = "建档",
+    today: date | None = None,
 ) -> Member:
-    data = data.normalize()
+    """Register a member in a branch; the membership period starts ``since`` or ``today``
+    (the hall's day unless given)."""
+    today = today or hall_clock.today()
+    data = data.normalize(today)
     _check_branch(actor, org)
     if session.scalar(
         select(Member.id).where(Member.id_number == data.id_number, Member.archived.is_(False))
@@ -171,7 +176,7 @@ def create_member(
             member_id=member.id,
             org_id=org.id,
             member_no=member.member_no,
-            start_date=since or date.today(),
+            start_date=since or today,
             reason=reason,
         )
     )
@@ -180,15 +185,21 @@ def create_member(
 
 
 def update_member(
-    session: Session, actor: Actor, member: Member, changes: dict[str, Any]
+    session: Session,
+    actor: Actor,
+    member: Member,
+    changes: dict[str, Any],
+    *,
+    today: date | None = None,
 ) -> Member:
-    """Apply field changes after validating the whole record again."""
+    """Apply field changes after validating the whole record again (dates against ``today``,
+    the hall's day unless given)."""
     unknown = set(changes) - set(MEMBER_FIELDS)
     if unknown:
         raise Invalid(f"不能修改这些字段：{'、'.join(sorted(unknown))}", code="fields")
     before = audit.snapshot(member)
     current = {k: getattr(member, k) for k in MEMBER_FIELDS}
-    data = MemberData(**{**current, **changes}).normalize()
+    data = MemberData(**{**current, **changes}).normalize(today)
     for key in MEMBER_FIELDS:
         setattr(member, key, getattr(data, key))
     session.flush()
@@ -237,7 +248,7 @@ def archive_member(
         select(Membership).where(Membership.member_id == member.id, Membership.end_date.is_(None))
     )
     if current is not None:
-        current.end_date = on or date.today()
+        current.end_date = on or hall_clock.today()
     session.flush()
     audit.record(
         session,

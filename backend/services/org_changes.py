@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, Forbidden, Invalid
 from backend.models import Member, Organization, OrgType
-from backend.services import audit, membership_bulk
+from backend.services import audit, hall_clock, membership_bulk
 from backend.services.actor import Actor
 from backend.services.dues_year import hall_today
 from backend.services.orgs import LEVEL, check_code
@@ -96,7 +96,7 @@ def move_org(
 ) -> Organization:
     """Change an organization's parent and/or code; its subtree follows (paths, codes and the
     member numbers built from them)."""
-    on = on or date.today()
+    on = on or hall_clock.today()
     new_code = (new_code or "").strip()
     if org.type is OrgType.DISTRICT:
         raise Invalid("区级组织不能调整", code="org_is_district")
@@ -238,7 +238,7 @@ def dissolve_org(
     session: Session, actor: Actor, org: Organization, *, on: date | None = None
 ) -> Organization:
     """Mark an empty organization inactive from a date; it stays in the tree and the reports."""
-    on = on or date.today()
+    on = on or hall_clock.today()
     if org.type is OrgType.DISTRICT:
         raise Invalid("区级组织不能撤销", code="org_is_district")
     _check_scope(actor, org)

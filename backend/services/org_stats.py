@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from backend.models import Member, MemberStatus, Organization, OrgType
 from backend.models.member import PRE_PRC_DATE
+from backend.services import hall_clock
 from backend.services.members import COLLEGE_EDUCATION
 
 YOUTH_MAX_AGE = 35
@@ -97,7 +98,7 @@ def org_counts(session: Session, path: str) -> dict[OrgType, int]:
 
 def summarize(session: Session, org: Organization, today: date | None = None) -> OrgSummary:
     members, probationary, women, young, college, pre_1949 = member_figures(
-        session, org.path, today or date.today()
+        session, org.path, today or hall_clock.today()
     )
     return OrgSummary(
         org_counts=org_counts(session, org.path),

@@ -72,6 +72,7 @@ def transfer_in(
         card_no_digits=settings.card_no_digits,
         since=on,
         reason=REASON,
+        today=today,
     )
     if req.card_uid:
         cards.issue_card(session, actor, member, req.card_uid, settings.card_uid_key)
