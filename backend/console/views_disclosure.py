@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
-from backend.console.views_finance import attachment, scope_orgs
+from backend.console.views_disclosure_files import media_of
+from backend.console.views_finance import scope_orgs
 from backend.console.web import actor, current_user, db, login_required, rollback, settings, today
 from backend.errors import DomainError
 from backend.models import (
@@ -26,12 +27,11 @@ from backend.models import (
     DisclosureRecipient,
     DisclosureStatus,
     DisclosureTier,
-    MediaFile,
     Member,
     Organization,
     Role,
 )
-from backend.services import disclosure, pdf_pages
+from backend.services import disclosure, disclosure_files, pdf_pages
 from backend.services.disclosure_board import list_documents
 from backend.services.disclosure_text import to_blocks
 from backend.services.scope import get_org, members_in_scope, org_in_scope
@@ -61,6 +61,7 @@ ACTION_LABELS = {
     "disclosure.create": "起草",
     "disclosure.update": "修改（需重新审核）",
     "disclosure.files_add": "添加图片或附件（需重新审核）",
+    "disclosure.files_remove": "删除图片或附件（需重新审核）",
     "disclosure.submit": "提交保密审查",
     "disclosure.approve": "保密审查通过",
     "disclosure.reject": "退回修改",
@@ -188,7 +189,7 @@ def _editor(form: Form, document: DisclosureDocument | None, preview: bool = Fal
         document=document,
         orgs=scope_orgs() if document is None else None,
         preview=blocks,
-        own_media=_media_of(document) if document else {},
+        own_media=media_of(document) if document else {},
         **_choices(),
     ), (200 if form.ok else 400)
 
@@ -253,11 +254,15 @@ def disclosure_edit(document_id: int):  # type: ignore[no-untyped-def]
     if form.ok:
         try:
             document = disclosure.get_document(db(), actor(), document_id, for_update=True)
+            # The summary field comes filled in: left as it was, an automatic summary follows
+            # a changed body while one that staff wrote stays.
+            if values["summary"] == document.summary:
+                values["summary"] = disclosure.KEEP
             disclosure.update_document(db(), actor(), document, **values)
             if uploads.files:
                 extra = uploads.markdown
                 body = f"{document.body_md.rstrip()}\n\n{extra}" if extra else None
-                disclosure.add_files(db(), actor(), document, uploads.files, body_md=body)
+                disclosure_files.add_files(db(), actor(), document, uploads.files, body_md=body)
         except DomainError as exc:
             rollback()
             form.fail(exc, FIELDS)
@@ -267,18 +272,11 @@ def disclosure_edit(document_id: int):  # type: ignore[no-untyped-def]
     return _editor(form, disclosure.get_document(db(), actor(), document_id))
 
 
-def _media_of(document: DisclosureDocument) -> dict[int, MediaFile]:
-    files = db().scalars(
-        select(MediaFile).where(MediaFile.document_id == document.id).order_by(MediaFile.id)
-    )
-    return {m.id: m for m in files}
-
-
 @console_bp.get("/disclosure/<int:document_id>")
 @login_required()
 def disclosure_detail(document_id: int):  # type: ignore[no-untyped-def]
     document = disclosure.get_document(db(), actor(), document_id)
-    files = _media_of(document)
+    files = media_of(document)
     recipients = db().execute(
         select(Member.name, Member.member_no)
         .join(DisclosureRecipient, DisclosureRecipient.member_id == Member.id)
@@ -299,6 +297,7 @@ def disclosure_detail(document_id: int):  # type: ignore[no-untyped-def]
         blocks=to_blocks(document.body_md),
         own_media=files,
         attachments=[m for m in files.values() if m.is_attachment],
+        editable=disclosure.is_editable(document),
         recipients=list(recipients),
         history=list(history),
         action_labels=ACTION_LABELS,
@@ -348,20 +347,3 @@ def disclosure_action(document_id: int, action: str):  # type: ignore[no-untyped
     else:
         flash(message, "success")
     return redirect(url_for("console.disclosure_detail", document_id=document_id))
-
-
-@console_bp.get("/disclosure/media/<int:media_id>")
-@login_required()
-def disclosure_media(media_id: int):  # type: ignore[no-untyped-def]
-    """An item's image or attachment for staff of its organization's subtree (any status)."""
-    found = db().get(MediaFile, media_id)
-    if found is None or found.document_id is None:
-        abort(404)
-    disclosure.get_document(db(), actor(), found.document_id)
-    if found.is_attachment:  # the Chinese file name travels RFC 5987-encoded
-        response = attachment(found.data, found.content_type, found.filename)
-    else:
-        response = Response(found.data, mimetype=found.content_type)
-    response.headers["Cache-Control"] = "private, max-age=300"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -5,12 +5,14 @@ withdrawn (DOMAIN §4: propose → review → approve → publish). Only a revie
 published, the reviewer and time are kept on the item, and every step writes an audit row.
 A changed text needs a new review, so editing a submitted or reviewed item sends it back to
 draft; a published item is never edited in place — it is withdrawn and a corrected one issued.
+An item's images and attachments are added and removed in ``disclosure_files``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -29,7 +31,7 @@ from backend.models import (
     Role,
 )
 from backend.models.base import utcnow
-from backend.services import audit, media
+from backend.services import audit, hall_clock, media
 from backend.services.actor import Actor
 from backend.services.disclosure_text import MEDIA_PREFIX, replace_image_targets, summarize
 from backend.services.scope import get_member, get_org, path_in_scope
@@ -43,6 +45,16 @@ _TIER_ALIASES = {t.label: t for t in DisclosureTier} | {
     "特定": DisclosureTier.CONCERNED,
 }
 _EDITABLE = (DisclosureStatus.DRAFT, DisclosureStatus.SUBMITTED, DisclosureStatus.REVIEWED)
+
+
+class Keep(Enum):
+    """The default of the fields ``update_document`` can empty: leave the field as it is.
+    ``None`` is a value there (no expiry date, a summary taken from the body)."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
 
 
 def parse_tier(value: DisclosureTier | str) -> DisclosureTier:
@@ -65,6 +77,32 @@ def _require_in_scope(actor: Actor, document: DisclosureDocument) -> None:
     _require_staff(actor)
     if not path_in_scope(actor, document.org.path):
         raise NotFound("未找到该公开内容，或不在您的管理范围内", code="disclosure_not_found")
+
+
+def is_editable(document: DisclosureDocument) -> bool:
+    """Whether the text and files may change: anything not yet published."""
+    return document.status in _EDITABLE
+
+
+def require_editable(actor: Actor, document: DisclosureDocument) -> None:
+    _require_in_scope(actor, document)
+    if not is_editable(document):
+        raise Conflict(
+            f"“{document.status.label}”的内容不能修改，请撤回后重新发布", code="disclosure_state"
+        )
+
+
+def back_to_draft(document: DisclosureDocument) -> None:
+    """A changed item needs a new secrecy review: an earlier one is void."""
+    document.status = DisclosureStatus.DRAFT
+    document.reviewed_by = document.reviewed_at = None
+
+
+def follow_body(document: DisclosureDocument, old_body: str) -> None:
+    """An automatic summary (the old body's first paragraph) follows a changed body; a summary
+    staff wrote themselves stays."""
+    if document.summary == summarize(old_body):
+        document.summary = summarize(document.body_md)
 
 
 def _require_approver(actor: Actor, document: DisclosureDocument) -> None:
@@ -90,13 +128,23 @@ def get_document(
     return document
 
 
-def _check_fields(title: str, body_md: str, publish_on: date, expires_on: date | None) -> None:
+def check_fields(title: str, body_md: str, publish_on: date, expires_on: date | None) -> None:
     if not title.strip() or len(title.strip()) > 200:
         raise Invalid("标题不能为空，且不超过200字", code="disclosure_title")
     if not body_md.strip():
         raise Invalid("正文不能为空", code="disclosure_body")
     if expires_on is not None and expires_on < publish_on:
         raise Invalid("截止日期不能早于发布日期", code="disclosure_dates")
+
+
+def _recipient_ids(session: Session, document: DisclosureDocument) -> list[int]:
+    return list(
+        session.scalars(
+            select(DisclosureRecipient.member_id)
+            .where(DisclosureRecipient.document_id == document.id)
+            .order_by(DisclosureRecipient.member_id)
+        )
+    )
 
 
 def _set_recipients(
@@ -133,8 +181,8 @@ def create_document(
     if not category.active:
         raise Invalid(f"栏目“{category.name}”已停用", code="category_inactive")
     tier = parse_tier(tier)
-    publish_on = publish_on or date.today()
-    _check_fields(title, body_md, publish_on, expires_on)
+    publish_on = publish_on or hall_clock.today()
+    check_fields(title, body_md, publish_on, expires_on)
     recipient_ids = list(recipient_ids)
     if tier is DisclosureTier.CONCERNED and not recipient_ids:
         raise Invalid("向特定党员公开的内容须指定党员", code="disclosure_recipients")
@@ -177,20 +225,22 @@ def update_document(
     *,
     title: str | None = None,
     body_md: str | None = None,
-    summary: str | None = None,
+    summary: str | None | Keep = KEEP,
     tier: DisclosureTier | str | None = None,
     category: DisclosureCategory | None = None,
     publish_on: date | None = None,
-    expires_on: date | None = None,
+    expires_on: date | None | Keep = KEEP,
     recipient_ids: Iterable[int] | None = None,
 ) -> DisclosureDocument:
-    """Edit an unpublished item; any edit voids an earlier review (back to draft)."""
-    _require_in_scope(actor, document)
-    if document.status not in _EDITABLE:
-        raise Conflict(
-            f"“{document.status.label}”的内容不能修改，请撤回后重新发布", code="disclosure_state"
-        )
-    before = audit.snapshot(document)
+    """Edit an unpublished item; any edit voids an earlier review (back to draft).
+
+    ``None`` leaves a required field (title, body, tier, category, publish date) as it is. The
+    expiry date and the summary can be emptied, so they default to ``KEEP``; ``None`` means no
+    expiry date, or a summary taken from the body. Recipients belong to the "concerned" tier:
+    ``None`` keeps them, and moving the item to another tier drops them."""
+    require_editable(actor, document)
+    before = audit.snapshot(document) | {"recipients": _recipient_ids(session, document)}
+    old_body = document.body_md
     if title is not None:
         document.title = title.strip()
     if body_md is not None:
@@ -201,15 +251,21 @@ def update_document(
         document.category_id = category.id
     if publish_on is not None:
         document.publish_on = publish_on
-    if expires_on is not None:
+    if expires_on is not KEEP:
         document.expires_on = expires_on
-    _check_fields(document.title, document.body_md, document.publish_on, document.expires_on)
-    if summary is not None or body_md is not None:
+    check_fields(document.title, document.body_md, document.publish_on, document.expires_on)
+    if summary is not KEEP:
         document.summary = (summary or "").strip()[:300] or summarize(document.body_md)
+    elif document.body_md != old_body:
+        follow_body(document, old_body)
+    if document.tier is not DisclosureTier.CONCERNED:
+        recipient_ids = ()
     if recipient_ids is not None:
         _set_recipients(session, actor, document, recipient_ids)
-    document.status = DisclosureStatus.DRAFT
-    document.reviewed_by = document.reviewed_at = None
+    recipients = _recipient_ids(session, document)
+    if document.tier is DisclosureTier.CONCERNED and not recipients:
+        raise Invalid("向特定党员公开的内容须指定党员", code="disclosure_recipients")
+    back_to_draft(document)
     session.flush()
     audit.record(
         session,
@@ -218,7 +274,7 @@ def update_document(
         "disclosure_document",
         document.id,
         before=before,
-        after=audit.snapshot(document),
+        after=audit.snapshot(document) | {"recipients": recipients},
     )
     return document
 
@@ -378,45 +434,3 @@ def delete_draft(session: Session, actor: Actor, document: DisclosureDocument) -
     audit.record(
         session, actor, "disclosure.delete", "disclosure_document", document_id, before=before
     )
-
-
-def add_files(
-    session: Session,
-    actor: Actor,
-    document: DisclosureDocument,
-    files: Sequence[media.NewMedia],
-    *,
-    body_md: str | None = None,
-) -> list[MediaFile]:
-    """Store more images or attachments with an unpublished item. ``body_md`` (default: the
-    current body) may point at the new files by ``file.ref``; like any edit, it needs a new
-    review, so the item goes back to draft."""
-    _require_in_scope(actor, document)
-    if document.status not in _EDITABLE:
-        raise Conflict(
-            f"“{document.status.label}”的内容不能修改，请撤回后重新发布", code="disclosure_state"
-        )
-    before = {"status": document.status.value, "body_md": document.body_md}
-    stored = [media.store(session, item, document_id=document.id) for item in files]
-    mapping = {
-        item.ref: f"{MEDIA_PREFIX}{m.id}" for item, m in zip(files, stored, strict=True) if item.ref
-    }
-    document.body_md = replace_image_targets(
-        document.body_md if body_md is None else body_md, mapping
-    )
-    _check_fields(document.title, document.body_md, document.publish_on, document.expires_on)
-    document.status = DisclosureStatus.DRAFT
-    document.reviewed_by = document.reviewed_at = None
-    session.flush()
-    after: dict[str, Any] = {"status": document.status.value, "body_md": document.body_md}
-    after["files"] = [media.describe(m) for m in stored]
-    audit.record(
-        session,
-        actor,
-        "disclosure.files_add",
-        "disclosure_document",
-        document.id,
-        before=before,
-        after=after,
-    )
-    return stored

@@ -186,4 +186,3 @@ def drop_image(markdown: str, target: str) -> str:
             dropped = False
         kept.append(rest)
     return "\n".join(kept).strip("\n")
-

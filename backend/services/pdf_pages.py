@@ -61,8 +61,8 @@ class RenderedPdf:
 
 @dataclass(frozen=True)
 class Uploads:
-    """Files ready for ``disclosure.create_document``/``add_files`` and the Markdown that shows
-    the new pictures; ``pdf_pages`` and ``others`` count for the message to the user."""
+    """Files ready for ``disclosure.create_document`` or ``disclosure_files.add_files`` and the
+    Markdown that shows the new pictures; ``pdf_pages`` and ``others`` count for the message."""
 
     files: list[NewMedia]
     markdown: str

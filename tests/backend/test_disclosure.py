@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
-from backend.models import AuditEntry, DisclosureStatus, Role
+from backend.models import AuditEntry, DisclosureRecipient, DisclosureStatus, Role
 from backend.services import disclosure
 from backend.services.actor import Actor
+from backend.services.disclosure_board import Viewer, get_visible
 from backend.services.disclosure_categories import (
     create_category,
     ensure_default_categories,
@@ -138,6 +139,85 @@ def test_editing_a_reviewed_item_voids_the_review(db, build) -> None:
     assert document.summary == "改过的正文，新的数字。"
     with pytest.raises(Conflict):
         disclosure.publish(db, SYSTEM, document)
+
+
+def _last_update(db) -> AuditEntry:  # type: ignore[no-untyped-def]
+    return db.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.action == "disclosure.update")
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+
+
+def test_the_expiry_date_and_summary_can_be_emptied_and_are_kept_otherwise(db, build) -> None:
+    orgs = build.district()
+    categories(db)
+    document = disclosure.create_document(
+        db,
+        SYSTEM,
+        org=orgs["b1"],
+        category=find_category(db, "发展党员公示"),
+        title="发展对象公示",
+        body_md="拟发展王小红为发展对象。\n\n公示期间欢迎来电来访。",
+        publish_on=date(2026, 5, 1),
+        expires_on=date(2026, 5, 7),
+        summary="公示期七天",
+    )
+    disclosure.update_document(db, SYSTEM, document, title="发展对象公示（更正）")
+    assert document.expires_on == date(2026, 5, 7) and document.summary == "公示期七天"
+    disclosure.update_document(db, SYSTEM, document, body_md="拟发展王小红、李明为发展对象。")
+    assert document.summary == "公示期七天"  # written by staff: a new body keeps it
+
+    disclosure.update_document(db, SYSTEM, document, expires_on=None, summary=None)
+    assert document.expires_on is None
+    assert document.summary == "拟发展王小红、李明为发展对象。"  # emptied: taken from the body
+    row = _last_update(db)
+    assert row.before["expires_on"] == "2026-05-07" and row.after["expires_on"] is None
+    disclosure.update_document(db, SYSTEM, document, body_md="拟发展李明为发展对象。")
+    assert document.summary == "拟发展李明为发展对象。"  # an automatic summary follows the body
+
+    disclosure.submit_review(db, SYSTEM, document)
+    disclosure.approve(db, SYSTEM, document, reviewer="刘审查")
+    disclosure.publish(db, SYSTEM, document)
+    shown = get_visible(db, Viewer.public(), document.id, date(2027, 5, 8))
+    assert shown.document.title == "发展对象公示（更正）"  # no expiry: still on the board
+
+
+def test_recipients_go_with_the_concerned_tier(db, build) -> None:
+    orgs = build.district()
+    categories(db)
+    member = build.member(orgs["b1"], name="陈晓红")
+    document = disclosure.create_document(
+        db,
+        SYSTEM,
+        org=orgs["b1"],
+        category=find_category(db, "policy"),
+        title="谈心谈话安排",
+        body_md="请于周五下午到党员服务大厅谈心谈话。",
+        tier="concerned",
+        recipient_ids=[member.id],
+    )
+    db.commit()
+
+    def recipients() -> list[int]:
+        return list(db.scalars(select(DisclosureRecipient.member_id)))
+
+    with pytest.raises(Invalid) as nobody:
+        disclosure.update_document(db, SYSTEM, document, recipient_ids=[])
+    assert nobody.value.message == "向特定党员公开的内容须指定党员"
+    db.rollback()  # as the console does: the refused edit leaves nothing behind
+    assert recipients() == [member.id]
+    disclosure.update_document(db, SYSTEM, document, title="谈心谈话安排（改期）")
+    assert recipients() == [member.id]  # not named: kept
+
+    disclosure.update_document(db, SYSTEM, document, tier="party")
+    assert recipients() == []  # another tier: nobody in particular
+    row = _last_update(db)
+    assert row.before["recipients"] == [member.id] and row.after["recipients"] == []
+    with pytest.raises(Invalid) as back:
+        disclosure.update_document(db, SYSTEM, document, tier="concerned")
+    assert back.value.message == "向特定党员公开的内容须指定党员"
 
 
 def test_dates_and_concerned_tier_are_checked(db, build) -> None:

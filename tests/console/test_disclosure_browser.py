@@ -7,17 +7,24 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
-from backend.models import Role
-from backend.services.disclosure_categories import ensure_default_categories
+from sqlalchemy import select
+
+from backend.models import Role, User
+from backend.services import disclosure
+from backend.services.actor import Actor
+from backend.services.disclosure_categories import ensure_default_categories, find_category
+from backend.services.dues_year import hall_today
+from backend.services.media import NewMedia
 from tests.backend.test_disclosure_helpers import PNG_1PX
 from tests.builders import SYSTEM
 from tests.console.conftest import LiveHall, browser_sign_in, shot
 from tests.console.test_disclosure_console import make_pdf
 
 TITLE = "关于2025年下半年党课安排的通知"
+ACTIVITY = "七一主题党日活动"
 
 
 def _kiosk_get(hall: LiveHall, key: str, path: str) -> tuple[int, dict]:
@@ -122,6 +129,84 @@ def test_write_review_publish_then_the_kiosk_shows_it(  # type: ignore[no-untype
     shot(page, "disclosure-06-list")
     _status, board = _kiosk_get(live_hall, key, "/api/v1/kiosk/disclosure")
     assert TITLE not in [i["title"] for i in board["items"]]
+
+
+def _item_with_files(hall: LiveHall, expires_on: date) -> int:
+    """A draft by "writer" with an expiry date, a photo in the body and an attachment."""
+    session = hall.build.session
+    writer = session.scalar(select(User).where(User.username == "writer"))
+    item = disclosure.create_document(
+        session,
+        Actor.for_user(writer),
+        org=writer.org,
+        category=find_category(session, "党的活动"),
+        title=ACTIVITY,
+        body_md="七一主题党日在服务大厅举行。\n\n![合影](photo.png)\n\n会后参观党史展览。",
+        publish_on=hall_today(hall.settings.dues),
+        expires_on=expires_on,
+        files=[
+            NewMedia("合影.png", PNG_1PX, ref="photo.png"),
+            NewMedia("签到表.txt", "签到表".encode(), attachment=True),
+        ],
+    )
+    hall.commit()
+    return item.id
+
+
+def test_clear_the_expiry_date_and_delete_one_attachment(  # type: ignore[no-untyped-def]
+    live_hall: LiveHall, page
+) -> None:
+    key = _setup(live_hall)
+    expires_on = hall_today(live_hall.settings.dues) + timedelta(days=30)
+    item_id = _item_with_files(live_hall, expires_on)
+    confirms: list[str] = []
+    page.on("dialog", lambda dialog: confirms.append(dialog.message))
+
+    browser_sign_in(page, live_hall, "writer")
+    page.wait_for_url("**/console/")
+    page.goto(f"{live_hall.url}/console/disclosure/{item_id}")
+    assert f"至 {expires_on.isoformat()}" in page.inner_text("#doc-info")
+    page.click("#edit")
+    assert page.input_value("#f-expires_on") == expires_on.isoformat()
+    page.fill("#f-expires_on", "")
+    page.click("#save")
+    page.wait_for_url(f"**/console/disclosure/{item_id}")
+    assert "修改已保存" in page.inner_text(".flash")
+    assert "至 长期" in page.inner_text("#doc-info")
+
+    sheet = page.locator("#files tr", has_text="签到表.txt")
+    sheet_id = sheet.get_attribute("data-media")
+    sheet.locator("button", has_text="删除").click()
+    page.wait_for_load_state()
+    assert confirms == ["确定删除附件“签到表.txt”？"]
+    assert page.inner_text(".flash") == (
+        "已删除附件“签到表.txt”。请提交保密审查，由其他工作人员审核后发布。"
+    )
+    files = page.inner_text("#files")
+    assert "签到表.txt" not in files and "合影.png" in files
+    assert page.locator("#attachments").count() == 0
+    assert page.locator("#preview img").count() == 1  # the photo is still in the body
+    assert "删除图片或附件（需重新审核）" in page.inner_text("#history")
+    shot(page, "disclosure-07-attachment-deleted")
+    page.click("#submit-review")
+
+    page.click("header >> text=退出")
+    browser_sign_in(page, live_hall, "checker")
+    page.wait_for_url("**/console/")
+    page.goto(f"{live_hall.url}/console/disclosure/{item_id}")
+    page.click("#approve")
+    page.click("#publish")
+    page.wait_for_load_state()
+    assert "已发布" in page.inner_text(".flash")
+    assert page.locator("#files button").count() == 0  # a published item keeps its files
+    assert "合影.png" in page.inner_text("#files")
+
+    status, shown = _kiosk_get(live_hall, key, f"/api/v1/kiosk/disclosure/{item_id}")
+    assert status == 200 and shown["title"] == ACTIVITY
+    assert shown["expires_on"] is None and shown["attachments"] == []
+    assert [b["text"] for b in shown["blocks"] if b["type"] == "image"] == ["合影"]
+    status, gone = _kiosk_get(live_hall, key, f"/api/v1/kiosk/media/{sheet_id}")
+    assert status == 404 and gone["message"] == "图片或附件不存在或已撤下"
 
 
 def test_honor_roll_entry_with_photo_and_consent(  # type: ignore[no-untyped-def]

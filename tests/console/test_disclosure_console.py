@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from backend.models import DisclosureDocument, MediaFile, Role
 from backend.services.disclosure_categories import ensure_default_categories, find_category
+from backend.services.media import NewMedia
 from tests.backend.test_disclosure_helpers import PNG_1PX, published
 from tests.builders import SYSTEM
 from tests.console.conftest import page_text
@@ -271,3 +272,65 @@ def test_tiers_recipients_preview_and_scope(client, sign_in, build, db) -> None:
     sign_in("writer")
     deleted = _act(client, other, "delete")
     assert "草稿《谈心谈话安排》已删除" in deleted and "没有符合条件的公开内容" in deleted
+
+
+def test_deleting_a_picture_voids_the_review_and_published_files_stay(
+    client, sign_in, build, db
+) -> None:  # type: ignore[no-untyped-def]
+    data = _setup(build, db)
+    sign_in("writer")
+    form = _form(data, body_md="自下月起在服务大厅收缴。\n\n![收缴地点](hall.png)")
+    form["files"] = (io.BytesIO(PNG_1PX), "hall.png")
+    client.post("/console/disclosure/new", data=form)
+    document = _document(db)
+    doc_id, image_id = document["id"], document["files"][0][0]
+    _act(client, doc_id, "submit")
+    sign_in("checker")
+    _act(client, doc_id, "approve")
+    detail = page_text(client.get(f"/console/disclosure/{doc_id}"))
+    assert "删除后须重新提交保密审查。" in detail
+    delete_url = f"/console/disclosure/{doc_id}/files/{image_id}/delete"
+    assert f'action="{delete_url}"' in detail
+    html = page_text(client.post(delete_url, follow_redirects=True))
+    assert "已删除图片“hall.png”，正文中显示它的位置也已一并删除。" in html
+    document = _document(db)
+    assert document["status"] == "草稿" and document["reviewed_by"] is None
+    assert document["files"] == [] and document["body"] == "自下月起在服务大厅收缴。"
+    assert "该内容没有这个图片或附件，可能已被删除" in page_text(
+        client.post(delete_url, follow_redirects=True)
+    )
+
+    shown = published(
+        db,
+        data["orgs"]["c1"],
+        "已发布的通知",
+        body="正文。\n\n![](a.png)",
+        files=(NewMedia("a.png", PNG_1PX, ref="a.png"),),
+    ).id
+    db.commit()
+    kept = _document(db, "已发布的通知")["files"][0][0]
+    detail = page_text(client.get(f"/console/disclosure/{shown}"))
+    assert "a.png" in detail and "/delete" not in detail
+    refused = client.post(f"/console/disclosure/{shown}/files/{kept}/delete", follow_redirects=True)
+    assert "“已发布”的内容不能修改，请撤回后重新发布" in page_text(refused)
+    assert _document(db, "已发布的通知")["files"][0][0] == kept
+
+
+def test_an_untouched_automatic_summary_follows_the_edited_body(client, sign_in, build, db) -> None:  # type: ignore[no-untyped-def]
+    data = _setup(build, db)
+    sign_in("writer")
+    client.post("/console/disclosure/new", data=_form(data))
+    doc_id = _document(db)["id"]
+
+    def edit(summary: str, body: str) -> str:
+        form = _form(data, summary=summary, body_md=body)
+        r = client.post(f"/console/disclosure/{doc_id}/edit", data=form, follow_redirects=True)
+        return page_text(r)
+
+    old = "自下月起，党费每月5日至15日在服务大厅收缴。"
+    assert f'value="{old}"' in page_text(client.get(f"/console/disclosure/{doc_id}/edit"))
+    html = edit(old, "自下月起，党费每月10日至20日收缴。")  # the filled-in summary, untouched
+    assert "<th>摘要</th><td>自下月起，党费每月10日至20日收缴。</td>" in html
+    edit("收缴时间调整", "自下月起，党费每月1日至10日收缴。")
+    html = edit("收缴时间调整", "自下月起，党费每月2日至12日收缴。")
+    assert "<th>摘要</th><td>收缴时间调整</td>" in html  # written by staff: kept
