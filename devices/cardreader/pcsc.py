@@ -10,6 +10,7 @@ PC/SC GET DATA command ``FF CA 00 00 00``. When pcscd stops or the reader is unp
 from __future__ import annotations
 
 import fnmatch
+import signal
 import threading
 import time
 from types import ModuleType
@@ -29,6 +30,8 @@ from devices.errors import DeviceDependencyError, DeviceError
 GET_UID = [0xFF, 0xCA, 0x00, 0x00, 0x00]
 WAIT_MS = 10_000  # a bounded wait only as a safety net; changes wake the call at once
 GRACE_MS = 1_000  # a card still entering or leaving the field has settled by then
+#: Signals the reader thread leaves to the main thread (see :meth:`PcscReader.start`).
+MAIN_THREAD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 INSTALL_HINT = (
     "PC/SC 读卡器需要 pcscd、libpcsclite1 和 pyscard：请安装"
     "（apt-get install pcscd libpcsclite1；pip install pyscard）。"
@@ -102,7 +105,14 @@ class PcscReader(CardReader):
             return
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="pcsc-reader", daemon=True)
-        self._thread.start()
+        # The kernel may hand Ctrl+C or a stop request to any thread that does not block it.
+        # Caught by this one, asleep in pcscd, it would leave a main thread that waits without
+        # a timeout (the technician's tool) asleep for good; so the new thread blocks them.
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, MAIN_THREAD_SIGNALS)
+        try:
+            self._thread.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
     def stop(self) -> None:
         self._stop.set()
