@@ -7,6 +7,7 @@ python -m devices.cardreader --watch [--reader 'ACS*'] [--type pcsc|wedge]
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import termios
 import threading
@@ -60,6 +61,10 @@ def _list() -> int:
 
 def _watch(args: argparse.Namespace) -> int:
     config = {"type": args.type, "reader": args.reader, "uid_format": args.uid_format}
+    # Ctrl+C and ``kill`` both end the watch cleanly (exit 0), also when a script started the
+    # tool with SIGINT ignored, as a shell does for its background jobs.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.default_int_handler)
     reader = create_reader(config, _print_event)
     reader.start()
     hint = "请刷卡（Ctrl+C 退出）……"

@@ -264,3 +264,25 @@ def test_technician_watches_taps(pcscd: PcscDaemon, card: VirtualCard) -> None:
         if tool.poll() is None:
             tool.kill()
         tool.communicate(timeout=10)
+
+
+def test_technician_tool_ends_cleanly_when_killed_or_started_in_the_background(
+    pcscd: PcscDaemon,
+) -> None:
+    """A shell starts background jobs with SIGINT ignored; the tool still ends on it, and on
+    ``kill`` (SIGTERM), releasing the reader and exiting 0."""
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        tool = _tool("--watch", preexec_fn=_ignore_sigint)
+        try:
+            assert tool.stdout is not None
+            assert "请刷卡" in tool.stdout.readline()
+            tool.send_signal(stop)
+            assert tool.wait(10) == 0
+        finally:
+            if tool.poll() is None:
+                tool.kill()
+            tool.communicate(timeout=10)
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
