@@ -79,7 +79,7 @@ class KioskApp(App):
             )
         self.reader: ReaderBridge | None = None
         self.font_path = font_path or config.font
-        self._heartbeat: Any = None
+        self._heartbeats: list[Any] = []
 
     def build(self) -> FloatLayout:
         from kivy.core.window import Window
@@ -137,16 +137,18 @@ class KioskApp(App):
             self.printing.start()
         self.monitor.start()
         self.controller.go("home")
-        Clock.schedule_once(lambda _dt: self._send_heartbeat(), 2)
-        self._heartbeat = Clock.schedule_interval(
-            lambda _dt: self._send_heartbeat(), self.kiosk_config.heartbeat_seconds
-        )
+        self._heartbeats = [
+            Clock.schedule_once(lambda _dt: self._send_heartbeat(), 2),
+            Clock.schedule_interval(
+                lambda _dt: self._send_heartbeat(), self.kiosk_config.heartbeat_seconds
+            ),
+        ]
 
     def on_stop(self) -> None:
         if self.session.active or self.kiosk_config.mode == "counter":
             self.controller.leave()  # the counter: lock, ending the staff token
-        if self._heartbeat is not None:
-            self._heartbeat.cancel()
+        for event in self._heartbeats:
+            event.cancel()
         if self.reader is not None:
             self.reader.stop()
         self.monitor.stop()
@@ -200,9 +202,9 @@ class KioskApp(App):
         self.client.heartbeat(status, lambda _answer: None, self._heartbeat_failed)
 
     def _heartbeat_failed(self, error: ApiError) -> None:
-        if error.status in (404, 405) and self._heartbeat is not None:
-            self._heartbeat.cancel()  # this backend does not take heartbeats (yet)
-            self._heartbeat = None
+        if error.status in (404, 405):
+            for event in self._heartbeats:
+                event.cancel()  # this backend does not take heartbeats (yet)
 
 
 def create_app(config: KioskConfig) -> KioskApp:

@@ -82,6 +82,7 @@ class BackendClient:
         self._etags: dict[str, tuple[str, Any]] = {}
         self._listeners: list[Callable[[bool], None]] = []
         self.online: bool | None = None
+        self._closed = False
 
     # -- the kiosk API (each returns a Future; callbacks run via ``deliver``) ----------------
 
@@ -185,6 +186,7 @@ class BackendClient:
         return healthy
 
     def close(self) -> None:
+        self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._http.close()
 
@@ -203,6 +205,10 @@ class BackendClient:
             self._deliver(lambda: on_ok(result))
             return result
 
+        if self._closed:  # the app is stopping: a late timer's request is dropped, not raised
+            dropped: Future[Any] = Future()
+            dropped.cancel()
+            return dropped
         return self._pool.submit(work)
 
     def _request(

@@ -98,6 +98,15 @@ def test_an_unreachable_backend_is_reported_offline() -> None:
     client.close()
 
 
+def test_a_call_after_closing_is_dropped_not_raised() -> None:
+    """A timer that fires while the app stops (the first heartbeat) must not crash it."""
+    answers: list[Any] = []
+    client = BackendClient(f"http://127.0.0.1:{free_port()}", "key", timeout=1, deliver=run_now)
+    client.close()
+    future = client.heartbeat({"printer": "ok"}, answers.append, answers.append)
+    assert future.cancelled() and answers == []
+
+
 def test_board_tiers_and_conditional_requests(
     client: BackendClient, kiosk_world: tuple[Any, dict]
 ) -> None:
