@@ -214,19 +214,25 @@ async def _prints(app: Any, cards: list[str]) -> int:
 
     reader = app.reader.reader
     member = app.sm.get_screen("member")
-    finished: list[str] = []
-    app.printing.on_job(lambda job: finished.append(job.id) if job.state.value == "done" else None)
+    ended: dict[str, str] = {}  # job id → "done", or "failed" / "waiting_printer" (not printed)
+
+    def job_changed(job: Any) -> None:
+        if job.state.value in ("done", "failed", "waiting_printer"):
+            ended[job.id] = job.state.value
+
+    app.printing.on_job(job_changed)
     for card in cards:
         reader.tap(bytes.fromhex(card))
         while app.sm.current != "member" or member.ids.print_button.disabled:
             await asyncio.sleep(0.001)
+        before = len(ended)
         member.print_statement()
-        while member._print_job is None or member._print_job not in finished:
+        while len(ended) == before:
             await asyncio.sleep(0.005)
         reader.remove()
         while app.sm.current != "home":
             await asyncio.sleep(0.001)
-    return len(finished)
+    return sum(state == "done" for state in ended.values())
 
 
 def _process_start_seconds() -> float:

@@ -105,9 +105,12 @@ def _best_face_of_collection(path: Path, cache_dir: Path) -> Path | None:
             if _missing(face.getBestCmap() or {}, PROBE_CHARS):
                 continue
             suffix = ".otf" if face.sfntVersion == "OTTO" else ".ttf"
-            target = cache_dir / f"{_face_name(face).replace(' ', '')}-flat{suffix}"
+            stem = _face_name(face).replace(" ", "")
+            target = cache_dir / f"{stem}-flat{suffix}"
             if not target.exists():
                 _extract_face(path, index, target)
+                # the same face as earlier versions cached it, with its subroutines
+                (cache_dir / f"{stem}{suffix}").unlink(missing_ok=True)
             return target
         return None
     finally:

@@ -154,6 +154,10 @@ def summarize(markdown: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+#: What is left of a list item or quote line once its only image is gone.
+_MARKER_ONLY = re.compile(r"\s*(?:[-*+]|\d+[.)]|>)\s*")
+
+
 def image_targets(markdown: str) -> list[str]:
     return [m.group(2) for m in IMAGE.finditer(markdown)]
 
@@ -169,20 +173,26 @@ def replace_image_targets(markdown: str, mapping: dict[str, str]) -> str:
 
 
 def drop_image(markdown: str, target: str) -> str:
-    """The body without its images that point at ``target``. A line that held only such an
-    image goes too, with the blank line it leaves behind; the rest of the text is untouched."""
+    """The body without its images that point at ``target``; the rest of the text is untouched.
+
+    A line that held only such an image becomes a paragraph break (it kept the text around it
+    apart), without doubling a blank line next to it; a list item or quote line that held only
+    the image goes entirely, so the list around it stays one list."""
     if target not in image_targets(markdown):
         return markdown
     kept: list[str] = []
-    dropped = False  # a line just went: a following blank line would double a gap
+    gap = False  # the last thing seen was a dropped image: a blank line here would be a second
     for line in markdown.splitlines():
         rest = IMAGE.sub(lambda m: "" if m.group(2) == target else m.group(0), line)
+        if rest != line and _MARKER_ONLY.fullmatch(rest):
+            continue
         if rest != line and not rest.strip():
-            dropped = True
+            if kept and kept[-1].strip():
+                kept.append("")
+            gap = True
             continue
-        if not rest.strip() and dropped and (not kept or not kept[-1].strip()):
+        if not rest.strip() and gap and (not kept or not kept[-1].strip()):
             continue
-        if rest.strip():
-            dropped = False
+        gap = gap and not rest.strip()
         kept.append(rest)
     return "\n".join(kept).strip("\n")

@@ -61,17 +61,18 @@ def _list() -> int:
 
 def _watch(args: argparse.Namespace) -> int:
     config = {"type": args.type, "reader": args.reader, "uid_format": args.uid_format}
+    reader = create_reader(config, _print_event)
     # Ctrl+C and ``kill`` both end the watch cleanly (exit 0), also when a script started the
     # tool with SIGINT ignored, as a shell does for its background jobs.
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signal.default_int_handler)
-    reader = create_reader(config, _print_event)
-    reader.start()
     hint = "请刷卡（Ctrl+C 退出）……"
-    print(
-        hint if args.type != "wedge" else hint + "（键盘式读卡器：请让本窗口保持焦点）", flush=True
-    )
     try:
+        reader.start()
+        print(
+            hint if args.type != "wedge" else hint + "（键盘式读卡器：请让本窗口保持焦点）",
+            flush=True,
+        )
         if isinstance(reader, KeyboardWedgeReader):
             _feed_keys(reader)
         else:

@@ -121,3 +121,8 @@ def test_dropping_an_image_keeps_the_rest_of_the_text() -> None:
     )
     assert drop_image("甲。\n\n![a](media:3)\n\n![b](media:3)\n\n乙。", "media:3") == "甲。\n\n乙。"
     assert drop_image("甲。\n\n\n\n![](media:33)", "media:3") == "甲。\n\n\n\n![](media:33)"
+    # an image line between two paragraphs kept them apart: they stay two paragraphs
+    assert drop_image("第一段\n![图](media:5)\n第二段", "media:5") == "第一段\n\n第二段"
+    # a list item or quote line that was only the image goes, the list stays one list
+    assert drop_image("- 项目一\n- ![图](media:5)\n- 项目二", "media:5") == "- 项目一\n- 项目二"
+    assert drop_image("1. 甲\n2. ![图](media:5)\n> ![图](media:5)\n乙", "media:5") == "1. 甲\n乙"
