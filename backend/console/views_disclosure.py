@@ -31,7 +31,7 @@ from backend.models import (
     Organization,
     Role,
 )
-from backend.services import disclosure, disclosure_files, pdf_pages
+from backend.services import disclosure, disclosure_files, disclosure_workflow, pdf_pages
 from backend.services.disclosure_board import list_documents
 from backend.services.disclosure_text import to_blocks
 from backend.services.scope import get_org, members_in_scope, org_in_scope
@@ -318,23 +318,23 @@ def disclosure_action(document_id: int, action: str):  # type: ignore[no-untyped
     note = request.form.get("note", "")
     try:
         if action == "submit":
-            disclosure.submit_review(session, who, document)
+            disclosure_workflow.submit_review(session, who, document)
             message = "已提交保密审查，请由其他工作人员审核"
         elif action == "approve":
-            disclosure.approve(session, who, document, note=note)
+            disclosure_workflow.approve(session, who, document, note=note)
             message = "保密审查已通过，可以发布"
         elif action == "reject":
-            disclosure.reject(session, who, document, note)
+            disclosure_workflow.reject(session, who, document, note)
             message = f"已退回起草人修改：{note.strip()}"
         elif action == "publish":
-            disclosure.publish(session, who, document)
+            disclosure_workflow.publish(session, who, document)
             message = (
                 "已发布，查询机将在1分钟内显示"
                 if document.publish_on <= today()
                 else f"已发布，将于{document.publish_on.isoformat()}起在查询机显示"
             )
         elif action == "withdraw":
-            disclosure.withdraw(session, who, document, note)
+            disclosure_workflow.withdraw(session, who, document, note)
             message = "已撤回，查询机将在1分钟内撤下"
         else:
             title = document.title

@@ -1,11 +1,12 @@
-"""Disclosure (党务公开) for staff: writing items and the publishing workflow.
+"""Disclosure (党务公开) for staff: writing items.
 
 An item moves draft → submitted → reviewed (the secrecy check, 保密审查) → published →
 withdrawn (DOMAIN §4: propose → review → approve → publish). Only a reviewed item can be
 published, the reviewer and time are kept on the item, and every step writes an audit row.
 A changed text needs a new review, so editing a submitted or reviewed item sends it back to
 draft; a published item is never edited in place — it is withdrawn and a corrected one issued.
-An item's images and attachments are added and removed in ``disclosure_files``.
+The workflow steps (submit, review, publish, withdraw) are in ``disclosure_workflow``; an item's
+images and attachments are added and removed in ``disclosure_files``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import Enum
-from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -28,9 +28,7 @@ from backend.models import (
     MediaFile,
     Member,
     Organization,
-    Role,
 )
-from backend.models.base import utcnow
 from backend.services import audit, hall_clock, media
 from backend.services.actor import Actor
 from backend.services.disclosure_text import MEDIA_PREFIX, replace_image_targets, summarize
@@ -72,7 +70,7 @@ def _require_staff(actor: Actor) -> None:
         raise Forbidden("查询机不能修改公开内容", code="forbidden")
 
 
-def _require_in_scope(actor: Actor, document: DisclosureDocument) -> None:
+def require_in_scope(actor: Actor, document: DisclosureDocument) -> None:
     """Every verb re-checks scope, whoever fetched the document."""
     _require_staff(actor)
     if not path_in_scope(actor, document.org.path):
@@ -85,7 +83,7 @@ def is_editable(document: DisclosureDocument) -> bool:
 
 
 def require_editable(actor: Actor, document: DisclosureDocument) -> None:
-    _require_in_scope(actor, document)
+    require_in_scope(actor, document)
     if not is_editable(document):
         raise Conflict(
             f"“{document.status.label}”的内容不能修改，请撤回后重新发布", code="disclosure_state"
@@ -103,13 +101,6 @@ def follow_body(document: DisclosureDocument, old_body: str) -> None:
     staff wrote themselves stays."""
     if document.summary == summarize(old_body):
         document.summary = summarize(document.body_md)
-
-
-def _require_approver(actor: Actor, document: DisclosureDocument) -> None:
-    """Counter staff draft items; reviewing and publishing is for organization staff."""
-    _require_in_scope(actor, document)
-    if actor.role is Role.COUNTER:
-        raise Forbidden("窗口工作人员不能审核或发布党务公开内容", code="forbidden")
 
 
 # --- documents ------------------------------------------------------------------------------
@@ -279,148 +270,9 @@ def update_document(
     return document
 
 
-# --- the workflow ---------------------------------------------------------------------------
-
-
-def _transition(
-    session: Session,
-    actor: Actor,
-    document: DisclosureDocument,
-    action: str,
-    allowed_from: tuple[DisclosureStatus, ...],
-    to: DisclosureStatus,
-    **changes: Any,
-) -> DisclosureDocument:
-    if document.status not in allowed_from:
-        raise Conflict(
-            f"该内容当前为“{document.status.label}”，不能{_ACTION_LABELS[action]}",
-            code="disclosure_state",
-        )
-    before = {"status": document.status.value}
-    document.status = to
-    for name, value in changes.items():
-        setattr(document, name, value)
-    session.flush()
-    after = {"status": to.value} | changes
-    audit.record(
-        session, actor, action, "disclosure_document", document.id, before=before, after=after
-    )
-    return document
-
-
-_ACTION_LABELS = {
-    "disclosure.submit": "提交审核",
-    "disclosure.approve": "审核通过",
-    "disclosure.reject": "退回修改",
-    "disclosure.publish": "发布",
-    "disclosure.withdraw": "撤回",
-}
-
-
-def submit_review(
-    session: Session, actor: Actor, document: DisclosureDocument
-) -> DisclosureDocument:
-    _require_in_scope(actor, document)
-    return _transition(
-        session,
-        actor,
-        document,
-        "disclosure.submit",
-        (DisclosureStatus.DRAFT,),
-        DisclosureStatus.SUBMITTED,
-        submitted_at=utcnow(),
-        review_note=None,
-    )
-
-
-def approve(
-    session: Session,
-    actor: Actor,
-    document: DisclosureDocument,
-    *,
-    note: str | None = None,
-    reviewer: str | None = None,
-) -> DisclosureDocument:
-    """Record the secrecy review as passed. A staff user cannot review their own draft;
-    a system actor (the import command) must name the person who did the review."""
-    _require_approver(actor, document)
-    if actor.type == "user":
-        if document.created_by_user_id == actor.id:
-            raise Forbidden(
-                "不能审核自己起草的内容，请由其他工作人员进行保密审查", code="self_review"
-            )
-        reviewer = actor.name
-    elif not (reviewer or "").strip():
-        raise Invalid("请写明保密审查人", code="reviewer_missing")
-    return _transition(
-        session,
-        actor,
-        document,
-        "disclosure.approve",
-        (DisclosureStatus.SUBMITTED,),
-        DisclosureStatus.REVIEWED,
-        reviewed_by=(reviewer or "").strip()[:80],
-        reviewed_at=utcnow(),
-        review_note=(note or "").strip()[:300] or None,
-    )
-
-
-def reject(
-    session: Session, actor: Actor, document: DisclosureDocument, note: str
-) -> DisclosureDocument:
-    _require_approver(actor, document)
-    if not note.strip():
-        raise Invalid("请写明退回原因", code="reason_missing")
-    return _transition(
-        session,
-        actor,
-        document,
-        "disclosure.reject",
-        (DisclosureStatus.SUBMITTED,),
-        DisclosureStatus.DRAFT,
-        review_note=note.strip()[:300],
-    )
-
-
-def publish(session: Session, actor: Actor, document: DisclosureDocument) -> DisclosureDocument:
-    """Publish a reviewed item. It shows on boards from its ``publish_on`` date."""
-    _require_approver(actor, document)
-    if document.status is DisclosureStatus.SUBMITTED or document.reviewed_at is None:
-        raise Conflict("未经保密审查的内容不能发布", code="not_reviewed")
-    return _transition(
-        session,
-        actor,
-        document,
-        "disclosure.publish",
-        (DisclosureStatus.REVIEWED,),
-        DisclosureStatus.PUBLISHED,
-        published_by=actor.name,
-        published_at=utcnow(),
-    )
-
-
-def withdraw(
-    session: Session, actor: Actor, document: DisclosureDocument, reason: str
-) -> DisclosureDocument:
-    _require_approver(actor, document)
-    if not reason.strip():
-        raise Invalid("请写明撤回原因", code="reason_missing")
-    return _transition(
-        session,
-        actor,
-        document,
-        "disclosure.withdraw",
-        (DisclosureStatus.PUBLISHED,),
-        DisclosureStatus.WITHDRAWN,
-        withdrawn_by=actor.name,
-        withdrawn_at=utcnow(),
-        withdraw_reason=reason.strip()[:300],
-    )
-
-
 def delete_draft(session: Session, actor: Actor, document: DisclosureDocument) -> None:
     """Delete a never-published draft (the audit log keeps its last text)."""
-    _require_in_scope(actor, document)
+    require_in_scope(actor, document)
     if document.status is not DisclosureStatus.DRAFT or document.published_at is not None:
         raise Conflict("只有未发布过的草稿可以删除，已发布的内容请撤回", code="disclosure_state")
     before = audit.snapshot(document)

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from backend.errors import DomainError, Invalid
 from backend.models import DisclosureDocument, DisclosureTier, Organization
-from backend.services import disclosure, hall_clock
+from backend.services import disclosure, disclosure_workflow, hall_clock
 from backend.services.actor import Actor
 from backend.services.disclosure_categories import find_category
 from backend.services.disclosure_text import image_targets, parse_front_matter
@@ -92,9 +92,9 @@ def import_folder(
                 result.skipped.append(name)
                 continue
             if publish:
-                disclosure.submit_review(session, actor, document)
-                disclosure.approve(session, actor, document, reviewer=reviewer)
-                disclosure.publish(session, actor, document)
+                disclosure_workflow.submit_review(session, actor, document)
+                disclosure_workflow.approve(session, actor, document, reviewer=reviewer)
+                disclosure_workflow.publish(session, actor, document)
             result.created.append(document)
         except DomainError as exc:
             raise type(exc)(f"{name}：{exc.message}", code=exc.code) from None

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.models import AuditEntry, DisclosureRecipient, DisclosureStatus, Role
-from backend.services import disclosure
+from backend.services import disclosure, disclosure_workflow
 from backend.services.actor import Actor
 from backend.services.disclosure_board import Viewer, get_visible
 from backend.services.disclosure_categories import (
@@ -42,24 +42,24 @@ def test_publishing_needs_the_secrecy_review_and_records_each_step(db, build) ->
     assert document.status is DisclosureStatus.DRAFT
     assert document.summary == "上半年应交党费 12,345.00 元，实交 12,345.00 元。"
     with pytest.raises(Conflict) as refused:
-        disclosure.publish(db, SYSTEM, document)
+        disclosure_workflow.publish(db, SYSTEM, document)
     assert refused.value.message == "未经保密审查的内容不能发布"
 
-    disclosure.submit_review(db, SYSTEM, document)
+    disclosure_workflow.submit_review(db, SYSTEM, document)
     with pytest.raises(Conflict) as early:
-        disclosure.publish(db, SYSTEM, document)
+        disclosure_workflow.publish(db, SYSTEM, document)
     assert early.value.message == "未经保密审查的内容不能发布"
     with pytest.raises(Invalid):
-        disclosure.approve(db, SYSTEM, document)  # the CLI must name its reviewer
-    disclosure.approve(db, SYSTEM, document, reviewer="刘审查", note="不涉密")
+        disclosure_workflow.approve(db, SYSTEM, document)  # the CLI must name its reviewer
+    disclosure_workflow.approve(db, SYSTEM, document, reviewer="刘审查", note="不涉密")
     assert document.reviewed_by == "刘审查" and document.reviewed_at is not None
-    disclosure.publish(db, SYSTEM, document)
+    disclosure_workflow.publish(db, SYSTEM, document)
     assert document.status is DisclosureStatus.PUBLISHED and document.published_at is not None
     with pytest.raises(Invalid):
-        disclosure.withdraw(db, SYSTEM, document, reason="  ")
-    disclosure.withdraw(db, SYSTEM, document, reason="数据有误，更正后重发")
+        disclosure_workflow.withdraw(db, SYSTEM, document, reason="  ")
+    disclosure_workflow.withdraw(db, SYSTEM, document, reason="数据有误，更正后重发")
     with pytest.raises(Conflict) as again:
-        disclosure.withdraw(db, SYSTEM, document, reason="再撤一次")
+        disclosure_workflow.withdraw(db, SYSTEM, document, reason="再撤一次")
     assert again.value.message == "该内容当前为“已撤回”，不能撤回"
 
     actions = db.scalars(
@@ -93,17 +93,17 @@ def test_staff_cannot_review_their_own_draft_and_counter_cannot_publish(db, buil
         title="政策解读",
         body_md="正文",
     )
-    disclosure.submit_review(db, author, document)
+    disclosure_workflow.submit_review(db, author, document)
     with pytest.raises(Forbidden) as own:
-        disclosure.approve(db, author, document)
+        disclosure_workflow.approve(db, author, document)
     assert "不能审核自己起草的内容" in own.value.message
     with pytest.raises(Forbidden):
-        disclosure.approve(db, counter, document)
-    disclosure.approve(db, reviewer, document)
+        disclosure_workflow.approve(db, counter, document)
+    disclosure_workflow.approve(db, reviewer, document)
     assert document.reviewed_by == "checker"
     with pytest.raises(Forbidden):
-        disclosure.publish(db, counter, document)
-    disclosure.publish(db, reviewer, document)
+        disclosure_workflow.publish(db, counter, document)
+    disclosure_workflow.publish(db, reviewer, document)
     assert document.published_by == "checker"
 
 
@@ -124,21 +124,21 @@ def test_staff_outside_the_subtree_cannot_see_or_write(db, build) -> None:
         )
     assert refused.value.code == "org_not_found"  # type: ignore[attr-defined]
     with pytest.raises(NotFound):  # holding the object is not enough either
-        disclosure.submit_review(db, outsider, document)
+        disclosure_workflow.submit_review(db, outsider, document)
     insider = Actor.for_user(build.user(orgs["g1"], "general-branch"))
     assert disclosure.get_document(db, insider, document.id).id == document.id
 
 
 def test_editing_a_reviewed_item_voids_the_review(db, build) -> None:
     _orgs, document = _draft(db, build)
-    disclosure.submit_review(db, SYSTEM, document)
-    disclosure.approve(db, SYSTEM, document, reviewer="刘审查")
+    disclosure_workflow.submit_review(db, SYSTEM, document)
+    disclosure_workflow.approve(db, SYSTEM, document, reviewer="刘审查")
     disclosure.update_document(db, SYSTEM, document, body_md="改过的正文，新的数字。")
     assert document.status is DisclosureStatus.DRAFT
     assert document.reviewed_by is None and document.reviewed_at is None
     assert document.summary == "改过的正文，新的数字。"
     with pytest.raises(Conflict):
-        disclosure.publish(db, SYSTEM, document)
+        disclosure_workflow.publish(db, SYSTEM, document)
 
 
 def _last_update(db) -> AuditEntry:  # type: ignore[no-untyped-def]
@@ -177,9 +177,9 @@ def test_the_expiry_date_and_summary_can_be_emptied_and_are_kept_otherwise(db, b
     disclosure.update_document(db, SYSTEM, document, body_md="拟发展李明为发展对象。")
     assert document.summary == "拟发展李明为发展对象。"  # an automatic summary follows the body
 
-    disclosure.submit_review(db, SYSTEM, document)
-    disclosure.approve(db, SYSTEM, document, reviewer="刘审查")
-    disclosure.publish(db, SYSTEM, document)
+    disclosure_workflow.submit_review(db, SYSTEM, document)
+    disclosure_workflow.approve(db, SYSTEM, document, reviewer="刘审查")
+    disclosure_workflow.publish(db, SYSTEM, document)
     shown = get_visible(db, Viewer.public(), document.id, date(2027, 5, 8))
     assert shown.document.title == "发展对象公示（更正）"  # no expiry: still on the board
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from backend.services import disclosure
+from backend.services import disclosure, disclosure_workflow
 from backend.services.dues_year import hall_today
 from backend.services.media import NewMedia
 from backend.settings import DuesSettings
@@ -45,7 +45,7 @@ def _board(build, db):  # type: ignore[no-untyped-def]
         "future": published(db, orgs["c1"], "明天才公开的通知", publish_on=TODAY + timedelta(1)),
     }
     withdrawn = published(db, orgs["c1"], "已撤回的公示")
-    disclosure.withdraw(db, SYSTEM, withdrawn, reason="内容有误")
+    disclosure_workflow.withdraw(db, SYSTEM, withdrawn, reason="内容有误")
     items["withdrawn"] = withdrawn
     draft = disclosure.create_document(
         db,
@@ -215,6 +215,6 @@ def test_document_reads_as_blocks_with_its_own_images(client, build, db) -> None
     disposition.encode("ascii")
     assert "filename*=UTF-8''%E7%AD%BE%E5%88%B0%E8%A1%A8.xlsx" in disposition
     # Withdrawn: the item and its image are gone at once.
-    disclosure.withdraw(db, SYSTEM, document, reason="更正")
+    disclosure_workflow.withdraw(db, SYSTEM, document, reason="更正")
     db.commit()
     assert client.get(image["url"], headers=headers).status_code == 404

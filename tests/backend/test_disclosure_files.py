@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from backend.errors import Conflict, Invalid, NotFound
 from backend.models import AuditEntry, DisclosureStatus, MediaFile
-from backend.services import disclosure, disclosure_files
+from backend.services import disclosure, disclosure_files, disclosure_workflow
 from backend.services.actor import Actor
 from backend.services.disclosure_board import Viewer, get_visible
 from backend.services.disclosure_categories import find_category
@@ -49,8 +49,8 @@ def test_removing_an_image_takes_it_out_of_the_body_and_voids_the_review(db, bui
     )
     photo_id, sheet_id = (m.id for m in db.scalars(select(MediaFile).order_by(MediaFile.id)))
     assert f"![合影](media:{photo_id})" in document.body_md
-    disclosure.submit_review(db, SYSTEM, document)
-    disclosure.approve(db, SYSTEM, document, reviewer="刘审查")
+    disclosure_workflow.submit_review(db, SYSTEM, document)
+    disclosure_workflow.approve(db, SYSTEM, document, reviewer="刘审查")
 
     removed = disclosure_files.remove_file(db, SYSTEM, document, photo_id)
     assert removed.filename == "合影.png"
@@ -67,9 +67,9 @@ def test_removing_an_image_takes_it_out_of_the_body_and_voids_the_review(db, bui
     body = document.body_md
     disclosure_files.remove_file(db, SYSTEM, document, sheet_id)
     assert document.body_md == body and _filenames(db, document.id) == []
-    disclosure.submit_review(db, SYSTEM, document)
-    disclosure.approve(db, SYSTEM, document, reviewer="刘审查")
-    disclosure.publish(db, SYSTEM, document)
+    disclosure_workflow.submit_review(db, SYSTEM, document)
+    disclosure_workflow.approve(db, SYSTEM, document, reviewer="刘审查")
+    disclosure_workflow.publish(db, SYSTEM, document)
     shown = get_visible(db, Viewer.public(), document.id, document.publish_on)
     assert [b.type for b in shown.blocks] == ["paragraph", "paragraph"]
     assert shown.attachments == []

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from backend.models import DisclosureDocument, Organization
-from backend.services import disclosure
+from backend.services import disclosure, disclosure_workflow
 from backend.services.disclosure_categories import ensure_default_categories, find_category
 from backend.services.dues_year import hall_today
 from backend.services.media import NewMedia
@@ -51,7 +51,7 @@ def published(
         files=files,
         recipient_ids=recipient_ids,
     )
-    disclosure.submit_review(db, SYSTEM, document)
-    disclosure.approve(db, SYSTEM, document, reviewer="保密审查员")
-    disclosure.publish(db, SYSTEM, document)
+    disclosure_workflow.submit_review(db, SYSTEM, document)
+    disclosure_workflow.approve(db, SYSTEM, document, reviewer="保密审查员")
+    disclosure_workflow.publish(db, SYSTEM, document)
     return document

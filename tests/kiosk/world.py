@@ -19,7 +19,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from backend.models import Base, CardState, DuesMonth
-from backend.services import cards, disclosure, honors, media
+from backend.services import cards, disclosure, disclosure_workflow, honors, media
 from backend.services.disclosure_categories import ensure_default_categories
 from backend.services.masking import mask_name
 from backend.services.money import format_yuan
@@ -65,9 +65,9 @@ def _png(color: tuple[int, int, int]) -> bytes:
 
 
 def _publish(session: Session, document: Any) -> None:
-    disclosure.submit_review(session, SYSTEM, document)
-    disclosure.approve(session, SYSTEM, document, reviewer="保密审查员")
-    disclosure.publish(session, SYSTEM, document)
+    disclosure_workflow.submit_review(session, SYSTEM, document)
+    disclosure_workflow.approve(session, SYSTEM, document, reviewer="保密审查员")
+    disclosure_workflow.publish(session, SYSTEM, document)
 
 
 def _content(session: Session, district: dict[str, Any]) -> dict[str, Any]:
