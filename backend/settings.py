@@ -1,7 +1,8 @@
 """Settings of the service hall, read once from the environment.
 
-Every rule that DOMAIN.md marks as local practice is a setting here, with the seed spec's figure
-as the default and the national rule as the bound. Services receive a ``Settings`` object and
+Every figure that is local practice rather than national rule is a setting here, with the seed
+spec's figure as the default; the national rule is the intended bound but is not checked
+(docs/dues.md lists the dues settings). Services receive a ``Settings`` object and
 never read the environment or Flask's config themselves.
 """
 

@@ -1,4 +1,4 @@
-"""A throw-away PostgreSQL cluster for the test session (../shared/TESTING.md).
+"""A throw-away PostgreSQL cluster for the test session (see docs/testing.md).
 
 initdb must run as the ``postgres`` user and cannot live under pytest's root-only tmp_path, so
 the cluster goes into a fresh ``mktemp -d`` directory owned by ``postgres``.

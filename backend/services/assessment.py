@@ -1,4 +1,4 @@
-"""党费核定: the monthly amount from a category and a base (DOMAIN §1).
+"""党费核定: the monthly amount from a category and a base (docs/dues.md).
 
 The band's rate applies to the whole base (not progressively) and each band includes its upper
 bound. Fixed-amount categories and the rounding rule come from settings.

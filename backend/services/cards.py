@@ -1,4 +1,7 @@
-"""IC cards: bind a UID at issue (stored as an HMAC), report lost, replace."""
+"""IC cards: bind a UID at issue (stored as an HMAC), report lost, replace.
+
+See docs/members-and-privacy.md.
+"""
 
 from __future__ import annotations
 

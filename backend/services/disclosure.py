@@ -1,7 +1,7 @@
 """Disclosure (党务公开) for staff: writing items.
 
 An item moves draft → submitted → reviewed (the secrecy check, 保密审查) → published →
-withdrawn (DOMAIN §4: propose → review → approve → publish). Only a reviewed item can be
+withdrawn (党务公开条例: propose → review → approve → publish). Only a reviewed item can be
 published, the reviewer and time are kept on the item, and every step writes an audit row.
 A changed text needs a new review, so editing a submitted or reviewed item sends it back to
 draft; a published item is never edited in place — it is withdrawn and a corrected one issued.

@@ -1,4 +1,5 @@
-"""Disclosure categories (公开栏目): configurable, seeded with the seed's and DOMAIN §4's lists."""
+"""Disclosure categories (公开栏目): configurable, seeded with the seed's six and the usual
+board lists."""
 
 from __future__ import annotations
 

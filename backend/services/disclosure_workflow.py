@@ -1,8 +1,8 @@
 """The publishing workflow of a disclosure (党务公开) item: submit → review → publish → withdraw.
 
-DOMAIN §4: propose → review → approve → publish. Only a reviewed item can be published, the
-reviewer and time are kept on the item, nobody reviews their own draft, and every step writes an
-audit row. Writing and editing items is ``disclosure``.
+党务公开条例(试行) 2017: propose → review → approve → publish. Only a reviewed item can be
+published, the reviewer and time are kept on the item, nobody reviews their own draft, and every
+step writes an audit row. Writing and editing items is ``disclosure``.
 """
 
 from __future__ import annotations

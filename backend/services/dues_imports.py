@@ -6,6 +6,8 @@ amount is exactly what is owed), and one bad row stops the whole file. A good fi
 payments: the rows of one member paid on one day form one ``Payment`` with its slip number from
 the gap-free sequence of that year, its ``PaymentItem`` rows, the ledger months marked paid and
 an audit row per payment. It is written set-based, so 100,000 rows take seconds, not minutes.
+
+See docs/dues.md.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ Opening a year is one ``INSERT … SELECT`` over all members (it must stay fast 
 members) and is idempotent: a member who already has any month of that year is skipped. The
 same rule holds for a single member (``open_member_year``), so opening a year for one member
 ahead of time (an advance payment into next year) and the district-wide opening never overlap.
+
+See docs/dues.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Members away from home without moving their relationship (DOMAIN §2).
+"""Members away from home without moving their relationship (docs/transfers-and-letters.md).
 
 - Away six months or less at a known place: a 党员证明信 (the member still votes and pays at
   home); valid until the end of the absence.

@@ -1,8 +1,9 @@
 """The honor roll (光荣榜): commendations of people and organizations, and the fund's donors.
 
-Entries follow DOMAIN §5: name, photo, organization/unit, title, awarding body, year, short
-citation. A person's photo is shown only with their consent; a donor's name and amount only
-with theirs — everyone else is counted in an anonymous total (PIPL Art. 25).
+Entries follow the usual form of a commendation: name, photo, organization/unit, title,
+awarding body, year, short citation. A person's photo is shown only with their consent; a
+donor's name and amount only with theirs — everyone else is counted in an anonymous total
+(PIPL Art. 25; docs/members-and-privacy.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Resident ID numbers (GB 11643-1999) and mobile numbers (DOMAIN §7)."""
+"""Resident ID numbers (GB 11643-1999) and mobile numbers (docs/members-and-privacy.md)."""
 
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 
 Everything here is derived from ``dues_months`` rows at the moment of asking; nothing about
 arrears is stored, so a payment or a void can never leave a stale arrears figure behind.
+
+See docs/dues.md.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Covers the three kinds of paper a member carries away: the 组织关系介绍信, the 党员证明信 and
 the 流动党员活动证. "Expired" is never stored: a letter is expired when it is still issued and
 its last valid day has passed, so no nightly job has to run for the register to be right.
+
+See docs/transfers-and-letters.md.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ three-part 组织关系介绍信, the 新转入党员党费核定通知单, the 
 Every document is built only from what the register rows froze at the time (``details`` and
 ``payload``), so a reprint after a printer jam is the same paper as the first print. Letters
 carry a QR code with a signed verification link (``verify``; kind ``l``).
+
+See docs/transfers-and-letters.md.
 """
 
 from __future__ import annotations

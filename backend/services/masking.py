@@ -1,4 +1,4 @@
-"""Masking for shared screens and public pages (DOMAIN §6)."""
+"""Masking for shared screens and public pages (docs/members-and-privacy.md)."""
 
 from __future__ import annotations
 

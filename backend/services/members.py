@@ -1,4 +1,7 @@
-"""Members: validated creation, changes, card numbers and the deleted-member archive."""
+"""Members: validated creation, changes, card numbers and the deleted-member archive.
+
+See docs/members-and-privacy.md.
+"""
 
 from __future__ import annotations
 

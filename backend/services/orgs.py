@@ -1,4 +1,7 @@
-"""Organizations: the seed's 8-digit, 4-level codes with an explicit parent (DOMAIN §3)."""
+"""Organizations: the seed's 8-digit, 4-level codes with an explicit parent.
+
+See docs/architecture.md (Codes).
+"""
 
 from __future__ import annotations
 

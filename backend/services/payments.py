@@ -7,6 +7,8 @@ The slip number is taken last, from ``slip_sequences`` in the payment's own tran
 ``UPDATE … RETURNING`` that holds the year's row lock until commit), so a rolled-back payment
 gives its number back and numbers stay gap-free. SQLite serializes whole transactions with
 ``BEGIN IMMEDIATE``, which gives the same guarantees.
+
+See docs/dues.md.
 """
 
 from __future__ import annotations

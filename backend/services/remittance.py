@@ -4,6 +4,8 @@ A draft batch lists what is outstanding (``remittance_ledger.pending_items``) an
 confirming it clears its items, after checking nothing changed since it was drawn up (a void, or
 another batch confirmed first). A confirmed batch is undone only by ``reverse_batch``: audited,
 with a reason, and never while a later batch corrects one of its items.
+
+See docs/dues.md.
 """
 
 from __future__ import annotations

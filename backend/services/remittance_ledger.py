@@ -12,6 +12,8 @@ Shares: an organization passes ``RemittanceSettings.<level>_bp`` of what it rece
 parent, so what reaches a batch's organization from a source branch and goes on upward is the
 product of the shares on the way (``share_for``), applied per source organization and rounded
 half-up to the fen once.
+
+See docs/dues.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Organizational scope: the one place where staff reads and writes are limited to a subtree."""
+"""Organizational scope: the one place where staff reads and writes are limited to a subtree.
+
+See docs/architecture.md.
+"""
 
 from __future__ import annotations
 

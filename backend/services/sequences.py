@@ -4,6 +4,8 @@ The year's counter row is created on first use with ``INSERT … ON CONFLICT DO 
 first uses of a year may race without either failing), then advanced with ``UPDATE … RETURNING``
 inside the caller's transaction. The row stays locked until commit, so numbers are handed out
 in commit order, and a rolled-back transaction gives its numbers back: no gaps, no duplicates.
+
+See docs/architecture.md.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ Documents are device-neutral (``devices.printer.document``): the kiosk or counte
 its printer. A slip is rebuilt from what the payment stored (organization at the time, months,
 amounts, the overdue count when it was taken), so a reprint says what the original said, plus
 补打. Names are masked: a slip may be left lying on the counter.
+
+See docs/dues.md.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ applies), placed in a branch, given a card number and, when the card is at hand,
 Dues stay "pending assessment" (待核定): the ledger months from the arrival month on are opened
 without an amount and the member's 党委 gets a 新转入党员党费核定通知单. When the 党委 sets the
 amount, the pending months are priced and the notice is marked handled.
+
+See docs/transfers-and-letters.md and docs/dues.md.
 """
 
 from __future__ import annotations

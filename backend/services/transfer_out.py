@@ -5,6 +5,8 @@ transfer; with ``allow_shortfall`` it goes ahead and the shortfall is printed on
 member is moved to the deleted-member archive with the reason and the letter number (which
 revokes the card and closes the membership period), and unpaid ledger months after the
 transfer month are removed: the member owes nothing here for months spent elsewhere.
+
+See docs/transfers-and-letters.md and docs/dues.md.
 """
 
 from __future__ import annotations

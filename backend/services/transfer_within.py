@@ -4,6 +4,8 @@ The member keeps the internal id and the card (same card number); the member num
 the new branch's code + card number. The membership period is closed and a new one opened on
 the move date, and ledger months from the move month on are attributed to the new branch, so
 no member is ever listed by both branches for the same month.
+
+See docs/transfers-and-letters.md.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ record, notices to receiving organizations, and the scoped queries over all of t
 The three moves live in ``transfer_within``, ``transfer_out`` and ``transfer_in``; each is one
 function that only flushes, so the caller's single commit makes the whole move happen or none
 of it (a crash, a lost connection or a failed print before the commit leaves no trace).
+
+See docs/transfers-and-letters.md.
 """
 
 from __future__ import annotations

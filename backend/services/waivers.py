@@ -1,4 +1,4 @@
-"""减免: reducing or waiving a member's dues, with the approvals DOMAIN §1 requires.
+"""减免: reducing or waiving a member's dues, with the approvals it requires (docs/dues.md).
 
 A request names the months (of one year), the reason and the evidence (the branch meeting's
 resolution). The branch decides first; then the next-higher 党委 — retirees need the branch

@@ -6,6 +6,8 @@ what reviewing means) and see the result again. Fixing takes the worksheet's fin
 member, a base or an amount changed since the reviewer looked, nothing is fixed and the worksheet
 must be reviewed again. Otherwise every changed member goes through
 ``dues_year.change_monthly_amount`` from January of the year, all in the caller's transaction.
+
+See docs/dues.md.
 """
 
 from __future__ import annotations

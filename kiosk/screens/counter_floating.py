@@ -1,4 +1,5 @@
-"""流动党员/证明信: a member going away without moving their relationship (DOMAIN §2).
+"""流动党员/证明信: a member going away without moving their relationship
+(docs/transfers-and-letters.md).
 
 Two actions side by side — 开具党员证明信 (where to, why, from and until; the backend holds the
 six-month cap and says so in Chinese) and 发放流动党员活动证 (host organization and place) —

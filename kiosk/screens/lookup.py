@@ -1,4 +1,5 @@
-"""Look-up without a card (SPEC: 兼顾卡号): card number + last six characters of the ID number.
+"""Look-up without a card (the seed spec's 兼顾卡号; docs/kiosk.md): card number + last six
+characters of the ID number.
 
 The member types on an on-screen number pad; "X" is accepted only as the ID's check character.
 What was typed is cleared when the screen is left, whatever the outcome.

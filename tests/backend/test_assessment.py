@@ -1,4 +1,5 @@
-"""党费核定 (DOMAIN §1): whole-band rates, inclusive upper bounds, fixed amounts, rounding, cap."""
+"""党费核定 (docs/dues.md): whole-band rates, inclusive upper bounds, fixed amounts, rounding,
+cap."""
 
 from __future__ import annotations
 

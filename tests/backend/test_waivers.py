@@ -1,4 +1,4 @@
-"""减免: the ledger changes only after the approvals DOMAIN §1 requires — the branch, then the
+"""减免: the ledger changes only after the approvals docs/dues.md describes — the branch, then the
 next-higher 党委; retirees need the branch alone — and every step is audited."""
 
 from __future__ import annotations
