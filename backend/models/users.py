@@ -119,7 +119,9 @@ class KioskSession(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))  # None: manual entry
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime]
+    expires_at: Mapped[datetime]  # slides while the member uses the kiosk
+    # The absolute end, however active the session (``kiosk_session_max_seconds``).
+    ends_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
 
 

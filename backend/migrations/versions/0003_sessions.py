@@ -1,4 +1,5 @@
-"""sessions: a per-user session version and the per-address sign-in throttle
+"""sessions: a per-user session version, the per-address sign-in throttle, and an absolute
+end for kiosk card sessions
 
 Revision ID: 0003_sessions
 Revises: 0002
@@ -21,6 +22,8 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("session_version", sa.Integer(), server_default=sa.text("0"), nullable=False)
         )
+    with op.batch_alter_table("kiosk_sessions") as batch:
+        batch.add_column(sa.Column("ends_at", sa.DateTime(), nullable=True))
     op.create_table(
         "login_throttle",
         sa.Column("address", sa.String(length=64), nullable=False),
@@ -32,5 +35,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("login_throttle")
+    with op.batch_alter_table("kiosk_sessions") as batch:
+        batch.drop_column("ends_at")
     with op.batch_alter_table("users") as batch:
         batch.drop_column("session_version")
