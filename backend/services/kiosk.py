@@ -212,6 +212,7 @@ def open_session(
             device_id=device.id,
             member_id=member.id,
             card_id=card.id if card else None,
+            created_at=now,
             expires_at=now + timedelta(seconds=settings.kiosk_session_seconds),
             ends_at=now + timedelta(seconds=settings.kiosk_session_max_seconds),
         )

@@ -48,7 +48,7 @@ def _failed_audits(db) -> int:  # type: ignore[no-untyped-def]
     return int(count or 0)
 
 
-def test_parallel_wrong_passwords_cannot_pass_the_lockout(app, build: Builders, db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_parallel_wrong_passwords_cannot_pass_the_lockout(app, build, db, settings) -> None:  # type: ignore[no-untyped-def]
     """Today's defect: 32 parallel guesses all had their password checked under a limit of 5."""
     build.user(build.district()["b1"], "target")
     db.commit()
@@ -135,9 +135,12 @@ def test_each_failed_sign_in_is_audited_without_the_password(client, build: Buil
     db.commit()
     client.post("/api/v1/auth/login", json={"username": "clerk", "password": "Secret-typo-1"})
     client.post("/api/v1/auth/login", json={"username": "nobody", "password": "Secret-typo-2"})
-    assert client.post(
-        "/api/v1/auth/login", json={"username": "clerk", "password": PASSWORD}
-    ).status_code == 200
+    assert (
+        client.post(
+            "/api/v1/auth/login", json={"username": "clerk", "password": PASSWORD}
+        ).status_code
+        == 200
+    )
     rows = db.scalars(
         select(AuditEntry).where(AuditEntry.action == "user.login_failed").order_by(AuditEntry.id)
     ).all()
