@@ -47,6 +47,15 @@ def check_int(value: int, label: str) -> int:
     return value
 
 
+def whole_number(text: str | None) -> int | None:
+    """``text`` as an id or count: ASCII digits only ("²".isdigit() is true, yet int("²")
+    fails) and within 64 bits; anything else is None."""
+    if not text or not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if value <= INT64_MAX else None
+
+
 def check_tree(data: Any, label: str = "请求", *, depth: int = 0) -> None:
     """Check every string, key and whole number in parsed JSON (or form data)."""
     if depth > MAX_DEPTH:
