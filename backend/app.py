@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
 
+from backend import http_security
 from backend.db import make_engine, make_session_factory
 from backend.errors import DomainError
 from backend.services import hall_clock
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    http_security.install(app, settings)
     engine = make_engine(settings.database_url)
     app.extensions["hall"] = Hall(settings, engine, make_session_factory(engine))
 

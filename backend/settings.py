@@ -60,10 +60,19 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:5000"
     card_no_digits: int = 5
     kiosk_session_seconds: int = 120
+    # However long a member keeps using the kiosk, a card session ends this long after the tap.
+    kiosk_session_max_seconds: int = 600
     kiosk_failed_lookups_per_minute: int = 5
     staff_token_hours: int = 10
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
+    # One client address: at most this many failed (or pending) sign-ins per window.
+    login_address_max_failures: int = 20
+    login_address_window_minutes: int = 15
+    # Reverse proxies in front of the backend whose X-Forwarded-For/-Proto to believe (0: none).
+    trusted_proxies: int = 0
+    # Always mark cookies Secure; without it they are Secure whenever the request came by HTTPS.
+    secure_cookies: bool = False
     report_days: int = 15
     letter_valid_days: int = 30
     letter_max_valid_days: int = 90

@@ -8,6 +8,7 @@ from backend.api import api_bp
 from backend.api.framework import Auth, Ctx, endpoint
 from backend.api.staff import LoginOut, user_out
 from backend.errors import DomainError
+from backend.http_security import client_address
 from backend.models import User
 from backend.services import staff_cards, users
 
@@ -27,15 +28,17 @@ class StaffCardIn(BaseModel):
     api_bp,
     "/auth/card-login",
     method="POST",
-    summary="工作人员刷工作证并输入PIN登录",
-    auth=Auth.PUBLIC,
+    summary="工作人员刷工作证并输入PIN登录（仅限已登记并批准的设备）",
+    auth=Auth.DEVICE,
     body=CardLoginIn,
     response=LoginOut,
-    errors=(400, 401, 403),
+    errors=(400, 401, 403, 429),
 )
 def card_login(ctx: Ctx, body: CardLoginIn) -> LoginOut:
     try:
-        user = staff_cards.verify_card_login(ctx.session, ctx.settings, body.uid, body.pin)
+        user = staff_cards.verify_card_login(
+            ctx.session, ctx.settings, body.uid, body.pin, address=client_address()
+        )
     except DomainError:
         ctx.session.commit()  # keep the failure count and any lock-out
         raise

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from backend.errors import Invalid
+from backend.services import input_rules
 from backend.services.actor import Actor
 from backend.settings import Settings
 
@@ -82,10 +83,24 @@ def _validation_message(exc: ValidationError) -> str:
 
 
 def parse_model(model: type[BaseModel], data: Any) -> BaseModel:
+    """Validate ``data``; before and after, the input rules every stored value obeys
+    (``input_rules``: no control characters, 64-bit integers, bounded nesting)."""
+    input_rules.check_tree(data)
     try:
-        return model.model_validate(data if data is not None else {})
+        parsed = model.model_validate(data if data is not None else {})
     except ValidationError as exc:
         raise Invalid(_validation_message(exc), code="validation_error") from None
+    input_rules.check_tree(parsed.model_dump())
+    return parsed
+
+
+def _json_body() -> Any:
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:  # json gives up on very deep nesting with this, not a ValueError
+        raise Invalid(
+            f"请求数据嵌套过深（最多{input_rules.MAX_DEPTH}层）", code="too_deep"
+        ) from None
 
 
 def endpoint(
@@ -115,7 +130,7 @@ def endpoint(
                 if body is not None:
                     if not request.is_json and request.data:
                         raise Invalid("请求体必须是JSON", code="not_json")
-                    kwargs["body"] = parse_model(body, request.get_json(silent=True))
+                    kwargs["body"] = parse_model(body, _json_body())
                 if query is not None:
                     kwargs["query"] = parse_model(query, request.args.to_dict())
                 result = view(Ctx(session, actor, h.settings), **kwargs)

@@ -8,7 +8,8 @@ from pydantic import BaseModel, Field
 from backend.api import api_bp
 from backend.api.framework import Auth, Ctx, endpoint
 from backend.errors import DomainError
-from backend.services import users
+from backend.http_security import client_address
+from backend.services import sign_in, users
 
 
 class LoginIn(BaseModel):
@@ -54,11 +55,13 @@ def user_out(user) -> UserOut:  # type: ignore[no-untyped-def]
     auth=Auth.PUBLIC,
     body=LoginIn,
     response=LoginOut,
-    errors=(401, 403),
+    errors=(401, 403, 429),
 )
 def login(ctx: Ctx, body: LoginIn) -> LoginOut:
     try:
-        user = users.verify_login(ctx.session, ctx.settings, body.username, body.password)
+        user = sign_in.verify_login(
+            ctx.session, ctx.settings, body.username, body.password, address=client_address()
+        )
     except DomainError:
         ctx.session.commit()  # keep the failure count and any lock-out
         raise

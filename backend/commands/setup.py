@@ -101,6 +101,9 @@ def serve(host: str, port: int, threads: int) -> None:
     """用 waitress 运行后台服务（生产用；开发调试可用 flask run）。"""
     from waitress import serve as waitress_serve
 
+    from backend.logging_setup import configure_logging
+
+    configure_logging()
     click.echo(f"党员服务大厅后台：http://{host}:{port}/console/  （API：/api/v1/）")
     waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads)
 

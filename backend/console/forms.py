@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from backend.errors import DomainError
+from backend.services.input_rules import INT64_MAX
 from backend.services.money import format_yuan, parse_yuan
 
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
@@ -105,7 +106,7 @@ class Form:
             if required:
                 self.error(name, f"请选择{label}")
             return None
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()) or int(value) > INT64_MAX:
             self.error(name, f"{label}不正确")
             return None
         return int(value)

@@ -36,7 +36,8 @@ class Page:
 
 def page_number() -> int:
     raw = request.args.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() else 1
+    # ASCII only: "²".isdigit() is true, yet int("²") fails. A huge number is clamped later.
+    return max(1, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 19 else 1
 
 
 def paginate(

@@ -16,11 +16,13 @@ from backend.console.web import (
     login_required,
     rollback,
     settings,
+    signed_in_user,
     start_session,
     today,
 )
 from backend.errors import DomainError
-from backend.services import audit, org_stats, user_admin, users, warnings_board
+from backend.http_security import client_address
+from backend.services import audit, org_stats, sign_in, user_admin, users, warnings_board
 from backend.services.actor import Actor
 
 add_menu_entry("首页", "console.home", section="工作台", order=10)
@@ -47,7 +49,9 @@ def login():  # type: ignore[no-untyped-def]
         if form.ok and username:
             session_ = db()
             try:
-                user = users.verify_login(session_, settings(), username, password)
+                user = sign_in.verify_login(
+                    session_, settings(), username, password, address=client_address()
+                )
             except DomainError as exc:
                 session_.commit()  # keep the failure count and any lock-out
                 form.message = exc.message
@@ -61,6 +65,12 @@ def login():  # type: ignore[no-untyped-def]
 
 @console_bp.post("/logout")
 def logout():  # type: ignore[no-untyped-def]
+    """Sign out everywhere: this browser, the user's other console sessions and API tokens."""
+    user, _reason = signed_in_user()
+    if user is not None:
+        users.end_all_sessions(db(), user)
+        audit.record(db(), Actor.for_user(user), "user.logout", "user", user.id)
+        db().commit()
     end_session()
     flash("您已安全退出", "info")
     return redirect(url_for("console.login"))
@@ -92,13 +102,14 @@ def own_password():  # type: ignore[no-untyped-def]
             form.error("again", "两次输入的新密码不一致")
         if form.ok:
             try:
-                user_admin.change_own_password(
+                user = user_admin.change_own_password(
                     db(), current_user(), request.form.get("current", ""), new
                 )
             except DomainError as exc:
                 rollback()
                 form.fail(exc, {"current_password": "current", "weak_password": "new"})
             else:
-                flash("密码已修改", "success")
+                start_session(user)  # every other sign-in of the user has ended
+                flash("密码已修改，您在其他地方的登录已退出", "success")
                 return redirect(url_for("console.home"))
     return render_template("console/password.html", form=form), 200 if form.ok else 400

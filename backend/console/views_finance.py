@@ -249,7 +249,8 @@ def finance_publication():  # type: ignore[no-untyped-def]
                         url_for("console.finance_publication", org_id=org.id, year=year)
                     )
             elif action == "void_use":
-                dues_desk.void_use(db(), actor(), int(request.form.get("use_id", "0")))
+                use_id = Form(request.form).integer("use_id", "使用记录") or 0
+                dues_desk.void_use(db(), actor(), use_id)
                 flash("已作废该使用记录", "success")
                 return redirect(url_for("console.finance_publication", org_id=org.id, year=year))
             elif action == "draft":

@@ -25,6 +25,7 @@ from backend.models import (
     Role,
 )
 from backend.services import ledger, members
+from backend.services.input_rules import whole_number
 from backend.services.member_filters import (
     AGE_BANDS,
     BEHIND_BANDS,
@@ -91,7 +92,7 @@ def _scope_orgs(branches_only: bool = False) -> list[Organization]:
 def filters_from(form: Form) -> MemberFilters:
     return MemberFilters(
         q=form.get("q"),
-        org_id=int(form.get("org_id")) if form.get("org_id").isdigit() else None,
+        org_id=whole_number(form.get("org_id")),
         age_band=form.get("age_band"),
         education=form.get("education"),
         hardship=form.flag("hardship"),

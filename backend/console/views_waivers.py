@@ -14,6 +14,7 @@ from backend.models import Member, WaiverState
 from backend.models.member import DUES_CATEGORY_LABELS
 from backend.services import waivers
 from backend.services import yearly_assessment as ya
+from backend.services.input_rules import whole_number
 from backend.services.scope import members_in_scope
 
 add_menu_entry("年度核定", "console.finance_assessment", section="党费", order=44)
@@ -134,7 +135,7 @@ def _overrides(form: Form, sheet_ids: list[int]) -> dict[int, ya.Override]:
 def finance_assessment():  # type: ignore[no-untyped-def]
     form = Form(request.values)
     org, year = chosen_org(form), chosen_year(form)
-    ids = [int(k[4:]) for k in request.form if k.startswith("cat_") and k[4:].isdigit()]
+    ids = [n for k in request.form if k.startswith("cat_") and (n := whole_number(k[4:]))]
     overrides = _overrides(form, ids)
     dues = settings().dues
     if request.method == "POST" and request.form.get("action") == "fix" and form.ok:

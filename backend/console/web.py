@@ -36,6 +36,7 @@ from backend.errors import DomainError, Forbidden
 from backend.models import Role, User
 from backend.services.actor import Actor
 from backend.services.dues_year import hall_today, to_local
+from backend.services.input_rules import has_bad_characters
 from backend.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ def start_session(user: User) -> None:
     session.clear()
     now = int(time.time())
     session["uid"] = user.id
+    session["ver"] = user.session_version
     session["login_at"] = now
     session["seen_at"] = now
 
@@ -106,8 +108,16 @@ def _signed_in_user() -> tuple[User | None, str | None]:
     user = db().get(User, uid)
     if user is None or not user.active:
         return None, "账户已停用，请联系管理员"
+    if session.get("ver") != user.session_version:
+        # Signed out elsewhere, or the password was changed or reset (docs/security.md).
+        return None, "登录已失效，请重新登录"
     session["seen_at"] = now
     return user, None
+
+
+def signed_in_user() -> tuple[User | None, str | None]:
+    """The signed-in user, or why there is none (for pages outside ``login_required``)."""
+    return _signed_in_user()
 
 
 def login_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -190,6 +200,21 @@ def utc_start_of(day: date) -> datetime:
 
 def _error_page(status: int, message: str) -> tuple[str, int]:
     return render_template("console/error.html", status=status, message=message), status
+
+
+@console_bp.before_request
+def _refuse_bad_characters() -> tuple[str, int] | None:
+    """No console input may carry control characters (docs/security.md): refused before any
+    view sees it, so nothing of it is stored."""
+    for source in (request.args, request.form):
+        for key, value in source.items(multi=True):
+            if has_bad_characters(key) or has_bad_characters(value):
+                return _error_page(
+                    400,
+                    "提交的内容含有不可见的控制字符或无效字符（常见于从其他软件复制的内容），"
+                    "请返回删除后重新提交",
+                )
+    return None
 
 
 @console_bp.errorhandler(DomainError)

@@ -38,6 +38,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+    # Raised by sign-out, a password change or reset and deactivation: every console session
+    # carrying an older number ends (docs/security.md).
+    session_version: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     staff_card_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     pin_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -58,6 +61,20 @@ class StaffToken(Base):
     revoked: Mapped[bool] = mapped_column(default=False)
 
     user: Mapped[User] = relationship()
+
+
+class LoginThrottle(Base):
+    """Sign-in attempts from one client address in the current window (docs/security.md).
+
+    One row per address, changed only by single guarded UPDATEs, so parallel requests cannot
+    both take the last allowed attempt.
+    """
+
+    __tablename__ = "login_throttle"
+
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class DeviceState(enum.StrEnum):
@@ -102,7 +119,9 @@ class KioskSession(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))  # None: manual entry
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime]
+    expires_at: Mapped[datetime]  # slides while the member uses the kiosk
+    # The absolute end, however active the session (``kiosk_session_max_seconds``).
+    ends_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
 
 

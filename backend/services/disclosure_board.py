@@ -30,6 +30,7 @@ from backend.models import (
 )
 from backend.services.actor import Actor
 from backend.services.disclosure_text import Block, to_blocks
+from backend.services.input_rules import whole_number
 from backend.services.scope import org_in_scope
 
 Doc = DisclosureDocument
@@ -108,8 +109,9 @@ def category_counts(session: Session, viewer: Viewer, today: date) -> list[Categ
 
 def resolve_category(session: Session, key: str) -> DisclosureCategory:
     """An active category by id or code, as the kiosk passes it."""
+    number = whole_number(key)
     condition = (
-        DisclosureCategory.id == int(key) if key.isdigit() else DisclosureCategory.code == key
+        DisclosureCategory.id == number if number is not None else DisclosureCategory.code == key
     )
     category = session.scalar(
         select(DisclosureCategory).where(condition, DisclosureCategory.active.is_(True))

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from backend.services.input_rules import whole_number
+
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -73,8 +75,8 @@ def _join(left: str, right: str) -> str:
 
 
 def media_id(target: str) -> int | None:
-    if target.startswith(MEDIA_PREFIX) and target[len(MEDIA_PREFIX) :].isdigit():
-        return int(target[len(MEDIA_PREFIX) :])
+    if target.startswith(MEDIA_PREFIX):
+        return whole_number(target[len(MEDIA_PREFIX) :])
     return None
 
 

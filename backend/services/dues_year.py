@@ -83,7 +83,7 @@ def from_index(index: int) -> tuple[int, int]:
 def parse_month(text: str) -> tuple[int, int]:
     """'2026-03' → (2026, 3)."""
     parts = (text or "").strip().split("-")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts) or len(parts[0]) != 4:
         raise Invalid(f"月份格式应为“年-月”，如 2026-03：{text}", code="month_format")
     year, month = int(parts[0]), int(parts[1])
     if not 1 <= month <= 12:

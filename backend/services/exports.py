@@ -9,6 +9,7 @@ the characters of that document (``pdf_fonts.embedded_font``), so rare character
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,12 +25,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from backend.services.input_rules import spreadsheet_cell, strip_bad_characters
 from backend.services.money import format_yuan
 from backend.services.pdf_fonts import embedded_font
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_MIME = "application/pdf"
 _MONEY_FORMAT = "#,##0.00"
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 @dataclass(frozen=True)
@@ -70,20 +73,22 @@ def cell_text(value: Any, kind: str) -> str:
 
 
 def to_xlsx(sheet: Sheet) -> bytes:
+    """Every cell passes ``spreadsheet_cell`` (docs/security.md): no formula injection, and old
+    text holding control characters does not break the file."""
     book = Workbook()
     ws = book.active
-    ws.title = sheet.title[:31]
+    ws.title = _SHEET_NAME_FORBIDDEN.sub(" ", strip_bad_characters(sheet.title))[:31] or "Sheet"
     width = len(sheet.columns)
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    ws.append([sheet.title])
+    ws.append([spreadsheet_cell(sheet.title)])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws.cell(1, 1).font = Font(bold=True, size=14)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     for line in sheet.header_lines:
-        ws.append([line])
+        ws.append([spreadsheet_cell(line)])
         ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=width)
-    ws.append([c.label for c in sheet.columns])
+    ws.append([spreadsheet_cell(c.label) for c in sheet.columns])
     header_row = ws.max_row
     for i in range(1, width + 1):
         ws.cell(header_row, i).font = Font(bold=True)
@@ -92,7 +97,7 @@ def to_xlsx(sheet: Sheet) -> bytes:
     ws.freeze_panes = ws.cell(header_row + 1, 1)
     for row in sheet.rows:
         if isinstance(row, Section):
-            ws.append([row.text])
+            ws.append([spreadsheet_cell(row.text)])
             ws.merge_cells(
                 start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=width
             )
@@ -104,7 +109,7 @@ def to_xlsx(sheet: Sheet) -> bytes:
         for i in range(1, width + 1):
             ws.cell(ws.max_row, i).font = Font(bold=True)
     for line in sheet.footer_lines:
-        ws.append([line])
+        ws.append([spreadsheet_cell(line)])
     for i, column in enumerate(sheet.columns, 1):
         ws.column_dimensions[get_column_letter(i)].width = column.width + 2
     out = io.BytesIO()
@@ -125,7 +130,7 @@ def _append_values(ws: Any, columns: list[Column], values: Sequence[Any], border
 def _xlsx_value(value: Any, kind: str) -> Any:
     if kind == "money" and isinstance(value, int):
         return Decimal(value) / 100  # exact: yuan with two decimals, never a float computation
-    return value
+    return spreadsheet_cell(value)
 
 
 # --- PDF -------------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ from backend.services.masking import mask_id_number, mask_name, mask_phone
 from backend.services.users import token_digest
 from backend.settings import Settings
 
+_LOST_MESSAGE = "这张卡已挂失，不能查询。如已找回或需补卡，请到服务窗口办理"
+
 
 @dataclass(frozen=True)
 class MemberSummary:
@@ -140,9 +142,7 @@ def find_card_for_uid(session: Session, settings: Settings, device: Actor, uid: 
         raise _fail(
             session,
             device.id,
-            Forbidden(
-                "这张卡已挂失，不能查询。如已找回或需补卡，请到服务窗口办理", code="card_lost"
-            ),
+            Forbidden(_LOST_MESSAGE, code="card_lost"),
         )
     if card.state is CardState.REVOKED or card.member.archived:
         raise _fail(
@@ -165,7 +165,21 @@ def find_member_by_number(
             device.id,
             NotFound("卡号或身份证号后六位不正确，请核对后重试", code="manual_mismatch"),
         )
+    if card_reported_lost(session, member.id):
+        raise _fail(session, device.id, Forbidden(_LOST_MESSAGE, code="card_lost"))
     return member
+
+
+def card_reported_lost(session: Session, member_id: int) -> bool:
+    """Whether the member's newest card is reported lost (no replacement issued yet): typing
+    the card number at the kiosk is then refused exactly like a tap of that card."""
+    newest = session.scalar(
+        select(Card.state)
+        .where(Card.member_id == member_id)
+        .order_by(Card.issue_seq.desc(), Card.id.desc())
+        .limit(1)
+    )
+    return newest is CardState.LOST
 
 
 def open_session(
@@ -198,7 +212,9 @@ def open_session(
             device_id=device.id,
             member_id=member.id,
             card_id=card.id if card else None,
+            created_at=now,
             expires_at=now + timedelta(seconds=settings.kiosk_session_seconds),
+            ends_at=now + timedelta(seconds=settings.kiosk_session_max_seconds),
         )
     )
     session.flush()
@@ -210,21 +226,32 @@ def session_member(
 ) -> Member:
     """The member of an open session on this device. With ``extend_seconds`` the session's
     lifetime slides: a member still using the kiosk is not cut off mid-read, while the kiosk's
-    own idle timeout (shorter) still ends an abandoned session."""
+    own idle timeout (shorter) still ends an abandoned session. Sliding stops at the session's
+    absolute end (``kiosk_session_max_seconds`` after the tap): a card left on an unattended
+    kiosk does not keep the member's data on screen for ever."""
     row = None
     if token:
         row = session.scalar(
             select(KioskSession).where(KioskSession.token_hash == token_digest(token))
         )
     now = utcnow()
-    if row is None or row.device_id != device.id or row.ended_at or row.expires_at <= now:
+    if (
+        row is None
+        or row.device_id != device.id
+        or row.ended_at
+        or row.expires_at <= now
+        or (row.ends_at is not None and row.ends_at <= now)
+    ):
         raise Unauthorized("查询已结束，请重新刷卡", code="session_expired")
     member = session.get(Member, row.member_id)
     card = session.get(Card, row.card_id) if row.card_id else None
     if member is None or member.archived or (card and card.state is not CardState.ACTIVE):
         raise Unauthorized("查询已结束，请重新刷卡", code="session_expired")
+    if card is None and card_reported_lost(session, member.id):  # a manual session
+        raise Unauthorized("查询已结束，请重新刷卡", code="session_expired")
     if extend_seconds:
-        row.expires_at = max(row.expires_at, now + timedelta(seconds=extend_seconds))
+        slid = max(row.expires_at, now + timedelta(seconds=extend_seconds))
+        row.expires_at = min(slid, row.ends_at) if row.ends_at is not None else slid
     return member
 
 

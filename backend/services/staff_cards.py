@@ -20,7 +20,7 @@ from backend.errors import Conflict, Invalid, Unauthorized
 from backend.models import CardState, User
 from backend.services import audit, cards
 from backend.services.actor import Actor
-from backend.services.users import check_secret
+from backend.services.sign_in import check_secret, failed, reserve_address
 from backend.settings import Settings
 
 PIN_PATTERN = re.compile(r"\d{4,8}")
@@ -55,19 +55,32 @@ def bind_staff_card(
     return user
 
 
-def verify_card_login(session: Session, settings: Settings, uid: str, pin: str) -> User:
-    """The user whose staff card was tapped, if the PIN is right (with lock-out)."""
+def verify_card_login(
+    session: Session, settings: Settings, uid: str, pin: str, *, address: str
+) -> User:
+    """The user whose staff card was tapped, if the PIN is right (with lock-out and the
+    per-address limit, as for passwords: docs/security.md)."""
+    reserve_address(session, settings, address)
     user = session.scalar(
         select(User).where(User.staff_card_hash == staff_card_hash(uid, settings.card_uid_key))
     )
     if user is None or not user.active or not user.pin_hash:
+        session.commit()
         check_password_hash(_DUMMY_HASH, pin or "")
-        raise Unauthorized("这张卡不是已登记的工作证", code="staff_card_unknown")
+        raise failed(
+            session,
+            None,
+            address,
+            Unauthorized("这张卡不是已登记的工作证", code="staff_card_unknown"),
+            method="card",
+        )
     return check_secret(
         session,
         settings,
         user,
         pin or "",
         user.pin_hash,
+        address=address,
         wrong=Unauthorized("PIN不正确", code="bad_pin"),
+        method="card",
     )

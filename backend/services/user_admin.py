@@ -6,16 +6,16 @@ acting administrator's subtree, with an audit row (never a password hash in it).
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from backend.errors import Forbidden, Invalid
-from backend.models import Organization, Role, StaffToken, User
+from backend.models import Organization, Role, User
 from backend.services import audit
 from backend.services.actor import Actor
 from backend.services.scope import org_in_scope, path_in_scope
-from backend.services.users import check_password_strength
+from backend.services.users import check_password_strength, end_all_sessions
 
 _EXCLUDE = ("password_hash", "pin_hash", "staff_card_hash")
 
@@ -32,15 +32,6 @@ def users_in_scope(actor: Actor) -> Select:
 def _check(actor: Actor, user: User) -> None:
     if not path_in_scope(actor, user.org.path):
         raise Forbidden("该用户不在您的管理范围内", code="out_of_scope")
-
-
-def _revoke_tokens(session: Session, user: User) -> None:
-    session.execute(
-        update(StaffToken)
-        .where(StaffToken.user_id == user.id, StaffToken.revoked.is_(False))
-        .values(revoked=True)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def update_user(
@@ -65,7 +56,7 @@ def update_user(
     before = audit.snapshot(user, exclude=_EXCLUDE)
     user.full_name, user.role, user.org_id, user.active = full_name, role, org.id, active
     if not active:
-        _revoke_tokens(session, user)
+        end_all_sessions(session, user)
     session.flush()
     session.refresh(user)
     audit.record(
@@ -91,27 +82,32 @@ def unlock_user(session: Session, actor: Actor, user: User) -> User:
 
 
 def reset_password(session: Session, actor: Actor, user: User, password: str) -> User:
-    """Set a new password; the user's API sign-ins end, a lock-out is lifted."""
+    """Set a new password; every sign-in of the user ends, a lock-out is lifted."""
     _check(actor, user)
     check_password_strength(password)
+    session.commit()  # hashing takes tens of milliseconds: not while holding the write lock
     user.password_hash = generate_password_hash(password, method="scrypt")
     user.failed_logins = 0
     user.locked_until = None
-    _revoke_tokens(session, user)
     session.flush()
+    end_all_sessions(session, user)
     audit.record(session, actor, "user.password_reset", "user", user.id)
     return user
 
 
 def change_own_password(session: Session, user: User, current: str, new: str) -> User:
-    """A signed-in user replaces their own password (the current one is asked again)."""
-    if not check_password_hash(user.password_hash, current or ""):
-        raise Invalid("原密码不正确", code="current_password")
+    """A signed-in user replaces their own password (the current one is asked again). Every
+    sign-in of the user ends, this one included: the console signs in again afterwards."""
     if new == current:
         raise Invalid("新密码不能与原密码相同", code="weak_password")
     check_password_strength(new)
-    user.password_hash = generate_password_hash(new, method="scrypt")
-    _revoke_tokens(session, user)
+    stored = user.password_hash
+    session.commit()  # hashing takes tens of milliseconds: not while holding the write lock
+    if not check_password_hash(stored, current or ""):
+        raise Invalid("原密码不正确", code="current_password")
+    new_hash = generate_password_hash(new, method="scrypt")
+    user.password_hash = new_hash
     session.flush()
+    end_all_sessions(session, user)
     audit.record(session, Actor.for_user(user), "user.password_change", "user", user.id)
     return user

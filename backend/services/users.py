@@ -1,4 +1,6 @@
-"""Staff users: strong password hashes, sign-in with lock-out, API tokens; kiosk devices."""
+"""Staff users: strong password hashes, API tokens, ending sign-ins; kiosk devices.
+
+Checking a password at sign-in is ``sign_in``."""
 
 from __future__ import annotations
 
@@ -6,11 +8,11 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
-from backend.errors import Conflict, DomainError, Forbidden, Invalid, Unauthorized
+from backend.errors import Conflict, Forbidden, Invalid
 from backend.models import (
     DeviceState,
     KioskDevice,
@@ -26,7 +28,7 @@ from backend.services.scope import path_in_scope
 from backend.settings import Settings
 
 # A fixed hash to compare against when the user does not exist, so timing does not reveal names.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
 
 def token_digest(token: str) -> str:
@@ -73,52 +75,6 @@ def create_user(
     return user
 
 
-def verify_login(session: Session, settings: Settings, username: str, password: str) -> User:
-    """Check a password, counting failures and locking the account after too many."""
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password)
-        raise Unauthorized("用户名或密码错误", code="bad_credentials")
-    return check_secret(
-        session,
-        settings,
-        user,
-        password,
-        user.password_hash,
-        wrong=Unauthorized("用户名或密码错误", code="bad_credentials"),
-    )
-
-
-def check_secret(
-    session: Session,
-    settings: Settings,
-    user: User,
-    secret: str,
-    stored_hash: str,
-    *,
-    wrong: DomainError,
-) -> User:
-    """Check a password or PIN against its hash, with the shared failure count and lock-out:
-    after ``login_max_failures`` wrong tries the account is locked for a while, whichever way
-    (password or staff card + PIN) the tries came."""
-    now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise Forbidden(f"密码错误次数过多，账户已锁定，请{minutes}分钟后再试", code="locked")
-    if not check_password_hash(stored_hash, secret):
-        user.failed_logins += 1
-        if user.failed_logins >= settings.login_max_failures:
-            user.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
-            user.failed_logins = 0
-            audit.record(session, Actor.system("login"), "user.locked", "user", user.id)
-        session.flush()
-        raise wrong
-    user.failed_logins = 0
-    user.locked_until = None
-    session.flush()
-    return user
-
-
 def issue_token(session: Session, settings: Settings, user: User) -> tuple[str, StaffToken]:
     token = secrets.token_urlsafe(32)
     row = StaffToken(
@@ -136,6 +92,24 @@ def user_for_token(session: Session, token: str) -> User | None:
     if row is None or row.revoked or row.expires_at <= utcnow() or not row.user.active:
         return None
     return row.user
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    """End every sign-in of ``user``: console sessions (their version no longer matches) and
+    API tokens alike (docs/security.md)."""
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(StaffToken)
+        .where(StaffToken.user_id == user.id, StaffToken.revoked.is_(False))
+        .values(revoked=True)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(user)
 
 
 def revoke_token(session: Session, token: str) -> None:

@@ -166,18 +166,26 @@ def test_staff_card_and_pin_sign_in(client, desk, db, settings) -> None:  # type
     )
     assert taken.json["message"] == "这张卡已绑定给其他工作人员"
 
-    r = client.post("/api/v1/auth/card-login", json={"uid": staff_uid, "pin": "2468"})
+    card_login = "/api/v1/auth/card-login"
+    device = desk["device"]
+    anywhere = client.post(card_login, json={"uid": staff_uid, "pin": "2468"})
+    assert anywhere.status_code == 401 and anywhere.json["message"] == "缺少设备密钥"
+    forged = client.post(
+        card_login, json={"uid": staff_uid, "pin": "2468"}, headers={"X-Device-Key": "guess"}
+    )
+    assert forged.status_code == 401 and forged.json["message"] == "设备密钥无效"
+    r = client.post(card_login, json={"uid": staff_uid, "pin": "2468"}, headers=device)
     assert r.status_code == 200, r.json
     assert r.json["user"]["username"] == "branch1"
     me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {r.json['token']}"})
     assert me.json["org_name"] == "幸福社区第一党支部"
-    unknown = client.post("/api/v1/auth/card-login", json={"uid": BLANK, "pin": "2468"})
+    unknown = client.post(card_login, json={"uid": BLANK, "pin": "2468"}, headers=device)
     assert unknown.status_code == 401 and unknown.json["message"] == "这张卡不是已登记的工作证"
     for _ in range(settings.login_max_failures - 1):
-        bad = client.post("/api/v1/auth/card-login", json={"uid": staff_uid, "pin": "0000"})
+        bad = client.post(card_login, json={"uid": staff_uid, "pin": "0000"}, headers=device)
         assert bad.status_code == 401 and bad.json["message"] == "PIN不正确"
-    client.post("/api/v1/auth/card-login", json={"uid": staff_uid, "pin": "0000"})
-    locked = client.post("/api/v1/auth/card-login", json={"uid": staff_uid, "pin": "2468"})
+    client.post(card_login, json={"uid": staff_uid, "pin": "0000"}, headers=device)
+    locked = client.post(card_login, json={"uid": staff_uid, "pin": "2468"}, headers=device)
     assert locked.status_code == 403 and "账户已锁定" in locked.json["message"]
     assert db.scalar(
         select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "user.staff_card")
