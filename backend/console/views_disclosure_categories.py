@@ -28,7 +28,12 @@ from backend.services import disclosure_categories as categories
 from backend.services.scope import org_in_scope
 
 add_menu_entry(
-    "公开栏目", "console.disclosure_categories", section="服务", order=41, roles=(Role.ADMIN,)
+    "公开栏目",
+    "console.categories",
+    section="服务",
+    order=41,
+    roles=(Role.ADMIN,),
+    active_prefix="console.categor",
 )
 
 FIELDS = {"category_name": "name", "category_taken": "name", "category_code": "code"}
@@ -74,7 +79,7 @@ def _page(form: Form, edit: dict[int, Form] | None = None, status: int = 200) ->
     ), status
 
 
-@console_bp.get("/disclosure/categories", endpoint="disclosure_categories")
+@console_bp.get("/disclosure/categories", endpoint="categories")
 @login_required()
 def categories_list():  # type: ignore[no-untyped-def]
     return _page(Form(None))
@@ -96,7 +101,7 @@ def category_create():  # type: ignore[no-untyped-def]
             form.fail(exc, FIELDS)
         else:
             flash(f"已添加栏目“{category.name}”，排在最后，可用“上移”调整位置", "success")
-            return redirect(url_for("console.disclosure_categories"))
+            return redirect(url_for("console.categories"))
     return _page(form, status=400)
 
 
@@ -106,7 +111,7 @@ def category_defaults():  # type: ignore[no-untyped-def]
     before = db().scalar(select(func.count()).select_from(DisclosureCategory)) or 0
     after = len(categories.ensure_default_categories(db(), actor()))
     flash(f"已添加{after - before}个常用栏目", "success")
-    return redirect(url_for("console.disclosure_categories"))
+    return redirect(url_for("console.categories"))
 
 
 @console_bp.post(
@@ -118,7 +123,7 @@ def category_action(category_id: int, action: str):  # type: ignore[no-untyped-d
     category = session.get(DisclosureCategory, category_id)
     if category is None:
         flash("该栏目不存在，可能已被其他管理员修改，请刷新后重试", "error")
-        return redirect(url_for("console.disclosure_categories"))
+        return redirect(url_for("console.categories"))
     form = Form(request.form)
     try:
         if action == "rename":
@@ -151,4 +156,4 @@ def category_action(category_id: int, action: str):  # type: ignore[no-untyped-d
         form.fail(exc, FIELDS)
         return _page(Form(None), {category_id: form}, 400)
     flash(message, "success")
-    return redirect(url_for("console.disclosure_categories"))
+    return redirect(url_for("console.categories"))
