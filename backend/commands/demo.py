@@ -10,10 +10,13 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import inspect
+from sqlalchemy.orm import Session
 
 from backend.commands import cli_session
 from backend.errors import DomainError
-from backend.services import demo
+from backend.services import demo, demo_cards
+from backend.services.dues_year import hall_today
+from backend.settings import Settings
 
 
 def _width(text: str) -> int:
@@ -54,10 +57,12 @@ def demo_data(reset: bool, if_empty: bool, member_count: int, seed: int, key_fil
     hall = current_app.extensions["hall"]
     if not inspect(hall.engine).has_table("organizations"):
         raise click.ClickException("数据库尚未建立，请先运行：flask --app backend init-db")
+    key_path = Path(key_file)
     if if_empty and not reset:
         with cli_session() as session:
             if not demo.is_empty(session):
                 click.echo("数据库已有数据，不再生成演示数据。")
+                _echo_what_to_try(session, hall.settings, key_path)
                 return
     started = time.perf_counter()
     try:
@@ -69,18 +74,41 @@ def demo_data(reset: bool, if_empty: bool, member_count: int, seed: int, key_fil
                 hall.settings,
                 member_count=member_count,
                 seed=seed,
-                device_key_path=Path(key_file),
+                device_key_path=key_path,
             )
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     seconds = time.perf_counter() - started
+    content = report.content
     click.echo(
         f"演示数据已生成（以 {report.today.isoformat()} 为当天，用时 {seconds:.1f} 秒）："
         f"{report.organizations} 个组织，{report.members} 名党员，{report.cards} 张卡，"
-        f"{report.ledger_rows} 条党费台账，{report.payments} 笔缴费。"
+        f"{report.ledger_rows} 条党费台账，{report.payments} 笔缴费；"
+        f"党务公开 {content.documents + 1} 篇，光荣榜 {content.honors} 项，"
+        f"捐助党建基金 {content.donations} 笔。"
     )
+    _echo_cards(report.demo_cards)
+    _echo_users(report.users, report.password)
+    where = f"，设备密钥已写入 {report.device_key_path}" if report.device_key_path else ""
+    click.echo(f"演示查询机：{report.device_name}{where}。")
+
+
+def _echo_what_to_try(session: Session, settings: Settings, key_path: Path) -> None:
+    """The demo cards and accounts again, as they are today (so every ./hall run shows them)."""
+    showcase = demo_cards.recall(demo_cards.cards_path(key_path))
+    cards = demo_cards.describe(session, settings.card_uid_key, showcase, hall_today(settings.dues))
+    if cards:
+        _echo_cards(cards)
+    users = demo_cards.accounts(session, tuple(u[0] for u in demo.DEMO_USERS), demo.DEMO_PASSWORD)
+    if users:
+        _echo_users(users, demo.DEMO_PASSWORD)
+    if key_path.is_file():
+        click.echo(f"演示查询机的设备密钥在 {key_path}。")
+
+
+def _echo_cards(cards: list[demo_cards.DemoCard]) -> None:
     click.echo("")
-    click.echo("演示卡（用模拟读卡器刷 UID；或在查询机上输入卡号和身份证号后六位）：")
+    click.echo("演示卡（在查询机上键入 UID 后回车即为刷卡；也可输入卡号和身份证号后六位查询）：")
     rows = [
         [
             c.uid,
@@ -92,19 +120,20 @@ def demo_data(reset: bool, if_empty: bool, member_count: int, seed: int, key_fil
             c.state_label,
             c.note,
         ]
-        for c in report.demo_cards
+        for c in cards
     ]
     header = ["UID", "卡号", "身份证后六位", "姓名", "所在组织", "连续欠缴月数", "卡状态", "说明"]
     for line in _table(header, rows):
         click.echo("  " + line.rstrip())
+
+
+def _echo_users(users: list[demo_cards.DemoUser], password: str) -> None:
     click.echo("")
-    click.echo(f"演示账户（密码均为 {report.password}）：")
-    staff = [[u.username, u.role_label, u.org_name] for u in report.users]
+    click.echo(f"演示账户（密码均为 {password}）：")
+    staff = [[u.username, u.role_label, u.org_name] for u in users]
     for line in _table(["用户名", "角色", "管理范围"], staff):
         click.echo("  " + line.rstrip())
     click.echo("")
-    where = f"，设备密钥已写入 {report.device_key_path}" if report.device_key_path else ""
-    click.echo(f"演示查询机：{report.device_name}{where}。")
 
 
 COMMANDS = [demo_data]

@@ -71,14 +71,16 @@ ACTION_LABELS = {
 _SPLIT = re.compile(r"[\s,，、;；]+")
 
 
-def _choices() -> dict[str, Any]:
+def _choices(document: DisclosureDocument | None = None) -> dict[str, Any]:
+    """The editor's lists. A retired category is offered only to the item already in it."""
+    keep = document.category_id if document is not None else None
     categories = db().scalars(
         select(DisclosureCategory)
-        .where(DisclosureCategory.active.is_(True))
+        .where(or_(DisclosureCategory.active.is_(True), DisclosureCategory.id == keep))
         .order_by(DisclosureCategory.sort_order, DisclosureCategory.id)
     )
     return {
-        "categories": [(c.id, c.name) for c in categories],
+        "categories": [(c.id, c.name if c.active else f"{c.name}（已停用）") for c in categories],
         "statuses": [(s.value, s.label) for s in DisclosureStatus],
         "tiers": [(t.value, t.label, TIER_HELP[t]) for t in DisclosureTier],
     }
@@ -190,7 +192,7 @@ def _editor(form: Form, document: DisclosureDocument | None, preview: bool = Fal
         orgs=scope_orgs() if document is None else None,
         preview=blocks,
         own_media=media_of(document) if document else {},
-        **_choices(),
+        **_choices(document),
     ), (200 if form.ok else 400)
 
 

@@ -32,13 +32,15 @@ from backend.models import (
 )
 from backend.models.audit import guard_statements
 from backend.models.base import utcnow
-from backend.services import demo_ledger, ledger, orgs, users
+from backend.services import demo_ledger, orgs, users
 from backend.services.actor import Actor
 from backend.services.bulk import audit_params, insert_many, insert_returning_ids, take_card_numbers
 from backend.services.cards import uid_hash
+from backend.services.demo_cards import DemoCard, DemoUser, cards_path, describe, remember
+from backend.services.demo_content import DemoContentResult, load_demo_content
+from backend.services.demo_notice import publish_addressed_notice
 from backend.services.demo_people import OrgSpec, Person, org_tree, people
 from backend.services.dues_year import hall_today
-from backend.services.masking import mask_name
 from backend.services.members import member_number
 from backend.settings import DATA_DIR, Settings
 
@@ -56,25 +58,6 @@ DEMO_USERS = (
 
 
 @dataclass(frozen=True)
-class DemoCard:
-    uid: str
-    card_no: str
-    id_last6: str  # with the card number: the kiosk's manual look-up
-    name_masked: str
-    org_name: str
-    months_behind: int
-    note: str
-    state_label: str
-
-
-@dataclass(frozen=True)
-class DemoUser:
-    username: str
-    role_label: str
-    org_name: str
-
-
-@dataclass(frozen=True)
 class DemoReport:
     today: date
     organizations: int
@@ -89,6 +72,7 @@ class DemoReport:
     device_name: str
     device_key: str
     device_key_path: Path | None
+    content: DemoContentResult
 
 
 def is_empty(session: Session) -> bool:
@@ -282,24 +266,17 @@ def generate(
     stats = demo_ledger.record_history(
         session, actor, by_id, DEMO_USERS[3][0], today, settings.dues, rng
     )
-    cards = []
-    for member_id, person in by_id.items():
-        if person.note is None:
-            continue
-        member = session.get(Member, member_id)
-        assert member is not None
-        cards.append(
-            DemoCard(
-                uid=person.lost_uid or person.uid,
-                card_no=member.card_no or "",
-                id_last6=member.id_number[-6:],
-                name_masked=mask_name(member.name),
-                org_name=member.org.name,
-                months_behind=ledger.consecutive_unpaid(session, member_id, today),
-                note=person.note,
-                state_label=(CardState.LOST if person.lost_uid else CardState.ACTIVE).label,
-            )
-        )
+    content = load_demo_content(session, actor, by_code)
+    showcase = [
+        (member_id, person.lost_uid or person.uid, person.note)
+        for member_id, person in by_id.items()
+        if person.note is not None
+    ]
+    publish_addressed_notice(session, actor, showcase[0][0], today)
+    uids = [(uid, note) for _member_id, uid, note in showcase]
+    if device_key_path is not None:
+        remember(cards_path(device_key_path), uids)
+    cards = describe(session, settings.card_uid_key, uids, today)
     return DemoReport(
         today=today,
         organizations=len(by_code),
@@ -314,4 +291,5 @@ def generate(
         device_name=DEVICE_NAME,
         device_key=key,
         device_key_path=device_key_path,
+        content=content,
     )

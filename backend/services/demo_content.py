@@ -30,7 +30,7 @@ from backend.settings import DATA_DIR
 DEMO_DISCLOSURE_DIR = DATA_DIR / "demo" / "disclosure"
 DEMO_REVIEWER = "演示数据保密审查员"
 DISTRICT_BODY = "中共示范区委员会"
-STREET_BODY = "中共第一街道工作委员会"
+STREET_BODY = "中共城关街道工作委员会"
 
 # (title, year, name, unit, org code, awarding body, citation, photo colour, consent)
 PEOPLE = (
@@ -60,7 +60,7 @@ PEOPLE = (
         "优秀共产党员",
         2025,
         "刘海燕",
-        "机关党支部",
+        "开发区管委会机关党支部",
         "01020001",
         DISTRICT_BODY,
         "扎根窗口服务岗位，推行“一次办好”，全年办理业务三千余件，零差错、零投诉。",
@@ -82,7 +82,7 @@ PEOPLE = (
         "优秀党务工作者",
         2025,
         "孙丽萍",
-        "第一街道党工委",
+        "城关街道党工委",
         "01010000",
         STREET_BODY,
         "牵头建设党员服务大厅触摸查询和党务公开栏目，方便党员群众就近查询办事。",

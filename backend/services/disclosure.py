@@ -238,7 +238,9 @@ def update_document(
         document.body_md = body_md
     if tier is not None:
         document.tier = parse_tier(tier)
-    if category is not None:
+    if category is not None and category.id != document.category_id:
+        if not category.active:
+            raise Invalid(f"栏目“{category.name}”已停用", code="category_inactive")
         document.category_id = category.id
     if publish_on is not None:
         document.publish_on = publish_on

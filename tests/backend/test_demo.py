@@ -15,6 +15,8 @@ from backend.models import (
     AuditEntry,
     Card,
     CardState,
+    DisclosureDocument,
+    DisclosureTier,
     DuesMonth,
     Member,
     MemberStatus,
@@ -205,7 +207,9 @@ def test_cli_prints_the_demo_cards_users_and_key_file(app, tmp_path) -> None:  #
     # ./hall run asks with --if-empty: a database with data is left exactly as it is.
     kept = runner.invoke(args=[*args, "--if-empty"])
     assert kept.exit_code == 0 and "不再生成演示数据" in kept.output
-    assert "演示卡" not in kept.output
+    # …and still lists what to try, as it is today, on every run.
+    assert "演示卡" in kept.output and "欠缴9个月（警示）" in kept.output
+    assert "演示账户（密码均为 Demo2026）" in kept.output and "chuangkou01" in kept.output
     assert runner.invoke(args=[*args, "--reset"]).exit_code == 0
 
 
@@ -227,3 +231,48 @@ def test_kiosk_summary_agrees_with_the_ledger_service_for_every_demo_member(
         assert summary.months == ledger.year_months(db, member.id, today.year, today)
         assert summary.arrears_fen == ledger.arrears_fen(db, member.id, today)
         assert summary.consecutive_unpaid == ledger.consecutive_unpaid(db, member.id, today)
+
+
+def test_demo_fills_the_board_the_honor_roll_and_the_attract_loop(db, report, client) -> None:  # type: ignore[no-untyped-def]
+    """A fresh demo has something on every board screen: published Chinese items in every
+    category and every tier a board shows (one addressed to a demo card's member), a
+    收缴使用公示, the honor roll and its donors."""
+    assert (report.content.documents, report.content.honors, report.content.donations) == (
+        18,
+        7,
+        5,
+    )
+    headers = {"X-Device-Key": report.device_key}
+    categories = client.get("/api/v1/kiosk/disclosure/categories", headers=headers).json
+    assert categories["total"] >= 15
+    assert [c["name"] for c in categories["categories"] if c["count"] == 0] == []
+    dues = next(c for c in categories["categories"] if c["name"] == "党费收缴使用")
+    listed = client.get(
+        "/api/v1/kiosk/disclosure", query_string={"category": dues["code"]}, headers=headers
+    ).json
+    assert any("收缴使用情况公示" in i["title"] for i in listed["items"])
+    # The attract loop's notices: the newest items, for nobody in particular.
+    notices = client.get("/api/v1/kiosk/disclosure", headers=headers).json
+    assert notices["total"] >= 15 and all(i["tier"] == "public" for i in notices["items"])
+    roll = client.get("/api/v1/kiosk/honors", headers=headers).json
+    assert {g["title"] for g in roll["people"]} == {"优秀共产党员", "优秀党务工作者"}
+    assert roll["organizations"] and roll["donors"]["total"] == "27100.00"
+    tiers = Counter(
+        db.scalars(select(DisclosureDocument.tier).where(DisclosureDocument.status == "published"))
+    )
+    assert set(tiers) == set(DisclosureTier)
+    db.rollback()
+    # The addressed item shows for its member's card only.
+    by_note = {c.note: c for c in report.demo_cards}
+    seen = {}
+    for note in ("按时缴纳", "欠缴2个月"):  # one card on the reader at a time
+        session = client.post(
+            "/api/v1/kiosk/card-session", json={"uid": by_note[note].uid}, headers=headers
+        )
+        page = client.get(
+            "/api/v1/kiosk/disclosure",
+            query_string={"per_page": 50},
+            headers=headers | {"X-Kiosk-Session": session.json["token"]},
+        ).json
+        seen[note] = {i["title"] for i in page["items"]}
+    assert "关于与您进行年度谈心谈话的通知" in seen["按时缴纳"] - seen["欠缴2个月"]
