@@ -10,6 +10,7 @@ from backend.api.staff import LoginOut, user_out
 from backend.errors import DomainError
 from backend.models import User
 from backend.services import staff_cards, users
+from backend.services.policy import Action
 
 
 class CardLoginIn(BaseModel):
@@ -51,6 +52,7 @@ def card_login(ctx: Ctx, body: CardLoginIn) -> LoginOut:
     body=StaffCardIn,
     status=204,
     errors=(400, 401, 409),
+    action=Action.OWN_ACCOUNT,
 )
 def bind_staff_card(ctx: Ctx, body: StaffCardIn) -> None:
     user = ctx.session.get(User, ctx.actor.id)
