@@ -141,6 +141,7 @@ def login_required(
                 session_.rollback()
                 raise
 
+        wrapper.policy_action = action  # type: ignore[attr-defined]  # read by tests
         return wrapper
 
     return decorator
