@@ -311,7 +311,10 @@ def disclosure_detail(document_id: int):  # type: ignore[no-untyped-def]
 @console_bp.post(
     "/disclosure/<int:document_id>/<any(submit,approve,reject,publish,withdraw,delete):action>"
 )
-@login_required(Action.DISCLOSURE_DRAFT)
+@login_required(
+    Action.DISCLOSURE_DRAFT,
+    variants=dict.fromkeys(("approve", "reject", "publish", "withdraw"), Action.DISCLOSURE_PUBLISH),
+)
 def disclosure_action(document_id: int, action: str):  # type: ignore[no-untyped-def]
     session, who = db(), actor()
     document = disclosure.get_document(session, who, document_id, for_update=True)

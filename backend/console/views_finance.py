@@ -202,7 +202,10 @@ def finance_batch(batch_id: int):  # type: ignore[no-untyped-def]
 
 
 @console_bp.post("/finance/remittance/<int:batch_id>/<any(confirm,cancel,reverse):action>")
-@login_required(Action.REMITTANCE_PREPARE)
+@login_required(
+    Action.REMITTANCE_PREPARE,
+    variants={"confirm": Action.REMITTANCE_CONFIRM, "reverse": Action.REMITTANCE_CONFIRM},
+)
 def finance_batch_action(batch_id: int, action: str):  # type: ignore[no-untyped-def]
     try:
         if action == "confirm":

@@ -104,7 +104,9 @@ def fund_pdf(donation_id: int, kind: str):  # type: ignore[no-untyped-def]
 
 
 @console_bp.post("/finance/fund/<int:donation_id>/<any(void,consent):action>")
-@login_required(Action.FUND_DONATE)
+@login_required(
+    Action.FUND_DONATE, variants={"void": Action.FUND_VOID, "consent": Action.HONOR_EDIT}
+)
 def fund_action(donation_id: int, action: str):  # type: ignore[no-untyped-def]
     donation, receipt = fund.get_donation(db(), actor(), donation_id)
     try:

@@ -114,9 +114,12 @@ def _signed_in_user() -> tuple[User | None, str | None]:
 
 def login_required(
     action: policy.Action | None = None,
+    *,
+    variants: dict[str, policy.Action] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Sign-in (and, if named, the policy's leave for ``action``) required; one transaction
-    per request."""
+    per request. A page serving several verbs through its ``action`` URL part (``/…/<any(
+    confirm,cancel):action>``) names the stricter action of a verb in ``variants``."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
@@ -132,8 +135,9 @@ def login_required(
                     return redirect(url_for("console.login", next=target))
                 g.user = user
                 g.actor = Actor.for_user(user)
-                if action is not None:
-                    policy.authorize(g.actor, action)
+                needed = (variants or {}).get(kwargs.get("action", ""), action)
+                if needed is not None:
+                    policy.authorize(g.actor, needed)
                 result = view(**kwargs)
                 session_.commit()
                 return result
@@ -142,6 +146,7 @@ def login_required(
                 raise
 
         wrapper.policy_action = action  # type: ignore[attr-defined]  # read by tests
+        wrapper.policy_variants = variants or {}  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
