@@ -111,3 +111,13 @@ def test_each_role_is_refused_exactly_what_the_policy_denies(client, build, db, 
     assert admitted > 0
     if users[username].role in (Role.COUNTER, Role.AUDITOR):
         assert refused > 0
+
+
+def test_docs_roles_names_every_action_and_role() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "roles.md").read_text("utf-8")
+    for action, rule in POLICY.items():
+        assert f"| `{action.value}` |" in text, rule.label
+    for role in Role:
+        assert f"`{role.value}`" in text and role.label.split("（")[0] in text

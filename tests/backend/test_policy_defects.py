@@ -137,9 +137,7 @@ def _batch(db, settings, orgs, member, today: date) -> int:  # type: ignore[no-u
     return orgs["c1"].id
 
 
-def test_the_counter_cannot_confirm_or_reverse_a_remittance(
-    client, db, settings, hall
-) -> None:  # type: ignore[no-untyped-def]
+def test_the_counter_cannot_confirm_or_reverse_a_remittance(client, db, settings, hall) -> None:  # type: ignore[no-untyped-def]
     orgs, member, today = hall
     org_id = _batch(db, settings, orgs, member, today)
     desk = login(client, "dangwei")
