@@ -11,6 +11,7 @@ from backend.errors import DomainError
 from backend.http_security import client_address
 from backend.models import User
 from backend.services import staff_cards, users
+from backend.services.policy import Action
 
 
 class CardLoginIn(BaseModel):
@@ -54,6 +55,7 @@ def card_login(ctx: Ctx, body: CardLoginIn) -> LoginOut:
     body=StaffCardIn,
     status=204,
     errors=(400, 401, 409),
+    action=Action.OWN_ACCOUNT,
 )
 def bind_staff_card(ctx: Ctx, body: StaffCardIn) -> None:
     user = ctx.session.get(User, ctx.actor.id)

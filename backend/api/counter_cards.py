@@ -16,6 +16,7 @@ from backend.api.framework import Ctx, endpoint
 from backend.models import Card
 from backend.services import card_desk, scope
 from backend.services.dues_year import hall_now
+from backend.services.policy import Action
 
 ERRORS = (400, 404, 409)
 
@@ -85,6 +86,7 @@ def _message(tapped: card_desk.TappedCard) -> str:
     body=UidIn,
     response=TappedCardOut,
     errors=(400,),
+    action=Action.READ,
 )
 def look_up_card(ctx: Ctx, body: UidIn) -> TappedCardOut:
     tapped = card_desk.look_up(ctx.session, ctx.actor, body.uid, ctx.settings.card_uid_key)
@@ -114,6 +116,7 @@ def look_up_card(ctx: Ctx, body: UidIn) -> TappedCardOut:
     response=IssuedOut,
     status=201,
     errors=ERRORS,
+    action=Action.CARD_MANAGE,
 )
 def issue_card(ctx: Ctx, member_id: int, body: IssueIn) -> IssuedOut:
     card = card_desk.issue(
@@ -133,6 +136,7 @@ def issue_card(ctx: Ctx, member_id: int, body: IssueIn) -> IssuedOut:
     summary="挂失党员卡（立即在所有查询机上停用）",
     response=CardOut,
     errors=ERRORS,
+    action=Action.CARD_MANAGE,
 )
 def report_lost(ctx: Ctx, member_id: int) -> CardOut:
     return _card_out(card_desk.report_lost(ctx.session, ctx.actor, member_id))

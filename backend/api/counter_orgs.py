@@ -9,6 +9,7 @@ from sqlalchemy import select
 from backend.api import api_bp
 from backend.api.framework import Ctx, endpoint
 from backend.models import Organization, OrgType
+from backend.services.policy import Action
 from backend.services.scope import path_in_scope
 
 
@@ -30,6 +31,7 @@ class BranchListOut(BaseModel):
     "/counter/branches",
     summary="全区在用的党支部（区内转接的接收支部；转入只能选管理范围内的）",
     response=BranchListOut,
+    action=Action.READ,
 )
 def branches(ctx: Ctx) -> BranchListOut:
     orgs = ctx.session.scalars(select(Organization).order_by(Organization.code)).all()

@@ -8,6 +8,7 @@ from backend.api import api_bp
 from backend.api.framework import Ctx, endpoint
 from backend.services.assessment import assess
 from backend.services.money import format_yuan, parse_yuan
+from backend.services.policy import Action
 
 
 class AssessIn(BaseModel):
@@ -27,7 +28,13 @@ class AssessOut(BaseModel):
 
 
 @endpoint(
-    api_bp, "/dues/assess", method="POST", summary="党费核定计算", body=AssessIn, response=AssessOut
+    api_bp,
+    "/dues/assess",
+    method="POST",
+    summary="党费核定计算",
+    body=AssessIn,
+    response=AssessOut,
+    action=Action.READ,
 )
 def assess_dues(ctx: Ctx, body: AssessIn) -> AssessOut:
     base_fen = parse_yuan(body.base) if body.base not in (None, "") else None

@@ -15,6 +15,7 @@ from backend.models import RemittanceBatch
 from backend.services import exports, finance_docs, fund, remittance
 from backend.services.dues_year import hall_today
 from backend.services.money import format_yuan, parse_yuan
+from backend.services.policy import Action
 
 
 class BatchIn(BaseModel):
@@ -102,6 +103,7 @@ def batch_out(batch: RemittanceBatch) -> BatchOut:
     response=BatchOut,
     status=201,
     errors=(404, 409),
+    action=Action.REMITTANCE_PREPARE,
 )
 def create_batch(ctx: Ctx, body: BatchIn) -> BatchOut:
     batch = remittance.create_batch(
@@ -116,7 +118,9 @@ def create_batch(ctx: Ctx, body: BatchIn) -> BatchOut:
     return batch_out(batch)
 
 
-@endpoint(api_bp, "/remittance/batches", summary="汇缴批次列表", response=BatchListOut)
+@endpoint(
+    api_bp, "/remittance/batches", summary="汇缴批次列表", response=BatchListOut, action=Action.READ
+)
 def list_batches(ctx: Ctx) -> BatchListOut:
     return BatchListOut(
         items=[batch_out(b) for b in remittance.list_batches(ctx.session, ctx.actor)]
@@ -129,6 +133,7 @@ def list_batches(ctx: Ctx) -> BatchListOut:
     summary="汇缴批次",
     response=BatchOut,
     errors=(404,),
+    action=Action.READ,
 )
 def get_batch(ctx: Ctx, batch_id: int) -> BatchOut:
     return batch_out(remittance.get_batch(ctx.session, ctx.actor, batch_id))
@@ -141,6 +146,7 @@ def get_batch(ctx: Ctx, batch_id: int) -> BatchOut:
     summary="确认汇缴（核销汇缴库）",
     response=BatchOut,
     errors=(404, 409),
+    action=Action.REMITTANCE_CONFIRM,
 )
 def confirm_batch(ctx: Ctx, batch_id: int) -> BatchOut:
     return batch_out(remittance.confirm_batch(ctx.session, ctx.actor, batch_id))
@@ -153,6 +159,7 @@ def confirm_batch(ctx: Ctx, batch_id: int) -> BatchOut:
     summary="取消待确认的汇缴批次",
     response=BatchOut,
     errors=(404, 409),
+    action=Action.REMITTANCE_PREPARE,
 )
 def cancel_batch(ctx: Ctx, batch_id: int) -> BatchOut:
     return batch_out(remittance.cancel_batch(ctx.session, ctx.actor, batch_id))
@@ -166,6 +173,7 @@ def cancel_batch(ctx: Ctx, batch_id: int) -> BatchOut:
     body=ReverseIn,
     response=BatchOut,
     errors=(404, 409),
+    action=Action.REMITTANCE_CONFIRM,
 )
 def reverse_batch(ctx: Ctx, batch_id: int, body: ReverseIn) -> BatchOut:
     return batch_out(remittance.reverse_batch(ctx.session, ctx.actor, batch_id, body.reason))
@@ -177,6 +185,7 @@ def reverse_batch(ctx: Ctx, batch_id: int, body: ReverseIn) -> BatchOut:
     summary="下载汇缴明细表（xlsx 或 PDF）",
     query=ExportQuery,
     errors=(404,),
+    action=Action.READ,
 )
 def export_batch(ctx: Ctx, batch_id: int, query: ExportQuery) -> Response:
     batch = remittance.get_batch(ctx.session, ctx.actor, batch_id)
@@ -238,6 +247,7 @@ def donation_out(ctx: Ctx, donation: Any, receipt: Any) -> DonationOut:
     response=DonationOut,
     status=201,
     errors=(404,),
+    action=Action.FUND_DONATE,
 )
 def create_donation(ctx: Ctx, body: DonationIn) -> DonationOut:
     data = fund.DonationData(
@@ -255,6 +265,7 @@ def create_donation(ctx: Ctx, body: DonationIn) -> DonationOut:
     summary="捐赠及其收据打印文档（补打）",
     response=DonationOut,
     errors=(404,),
+    action=Action.READ,
 )
 def get_donation(ctx: Ctx, donation_id: int) -> DonationOut:
     return donation_out(ctx, *fund.get_donation(ctx.session, ctx.actor, donation_id))
@@ -265,6 +276,7 @@ def get_donation(ctx: Ctx, donation_id: int) -> DonationOut:
     "/fund/donations/<int:donation_id>/certificate",
     summary="下载捐赠证书（PDF）",
     errors=(404, 409),
+    action=Action.FUND_DONATE,
 )
 def donation_certificate(ctx: Ctx, donation_id: int) -> Response:
     donation, receipt = fund.get_donation(ctx.session, ctx.actor, donation_id)

@@ -1,7 +1,9 @@
 """The API's thin glue: authenticate, parse with pydantic, call a service, commit, serialize.
 
 Each endpoint is declared once with ``endpoint(...)``; the same declaration feeds the OpenAPI
-document, so the document cannot drift from the code.
+document, so the document cannot drift from the code. A staff endpoint names the ``Action`` it
+performs; the wrapper checks it against the one policy table (``backend.services.policy``)
+before the view runs.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from backend.errors import Invalid
-from backend.services import input_rules
+from backend.services import input_rules, policy
 from backend.services.actor import Actor
+from backend.services.policy import Action
 from backend.settings import Settings
 
 
@@ -41,6 +44,7 @@ class EndpointSpec:
     status: int
     errors: tuple[int, ...]
     tags: tuple[str, ...] = field(default_factory=tuple)
+    action: Action | None = None
 
 
 REGISTRY: list[EndpointSpec] = []
@@ -115,8 +119,14 @@ def endpoint(
     response: type[BaseModel] | None = None,
     status: int = 200,
     errors: tuple[int, ...] = (),
+    action: Action | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     from backend.api import auth as auth_mod
+
+    if auth is Auth.STAFF and action is None:
+        raise TypeError(f"staff endpoint {rule} must name its policy action")
+    if action is not None:
+        errors = tuple(sorted({*errors, 403}))
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
@@ -126,6 +136,8 @@ def endpoint(
             g.db = session
             try:
                 actor = auth_mod.authenticate(session, h.settings, auth)
+                if action is not None:
+                    policy.authorize(actor, action)
                 kwargs: dict[str, Any] = dict(path_args)
                 if body is not None:
                     if not request.is_json and request.data:
@@ -164,6 +176,7 @@ def endpoint(
                 status=status,
                 errors=errors,
                 tags=(bp.name,),
+                action=action,
             )
         )
         return wrapper

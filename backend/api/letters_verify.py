@@ -19,6 +19,7 @@ from backend.services import floating, letter_register
 from backend.services.dues_year import hall_today
 from backend.services.letter_register import LetterStatus, RegisterFilter, status_of
 from backend.services.letters import letter_document, letter_url
+from backend.services.policy import Action
 
 ERRORS = (400, 401, 403, 404, 409)
 
@@ -91,7 +92,14 @@ class RegisterQuery(BaseModel):
     year: int | None = Field(default=None, ge=2000, le=2100)
 
 
-@endpoint(api_bp, "/letters", summary="介绍信登记簿", query=RegisterQuery, response=LetterListOut)
+@endpoint(
+    api_bp,
+    "/letters",
+    summary="介绍信登记簿",
+    query=RegisterQuery,
+    response=LetterListOut,
+    action=Action.READ,
+)
 def list_letters(ctx: Ctx, query: RegisterQuery) -> LetterListOut:
     rows = letter_register.register(
         ctx.session,
@@ -103,7 +111,11 @@ def list_letters(ctx: Ctx, query: RegisterQuery) -> LetterListOut:
 
 
 @endpoint(
-    api_bp, "/letters/expired", summary="逾期未收回回执的介绍信（预警）", response=LetterListOut
+    api_bp,
+    "/letters/expired",
+    summary="逾期未收回回执的介绍信（预警）",
+    response=LetterListOut,
+    action=Action.READ,
 )
 def expired_letters(ctx: Ctx) -> LetterListOut:
     rows = letter_register.expired_unreturned(ctx.session, ctx.actor, hall_today(ctx.settings.dues))
@@ -116,6 +128,7 @@ def expired_letters(ctx: Ctx) -> LetterListOut:
     summary="信函详情与打印文档",
     response=LetterDetailOut,
     errors=(404,),
+    action=Action.READ,
 )
 def get_letter(ctx: Ctx, letter_id: int) -> LetterDetailOut:
     return letter_detail(ctx, letter_register.get_letter(ctx.session, ctx.actor, letter_id))
@@ -128,6 +141,7 @@ def get_letter(ctx: Ctx, letter_id: int) -> LetterDetailOut:
     summary="补打信函（记入登记簿）",
     response=LetterDetailOut,
     errors=(404,),
+    action=Action.LETTER_ISSUE,
 )
 def reprint_letter(ctx: Ctx, letter_id: int) -> LetterDetailOut:
     letter = letter_register.get_letter(ctx.session, ctx.actor, letter_id)
@@ -150,6 +164,7 @@ class ReturnIn(BaseModel):
     body=ReturnIn,
     response=LetterOut,
     errors=ERRORS,
+    action=Action.LETTER_ISSUE,
 )
 def record_return(ctx: Ctx, letter_id: int, body: ReturnIn) -> LetterOut:
     letter = letter_register.get_letter(ctx.session, ctx.actor, letter_id)
@@ -178,6 +193,7 @@ class RevokeIn(BaseModel):
     body=RevokeIn,
     response=LetterOut,
     errors=ERRORS,
+    action=Action.LETTER_ISSUE,
 )
 def revoke_letter(ctx: Ctx, letter_id: int, body: RevokeIn) -> LetterOut:
     letter = letter_register.get_letter(ctx.session, ctx.actor, letter_id)
@@ -200,6 +216,7 @@ class ReviewIn(BaseModel):
     body=ReviewIn,
     response=LetterOut,
     errors=ERRORS,
+    action=Action.LETTER_ISSUE,
 )
 def review_letter(ctx: Ctx, letter_id: int, body: ReviewIn) -> LetterOut:
     letter = letter_register.get_letter(ctx.session, ctx.actor, letter_id)
@@ -225,6 +242,7 @@ class CertificateIn(BaseModel):
     response=LetterDetailOut,
     status=201,
     errors=ERRORS,
+    action=Action.LETTER_ISSUE,
 )
 def issue_certificate(ctx: Ctx, member_id: int, body: CertificateIn) -> LetterDetailOut:
     letter = floating.issue_certificate(
@@ -255,6 +273,7 @@ class FloatingIn(BaseModel):
     response=LetterDetailOut,
     status=201,
     errors=ERRORS,
+    action=Action.LETTER_ISSUE,
 )
 def issue_floating_card(ctx: Ctx, member_id: int, body: FloatingIn) -> LetterDetailOut:
     letter = floating.issue_floating_card(

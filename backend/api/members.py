@@ -15,6 +15,7 @@ from backend.services import cards, dues_year, ledger, member_search, scope
 from backend.services.assessment import assess
 from backend.services.masking import mask_id_number
 from backend.services.money import format_yuan, parse_yuan
+from backend.services.policy import Action
 
 
 def _yuan(fen: int | None) -> str | None:
@@ -139,6 +140,7 @@ class DuesAmountOut(BaseModel):
     summary="查找党员（姓名、卡号、党员编号或身份证号；限本人管理范围）",
     query=SearchQuery,
     response=SearchOut,
+    action=Action.READ,
 )
 def search(ctx: Ctx, query: SearchQuery) -> SearchOut:
     hits = member_search.search_members(
@@ -170,7 +172,14 @@ def search(ctx: Ctx, query: SearchQuery) -> SearchOut:
     )
 
 
-@endpoint(api_bp, "/members/<int:member_id>", summary="党员详情", response=MemberOut, errors=(404,))
+@endpoint(
+    api_bp,
+    "/members/<int:member_id>",
+    summary="党员详情",
+    response=MemberOut,
+    errors=(404,),
+    action=Action.READ,
+)
 def detail(ctx: Ctx, member_id: int) -> MemberOut:
     m = scope.get_member(ctx.session, ctx.actor, member_id)
     today = dues_year.hall_today(ctx.settings.dues)
@@ -219,6 +228,7 @@ def detail(ctx: Ctx, member_id: int) -> MemberOut:
     query=LedgerQuery,
     response=LedgerOut,
     errors=(404,),
+    action=Action.READ,
 )
 def member_ledger(ctx: Ctx, member_id: int, query: LedgerQuery) -> LedgerOut:
     member = scope.get_member(ctx.session, ctx.actor, member_id)
@@ -266,6 +276,7 @@ def member_ledger(ctx: Ctx, member_id: int, query: LedgerQuery) -> LedgerOut:
     body=DuesAmountIn,
     response=DuesAmountOut,
     errors=(404, 409),
+    action=Action.DUES_SET,
 )
 def set_dues_amount(ctx: Ctx, member_id: int, body: DuesAmountIn) -> DuesAmountOut:
     member = scope.get_member(ctx.session, ctx.actor, member_id)

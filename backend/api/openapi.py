@@ -38,6 +38,9 @@ def build_document(title: str) -> dict[str, Any]:
             "tags": list(spec.tags),
             "responses": {},
         }
+        if spec.action is not None:
+            # Who may call it: the policy action (docs/roles.md lists its roles).
+            op["x-hall-action"] = spec.action.value
         params = [
             {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
             for name in re.findall(r"{(\w+)}", path)

@@ -18,6 +18,7 @@ from backend.models import Payment, PaymentMethod
 from backend.services import payments, scope, slips
 from backend.services.dues_year import hall_today, month_key, to_local
 from backend.services.money import amount_in_capitals, format_yuan, parse_yuan
+from backend.services.policy import Action
 from backend.services.verify import slip_url
 
 KEY_HEADER = "Idempotency-Key"
@@ -119,6 +120,7 @@ def payment_out(ctx: Ctx, payment: Payment, document: dict[str, Any] | None = No
     response=PaymentOut,
     status=201,
     errors=(400, 404, 409),
+    action=Action.PAYMENT_TAKE,
 )
 def create_payment(ctx: Ctx, member_id: int, body: PaymentIn) -> tuple[PaymentOut, int]:
     key = ctx.header(KEY_HEADER) or body.idempotency_key
@@ -148,6 +150,7 @@ def create_payment(ctx: Ctx, member_id: int, body: PaymentIn) -> tuple[PaymentOu
     summary="党员的缴费记录（最近100笔）",
     response=PaymentListOut,
     errors=(404,),
+    action=Action.READ,
 )
 def list_member_payments(ctx: Ctx, member_id: int) -> PaymentListOut:
     member = scope.get_member(ctx.session, ctx.actor, member_id)
@@ -156,7 +159,12 @@ def list_member_payments(ctx: Ctx, member_id: int) -> PaymentListOut:
 
 
 @endpoint(
-    api_bp, "/payments/<int:payment_id>", summary="查看一笔缴费", response=PaymentOut, errors=(404,)
+    api_bp,
+    "/payments/<int:payment_id>",
+    summary="查看一笔缴费",
+    response=PaymentOut,
+    errors=(404,),
+    action=Action.READ,
 )
 def get_payment(ctx: Ctx, payment_id: int) -> PaymentOut:
     return payment_out(ctx, payments.get_payment(ctx.session, ctx.actor, payment_id))
@@ -170,6 +178,7 @@ def get_payment(ctx: Ctx, payment_id: int) -> PaymentOut:
     body=VoidIn,
     response=PaymentOut,
     errors=(400, 404, 409),
+    action=Action.PAYMENT_VOID,
 )
 def void_payment(ctx: Ctx, payment_id: int, body: VoidIn) -> PaymentOut:
     payment = payments.get_payment(ctx.session, ctx.actor, payment_id)
@@ -184,6 +193,7 @@ def void_payment(ctx: Ctx, payment_id: int, body: VoidIn) -> PaymentOut:
     summary="补打缴费凭条（文档标注“补打”，记录补打次数）",
     response=SlipOut,
     errors=(404, 409),
+    action=Action.PAYMENT_TAKE,
 )
 def reprint_slip(ctx: Ctx, payment_id: int) -> SlipOut:
     payment = payments.get_payment(ctx.session, ctx.actor, payment_id)

@@ -13,6 +13,7 @@ from backend.downloads import content_disposition
 from backend.services import dues_desk, exports, finance_docs, reports
 from backend.services.dues_year import hall_today
 from backend.services.money import format_yuan
+from backend.services.policy import Action
 from backend.services.scope import get_org
 
 
@@ -93,6 +94,7 @@ def _report(ctx: Ctx, query: ReportQuery) -> reports.DuesReport:
     query=ReportQuery,
     response=ReportOut,
     errors=(404,),
+    action=Action.READ,
 )
 def dues_report(ctx: Ctx, query: ReportQuery) -> ReportOut:
     r = _report(ctx, query)
@@ -126,6 +128,7 @@ def dues_report(ctx: Ctx, query: ReportQuery) -> ReportOut:
     summary="下载党费收缴统计表（xlsx 或 PDF）",
     query=ExportQuery,
     errors=(404,),
+    action=Action.READ,
 )
 def dues_report_export(ctx: Ctx, query: ExportQuery) -> Response:
     r = _report(ctx, query)
@@ -147,6 +150,7 @@ class LedgerQuery(BaseModel):
     summary="打印实时党费台账（按党委、总支或支部）",
     query=LedgerQuery,
     errors=(404,),
+    action=Action.READ,
 )
 def ledger_export(ctx: Ctx, query: LedgerQuery) -> Response:
     org = get_org(ctx.session, ctx.actor, query.org_id or ctx.actor.org_id or 0)
@@ -182,6 +186,7 @@ class RemindersOut(BaseModel):
     query=ReminderQuery,
     response=RemindersOut,
     errors=(404,),
+    action=Action.READ,
 )
 def reminders(ctx: Ctx, query: ReminderQuery) -> RemindersOut:
     rows = dues_desk.reminders(

@@ -10,6 +10,7 @@ from backend.api.framework import Auth, Ctx, endpoint
 from backend.errors import DomainError
 from backend.http_security import client_address
 from backend.services import sign_in, users
+from backend.services.policy import Action
 
 
 class LoginIn(BaseModel):
@@ -69,12 +70,14 @@ def login(ctx: Ctx, body: LoginIn) -> LoginOut:
     return LoginOut(token=token, expires_at=row.expires_at.isoformat() + "Z", user=user_out(user))
 
 
-@endpoint(api_bp, "/auth/logout", method="POST", summary="退出登录", status=204)
+@endpoint(
+    api_bp, "/auth/logout", method="POST", summary="退出登录", status=204, action=Action.OWN_ACCOUNT
+)
 def logout(ctx: Ctx) -> None:
     users.revoke_token(ctx.session, request.headers["Authorization"].removeprefix("Bearer "))
 
 
-@endpoint(api_bp, "/auth/me", summary="当前登录用户", response=UserOut)
+@endpoint(api_bp, "/auth/me", summary="当前登录用户", response=UserOut, action=Action.OWN_ACCOUNT)
 def me(ctx: Ctx) -> UserOut:
     from backend.models import User
 

@@ -13,6 +13,7 @@ from backend.models import NoticeKind, TransferNotice
 from backend.services import transfer_in, transfer_register
 from backend.services.letters import notice_document
 from backend.services.money import format_yuan, parse_yuan
+from backend.services.policy import Action
 
 ERRORS = (400, 401, 403, 404, 409)
 
@@ -60,6 +61,7 @@ class NoticeListOut(BaseModel):
     summary="转入通知与党费核定通知单",
     query=NoticeQuery,
     response=NoticeListOut,
+    action=Action.READ,
 )
 def list_notices(ctx: Ctx, query: NoticeQuery) -> NoticeListOut:
     rows = transfer_register.list_notices(
@@ -75,6 +77,7 @@ def list_notices(ctx: Ctx, query: NoticeQuery) -> NoticeListOut:
     summary="通知已处理（已联系接收）",
     response=NoticeOut,
     errors=(404, 409),
+    action=Action.NOTICE_HANDLE,
 )
 def handle_notice(ctx: Ctx, notice_id: int) -> NoticeOut:
     notice = transfer_register.get_notice(ctx.session, ctx.actor, notice_id)
@@ -101,6 +104,7 @@ class AssessedOut(BaseModel):
     body=AssessIn,
     response=AssessedOut,
     errors=ERRORS,
+    action=Action.DUES_ASSESS_NEW,
 )
 def assess_notice(ctx: Ctx, notice_id: int, body: AssessIn) -> AssessedOut:
     notice = transfer_register.get_notice(ctx.session, ctx.actor, notice_id)

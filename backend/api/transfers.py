@@ -20,6 +20,7 @@ from backend.services.dues_year import hall_today, parse_month
 from backend.services.letters import Printable, notice_document, transfer_documents
 from backend.services.members import MemberData
 from backend.services.money import format_yuan, parse_yuan
+from backend.services.policy import Action
 
 ERRORS = (400, 401, 403, 404, 409)
 
@@ -136,6 +137,7 @@ class WithinIn(BaseModel):
     response=TransferResultOut,
     status=201,
     errors=ERRORS,
+    action=Action.TRANSFER_MEMBER,
 )
 def within(ctx: Ctx, body: WithinIn) -> TransferResultOut:
     today = hall_today(ctx.settings.dues)
@@ -167,6 +169,7 @@ class BranchIn(BaseModel):
     response=BranchTransferOut,
     status=201,
     errors=ERRORS,
+    action=Action.ORG_MOVE,
 )
 def branch(ctx: Ctx, body: BranchIn) -> BranchTransferOut:
     today = hall_today(ctx.settings.dues)
@@ -209,6 +212,7 @@ class OutIn(BaseModel):
     response=TransferResultOut,
     status=201,
     errors=ERRORS,
+    action=Action.TRANSFER_MEMBER,
 )
 def out(ctx: Ctx, body: OutIn) -> TransferResultOut:
     req = transfer_out.OutRequest(
@@ -265,6 +269,7 @@ class InIn(BaseModel):
     response=TransferResultOut,
     status=201,
     errors=ERRORS,
+    action=Action.TRANSFER_MEMBER,
 )
 def into(ctx: Ctx, body: InIn) -> TransferResultOut:
     m = body.member
@@ -298,7 +303,12 @@ class TransferListOut(BaseModel):
 
 
 @endpoint(
-    api_bp, "/transfers", summary="组织关系接转记录", query=TransferQuery, response=TransferListOut
+    api_bp,
+    "/transfers",
+    summary="组织关系接转记录",
+    query=TransferQuery,
+    response=TransferListOut,
+    action=Action.READ,
 )
 def list_transfers(ctx: Ctx, query: TransferQuery) -> TransferListOut:
     rows = transfer_register.list_transfers(
@@ -313,6 +323,7 @@ def list_transfers(ctx: Ctx, query: TransferQuery) -> TransferListOut:
     summary="转接记录与打印文档",
     response=TransferResultOut,
     errors=(404,),
+    action=Action.READ,
 )
 def get_transfer(ctx: Ctx, transfer_id: int) -> TransferResultOut:
     return _result(ctx, transfer_register.get_transfer(ctx.session, ctx.actor, transfer_id))
@@ -325,6 +336,7 @@ def get_transfer(ctx: Ctx, transfer_id: int) -> TransferResultOut:
     summary="补打转接证明单（记入登记簿）",
     response=TransferResultOut,
     errors=(404,),
+    action=Action.TRANSFER_MEMBER,
 )
 def reprint_transfer(ctx: Ctx, transfer_id: int) -> TransferResultOut:
     transfer = transfer_register.get_transfer(ctx.session, ctx.actor, transfer_id)

@@ -30,7 +30,14 @@ def init_db() -> None:
 @click.argument("username")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--name", "full_name", required=True, help="姓名")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default="org_staff")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default="org_staff",
+    help="角色："
+    + "；".join(f"{r.value}={r.label}" for r in Role)
+    + "（各角色可办理的事项见 docs/roles.md）",
+)
 @click.option("--org", "org_code", required=True, help="所属组织编码（管理范围）")
 def create_user(username: str, password: str, full_name: str, role: str, org_code: str) -> None:
     """新建工作人员账户。"""

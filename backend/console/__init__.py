@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flask import Blueprint
 
 from backend.models import Role
+from backend.services.policy import Action, role_may
 
 console_bp = Blueprint(
     "console", __name__, url_prefix="/console", template_folder="templates", static_folder="static"
@@ -27,11 +28,11 @@ class MenuEntry:
     endpoint: str
     section: str
     order: int
-    roles: frozenset[Role] | None  # None: every signed-in user
+    action: Action | None  # shown to the roles the policy allows it; None: every signed-in user
     active_prefix: str  # endpoints starting with this highlight the entry
 
     def visible_to(self, role: Role | None) -> bool:
-        return self.roles is None or role in self.roles
+        return self.action is None or role_may(role, self.action)
 
 
 MENU: list[MenuEntry] = []
@@ -44,7 +45,7 @@ def add_menu_entry(
     *,
     section: str,
     order: int = 100,
-    roles: tuple[Role, ...] | None = None,
+    action: Action | None = None,
     active_prefix: str | None = None,
 ) -> None:
     """Add a left-menu link. Sections not in ``SECTION_ORDER`` are shown after those."""
@@ -56,7 +57,7 @@ def add_menu_entry(
             endpoint,
             section,
             order,
-            frozenset(roles) if roles else None,
+            action,
             active_prefix or endpoint,
         )
     )

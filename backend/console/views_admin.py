@@ -13,6 +13,7 @@ from backend.errors import DomainError, NotFound
 from backend.models import Organization, Role, User
 from backend.models.base import utcnow
 from backend.services import user_admin, users
+from backend.services.policy import Action
 from backend.services.scope import get_org, org_in_scope, path_in_scope
 
 add_menu_entry(
@@ -20,7 +21,7 @@ add_menu_entry(
     "console.users",
     section="系统管理",
     order=10,
-    roles=(Role.ADMIN,),
+    action=Action.USER_ADMIN,
     active_prefix="console.user",
 )
 
@@ -46,14 +47,14 @@ def _user(user_id: int) -> User:
 
 
 @console_bp.get("/users", endpoint="users")
-@login_required(Role.ADMIN)
+@login_required(Action.USER_ADMIN)
 def users_list():  # type: ignore[no-untyped-def]
     page = paginate(db(), user_admin.users_in_scope(actor()))
     return render_template("console/admin/users.html", page=page, now=utcnow())
 
 
 @console_bp.route("/users/new", methods=["GET", "POST"])
-@login_required(Role.ADMIN)
+@login_required(Action.USER_ADMIN)
 def user_new():  # type: ignore[no-untyped-def]
     form = Form(request.form if request.method == "POST" else None, {"role": "org_staff"})
     if request.method == "POST":
@@ -87,7 +88,7 @@ def user_new():  # type: ignore[no-untyped-def]
 
 
 @console_bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@login_required(Role.ADMIN)
+@login_required(Action.USER_ADMIN)
 def user_edit(user_id: int):  # type: ignore[no-untyped-def]
     user = _user(user_id)
     defaults = {
@@ -130,7 +131,7 @@ def user_edit(user_id: int):  # type: ignore[no-untyped-def]
 
 
 @console_bp.post("/users/<int:user_id>/unlock")
-@login_required(Role.ADMIN)
+@login_required(Action.USER_ADMIN)
 def user_unlock(user_id: int):  # type: ignore[no-untyped-def]
     user = _user(user_id)
     user_admin.unlock_user(db(), actor(), user)
@@ -139,7 +140,7 @@ def user_unlock(user_id: int):  # type: ignore[no-untyped-def]
 
 
 @console_bp.post("/users/<int:user_id>/password")
-@login_required(Role.ADMIN)
+@login_required(Action.USER_ADMIN)
 def user_password(user_id: int):  # type: ignore[no-untyped-def]
     user = _user(user_id)
     try:

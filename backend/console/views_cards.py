@@ -18,6 +18,7 @@ from backend.errors import DomainError, Invalid, NotFound
 from backend.models import Card, CardState
 from backend.services import cards
 from backend.services.masking import mask_name
+from backend.services.policy import Action
 from backend.services.scope import get_member
 
 
@@ -45,7 +46,7 @@ def _member_card(member_id: int, card_id: int) -> Card:
 
 
 @console_bp.post("/members/<int:member_id>/cards/issue")
-@login_required()
+@login_required(Action.CARD_MANAGE)
 def card_issue(member_id: int):  # type: ignore[no-untyped-def]
     """办卡, or 补卡 when ``replace`` names what happened to the card in use (lost/revoked)."""
     member = get_member(db(), actor(), member_id)
@@ -67,7 +68,7 @@ def card_issue(member_id: int):  # type: ignore[no-untyped-def]
 
 
 @console_bp.post("/members/<int:member_id>/cards/<int:card_id>/<any(lost,revoked):state>")
-@login_required()
+@login_required(Action.CARD_MANAGE)
 def card_state(member_id: int, card_id: int, state: str):  # type: ignore[no-untyped-def]
     card = _member_card(member_id, card_id)
     try:

@@ -29,11 +29,11 @@ from backend.models import (
     DisclosureTier,
     Member,
     Organization,
-    Role,
 )
-from backend.services import disclosure, disclosure_files, disclosure_workflow, pdf_pages
+from backend.services import disclosure, disclosure_files, disclosure_workflow, pdf_pages, policy
 from backend.services.disclosure_board import list_documents
 from backend.services.disclosure_text import to_blocks
+from backend.services.policy import Action
 from backend.services.scope import get_org, members_in_scope, org_in_scope
 
 add_menu_entry("党务公开", "console.disclosure", section="服务", order=40)
@@ -87,7 +87,7 @@ def _choices(document: DisclosureDocument | None = None) -> dict[str, Any]:
 
 
 @console_bp.get("/disclosure", endpoint="disclosure")
-@login_required()
+@login_required(Action.READ)
 def disclosure_list():  # type: ignore[no-untyped-def]
     form = Form(request.args)
     status = form.choice("status", "状态", [s.value for s in DisclosureStatus])
@@ -197,7 +197,7 @@ def _editor(form: Form, document: DisclosureDocument | None, preview: bool = Fal
 
 
 @console_bp.route("/disclosure/new", methods=["GET", "POST"])
-@login_required()
+@login_required(Action.DISCLOSURE_DRAFT)
 def disclosure_new():  # type: ignore[no-untyped-def]
     defaults = {"tier": "public", "publish_on": today(), "org_id": current_user().org_id}
     form = Form(request.form if request.method == "POST" else None, defaults)
@@ -246,7 +246,7 @@ def _defaults(document: DisclosureDocument) -> dict[str, Any]:
 
 
 @console_bp.route("/disclosure/<int:document_id>/edit", methods=["GET", "POST"])
-@login_required()
+@login_required(Action.DISCLOSURE_DRAFT)
 def disclosure_edit(document_id: int):  # type: ignore[no-untyped-def]
     document = disclosure.get_document(db(), actor(), document_id)
     form = Form(request.form if request.method == "POST" else None, _defaults(document))
@@ -275,7 +275,7 @@ def disclosure_edit(document_id: int):  # type: ignore[no-untyped-def]
 
 
 @console_bp.get("/disclosure/<int:document_id>")
-@login_required()
+@login_required(Action.READ)
 def disclosure_detail(document_id: int):  # type: ignore[no-untyped-def]
     document = disclosure.get_document(db(), actor(), document_id)
     files = media_of(document)
@@ -304,7 +304,7 @@ def disclosure_detail(document_id: int):  # type: ignore[no-untyped-def]
         history=list(history),
         action_labels=ACTION_LABELS,
         tier_help=TIER_HELP[document.tier],
-        may_approve=current_user().role is not Role.COUNTER,
+        may_approve=policy.allows(actor(), Action.DISCLOSURE_PUBLISH),
         own_draft=document.created_by_user_id == current_user().id,
         today=today(),
     )
@@ -313,7 +313,10 @@ def disclosure_detail(document_id: int):  # type: ignore[no-untyped-def]
 @console_bp.post(
     "/disclosure/<int:document_id>/<any(submit,approve,reject,publish,withdraw,delete):action>"
 )
-@login_required()
+@login_required(
+    Action.DISCLOSURE_DRAFT,
+    variants=dict.fromkeys(("approve", "reject", "publish", "withdraw"), Action.DISCLOSURE_PUBLISH),
+)
 def disclosure_action(document_id: int, action: str):  # type: ignore[no-untyped-def]
     session, who = db(), actor()
     document = disclosure.get_document(session, who, document_id, for_update=True)

@@ -15,16 +15,16 @@ from sqlalchemy import case, func, select
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
-from backend.console.web import actor, current_user, db, login_required, rollback
+from backend.console.web import actor, db, login_required, may, rollback
 from backend.errors import DomainError
 from backend.models import (
     DisclosureCategory,
     DisclosureDocument,
     DisclosureStatus,
     Organization,
-    Role,
 )
 from backend.services import disclosure_categories as categories
+from backend.services.policy import Action
 from backend.services.scope import org_in_scope
 
 add_menu_entry(
@@ -32,7 +32,7 @@ add_menu_entry(
     "console.categories",
     section="服务",
     order=41,
-    roles=(Role.ADMIN,),
+    action=Action.DISCLOSURE_CATEGORIES,
     active_prefix="console.categor",
 )
 
@@ -73,7 +73,7 @@ def _page(form: Form, edit: dict[int, Form] | None = None, status: int = 200) ->
         form=form,
         rows=rows,
         edit=edit or {},
-        may_edit=current_user().role is Role.ADMIN,
+        may_edit=may(Action.DISCLOSURE_CATEGORIES),
         missing_defaults=missing,
         code_help=categories.CODE_HELP,
     ), status
@@ -86,7 +86,7 @@ def categories_list():  # type: ignore[no-untyped-def]
 
 
 @console_bp.post("/disclosure/categories")
-@login_required(Role.ADMIN)
+@login_required(Action.DISCLOSURE_CATEGORIES)
 def category_create():  # type: ignore[no-untyped-def]
     form = Form(request.form)
     name = form.text("name", "栏目名称", required=True, max_len=50)
@@ -106,7 +106,7 @@ def category_create():  # type: ignore[no-untyped-def]
 
 
 @console_bp.post("/disclosure/categories/defaults")
-@login_required(Role.ADMIN)
+@login_required(Action.DISCLOSURE_CATEGORIES)
 def category_defaults():  # type: ignore[no-untyped-def]
     before = db().scalar(select(func.count()).select_from(DisclosureCategory)) or 0
     after = len(categories.ensure_default_categories(db(), actor()))
@@ -117,7 +117,7 @@ def category_defaults():  # type: ignore[no-untyped-def]
 @console_bp.post(
     "/disclosure/categories/<int:category_id>/<any(rename,up,down,retire,restore):action>"
 )
-@login_required(Role.ADMIN)
+@login_required(Action.DISCLOSURE_CATEGORIES)
 def category_action(category_id: int, action: str):  # type: ignore[no-untyped-def]
     session, who = db(), actor()
     category = session.get(DisclosureCategory, category_id)

@@ -12,6 +12,7 @@ from backend.console.web import actor, db, login_required, rollback
 from backend.errors import DomainError
 from backend.models import DisclosureDocument, MediaFile
 from backend.services import disclosure, disclosure_files
+from backend.services.policy import Action
 
 
 def media_of(document: DisclosureDocument) -> dict[int, MediaFile]:
@@ -23,7 +24,7 @@ def media_of(document: DisclosureDocument) -> dict[int, MediaFile]:
 
 
 @console_bp.get("/disclosure/media/<int:media_id>")
-@login_required()
+@login_required(Action.READ)
 def disclosure_media(media_id: int):  # type: ignore[no-untyped-def]
     """An item's image or attachment for staff of its organization's subtree (any status)."""
     found = db().get(MediaFile, media_id)
@@ -40,7 +41,7 @@ def disclosure_media(media_id: int):  # type: ignore[no-untyped-def]
 
 
 @console_bp.post("/disclosure/<int:document_id>/files/<int:media_id>/delete")
-@login_required()
+@login_required(Action.DISCLOSURE_DRAFT)
 def disclosure_file_delete(document_id: int, media_id: int):  # type: ignore[no-untyped-def]
     session, who = db(), actor()
     document = disclosure.get_document(session, who, document_id, for_update=True)

@@ -14,6 +14,7 @@ from backend.downloads import content_disposition
 from backend.errors import DomainError, Invalid
 from backend.models import Organization, OrgType
 from backend.services import dues_desk, exports, finance_docs, remittance, reports
+from backend.services.policy import Action
 from backend.services.remittance_ledger import cutoff_utc, outstanding, period_end
 from backend.services.scope import get_org, org_in_scope
 
@@ -77,7 +78,7 @@ def send_pdf(data: bytes, stem: str) -> Response:
 
 
 @console_bp.get("/finance/reports")
-@login_required()
+@login_required(Action.READ)
 def finance_reports():  # type: ignore[no-untyped-def]
     form = Form(request.args)
     org, year = chosen_org(form), chosen_year(form)
@@ -93,7 +94,7 @@ def finance_reports():  # type: ignore[no-untyped-def]
 
 
 @console_bp.get("/finance/ledger")
-@login_required()
+@login_required(Action.READ)
 def finance_ledger():  # type: ignore[no-untyped-def]
     form = Form(request.args)
     org, year = chosen_org(form), chosen_year(form)
@@ -113,7 +114,7 @@ def finance_ledger():  # type: ignore[no-untyped-def]
 
 
 @console_bp.get("/finance/payments")
-@login_required()
+@login_required(Action.READ)
 def finance_payments():  # type: ignore[no-untyped-def]
     form = Form(request.args, defaults={"start": today().replace(day=1), "end": today()})
     org = chosen_org(form)
@@ -127,7 +128,7 @@ def finance_payments():  # type: ignore[no-untyped-def]
 
 
 @console_bp.get("/finance/reminders")
-@login_required()
+@login_required(Action.READ)
 def finance_reminders():  # type: ignore[no-untyped-def]
     form = Form(request.args)
     org = chosen_org(form)
@@ -141,7 +142,7 @@ def finance_reminders():  # type: ignore[no-untyped-def]
 
 
 @console_bp.get("/finance/remittance")
-@login_required()
+@login_required(Action.READ)
 def finance_remittance():  # type: ignore[no-untyped-def]
     form = Form(request.args)
     org, year = chosen_org(form), chosen_year(form)
@@ -166,7 +167,7 @@ def finance_remittance():  # type: ignore[no-untyped-def]
 
 
 @console_bp.post("/finance/remittance")
-@login_required()
+@login_required(Action.REMITTANCE_PREPARE)
 def finance_remittance_create():  # type: ignore[no-untyped-def]
     form = Form(request.form)
     try:
@@ -188,7 +189,7 @@ def finance_remittance_create():  # type: ignore[no-untyped-def]
 
 
 @console_bp.get("/finance/remittance/<int:batch_id>")
-@login_required()
+@login_required(Action.READ)
 def finance_batch(batch_id: int):  # type: ignore[no-untyped-def]
     batch = remittance.get_batch(db(), actor(), batch_id)
     sheet = finance_docs.batch_sheet(
@@ -201,7 +202,10 @@ def finance_batch(batch_id: int):  # type: ignore[no-untyped-def]
 
 
 @console_bp.post("/finance/remittance/<int:batch_id>/<any(confirm,cancel,reverse):action>")
-@login_required()
+@login_required(
+    Action.REMITTANCE_PREPARE,
+    variants={"confirm": Action.REMITTANCE_CONFIRM, "reverse": Action.REMITTANCE_CONFIRM},
+)
 def finance_batch_action(batch_id: int, action: str):  # type: ignore[no-untyped-def]
     try:
         if action == "confirm":
@@ -224,7 +228,7 @@ def finance_batch_action(batch_id: int, action: str):  # type: ignore[no-untyped
 
 
 @console_bp.route("/finance/publication", methods=["GET", "POST"])
-@login_required()
+@login_required(Action.READ)
 def finance_publication():  # type: ignore[no-untyped-def]
     form = Form(request.values)
     org, year = chosen_org(form), chosen_year(form)

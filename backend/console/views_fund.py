@@ -12,6 +12,7 @@ from backend.errors import DomainError
 from backend.models import DonorKind
 from backend.services import finance_docs, fund, honors
 from backend.services.exports import letter_pdf
+from backend.services.policy import Action
 
 add_menu_entry("党建基金", "console.fund", section="服务", order=60, active_prefix="console.fund")
 
@@ -29,7 +30,7 @@ FIELDS = {
 
 
 @console_bp.get("/finance/fund", endpoint="fund")
-@login_required()
+@login_required(Action.READ)
 def fund_list():  # type: ignore[no-untyped-def]
     form = Form(request.args)
     year = chosen_year(form)
@@ -43,7 +44,7 @@ def fund_list():  # type: ignore[no-untyped-def]
 
 
 @console_bp.route("/finance/fund/new", methods=["GET", "POST"])
-@login_required()
+@login_required(Action.FUND_DONATE)
 def fund_new():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form = Form(None, {"donated_on": today(), "method": "cash", "donor_kind": "person"})
@@ -79,7 +80,7 @@ def fund_new():  # type: ignore[no-untyped-def]
 
 
 @console_bp.get("/finance/fund/<int:donation_id>")
-@login_required()
+@login_required(Action.READ)
 def fund_detail(donation_id: int):  # type: ignore[no-untyped-def]
     donation, receipt = fund.get_donation(db(), actor(), donation_id)
     document = finance_docs.donation_receipt(donation, receipt, settings().center_name)
@@ -89,7 +90,7 @@ def fund_detail(donation_id: int):  # type: ignore[no-untyped-def]
 
 
 @console_bp.get("/finance/fund/<int:donation_id>/<any(receipt,certificate):kind>.pdf")
-@login_required()
+@login_required(Action.READ)
 def fund_pdf(donation_id: int, kind: str):  # type: ignore[no-untyped-def]
     donation, receipt = fund.get_donation(db(), actor(), donation_id)
     center = settings().center_name
@@ -103,7 +104,9 @@ def fund_pdf(donation_id: int, kind: str):  # type: ignore[no-untyped-def]
 
 
 @console_bp.post("/finance/fund/<int:donation_id>/<any(void,consent):action>")
-@login_required()
+@login_required(
+    Action.FUND_DONATE, variants={"void": Action.FUND_VOID, "consent": Action.HONOR_EDIT}
+)
 def fund_action(donation_id: int, action: str):  # type: ignore[no-untyped-def]
     donation, receipt = fund.get_donation(db(), actor(), donation_id)
     try:

@@ -30,6 +30,7 @@ from backend.models import (
 )
 from backend.services import honors
 from backend.services.media import NewMedia
+from backend.services.policy import Action
 from backend.services.scope import get_org, members_in_scope, org_in_scope
 
 add_menu_entry("光荣榜", "console.honors", section="服务", order=45, active_prefix="console.honor")
@@ -48,7 +49,7 @@ FIELDS = {
 
 
 @console_bp.get("/honors", endpoint="honors")
-@login_required()
+@login_required(Action.READ)
 def honors_list():  # type: ignore[no-untyped-def]
     form = Form(request.args)
     year = form.integer("year", "年度")
@@ -105,7 +106,7 @@ def _photo() -> NewMedia | None:
 
 
 @console_bp.route("/honors/new", methods=["GET", "POST"])
-@login_required()
+@login_required(Action.HONOR_EDIT)
 def honor_new():  # type: ignore[no-untyped-def]
     defaults = {"kind": "person", "year": today().year, "org_id": actor().org_id}
     form = Form(request.form if request.method == "POST" else None, defaults)
@@ -157,7 +158,7 @@ def _name(entry: HonorEntry) -> str:
 
 
 @console_bp.route("/honors/<int:entry_id>", methods=["GET", "POST"])
-@login_required()
+@login_required(Action.HONOR_EDIT)
 def honor_edit(entry_id: int):  # type: ignore[no-untyped-def]
     entry = honors.get_honor(db(), actor(), entry_id)
     defaults: dict[str, Any] = {
@@ -187,7 +188,7 @@ def honor_edit(entry_id: int):  # type: ignore[no-untyped-def]
 
 
 @console_bp.post("/honors/<int:entry_id>/<any(consent,visible):what>")
-@login_required()
+@login_required(Action.HONOR_EDIT)
 def honor_toggle(entry_id: int, what: str):  # type: ignore[no-untyped-def]
     entry = honors.get_honor(db(), actor(), entry_id)
     on = request.form.get("on") == "1"
@@ -204,7 +205,7 @@ def honor_toggle(entry_id: int, what: str):  # type: ignore[no-untyped-def]
 
 
 @console_bp.post("/honors/donations/<int:donation_id>/consent")
-@login_required()
+@login_required(Action.HONOR_EDIT)
 def honor_donor_consent(donation_id: int):  # type: ignore[no-untyped-def]
     donation = db().get(Donation, donation_id)
     if donation is None:
@@ -221,7 +222,7 @@ def honor_donor_consent(donation_id: int):  # type: ignore[no-untyped-def]
 
 
 @console_bp.get("/honors/<int:entry_id>/photo")
-@login_required()
+@login_required(Action.HONOR_EDIT)
 def honor_photo(entry_id: int):  # type: ignore[no-untyped-def]
     entry = honors.get_honor(db(), actor(), entry_id)
     photo = db().get(MediaFile, entry.photo_id) if entry.photo_id else None

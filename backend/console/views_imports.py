@@ -21,15 +21,15 @@ from backend.console.forms import Form
 from backend.console.views_finance import attachment, chosen_org
 from backend.console.web import actor, current_user, db, hall, login_required, settings, today
 from backend.errors import Invalid, NotFound
-from backend.models import CardState, Organization, OrgType, PaymentMethod, Role
+from backend.models import CardState, Organization, OrgType, PaymentMethod
 from backend.services import audit, list_exports
 from backend.services.exports import XLSX_MIME, Column, Sheet, to_xlsx
 from backend.services.import_jobs import KINDS, Job, JobState, JobStore
 from backend.services.import_rows import write_template
 from backend.services.import_runs import Runner
+from backend.services.policy import Action
 from backend.services.scope import get_org, org_in_scope
 
-STAFF = (Role.ADMIN, Role.ORG_STAFF)
 SHOWN_ERRORS = 1000
 SUFFIXES = ("xlsx", "xlsm", "csv")
 
@@ -38,7 +38,7 @@ add_menu_entry(
     "console.imports",
     section="组织与党员",
     order=30,
-    roles=STAFF,
+    action=Action.IMPORT_RUN,
     active_prefix="console.import",
 )
 
@@ -76,13 +76,13 @@ def _index(errors: dict[str, str] | None = None, status: int = 200):  # type: ig
 
 
 @console_bp.get("/imports", endpoint="imports")
-@login_required(*STAFF)
+@login_required(Action.IMPORT_RUN)
 def imports_page():  # type: ignore[no-untyped-def]
     return _index()
 
 
 @console_bp.post("/imports", endpoint="import_upload")
-@login_required(*STAFF)
+@login_required(Action.IMPORT_RUN)
 def import_upload():  # type: ignore[no-untyped-def]
     kind = KINDS.get(request.form.get("kind", ""))
     if kind is None:
@@ -128,7 +128,7 @@ def _job_page(job: Job):  # type: ignore[no-untyped-def]
 
 
 @console_bp.get("/imports/<token>", endpoint="import_job")
-@login_required(*STAFF)
+@login_required(Action.IMPORT_RUN)
 def import_job(token: str):  # type: ignore[no-untyped-def]
     return _job_page(store().get(token, current_user().id))
 
@@ -150,7 +150,7 @@ def import_status(token: str):  # type: ignore[no-untyped-def]
 
 
 @console_bp.post("/imports/<token>/confirm", endpoint="import_confirm")
-@login_required(*STAFF)
+@login_required(Action.IMPORT_RUN)
 def import_confirm(token: str):  # type: ignore[no-untyped-def]
     job = store().get(token, current_user().id)
     ready = job.state is JobState.CHECKED and not job.bad_rows and job.ok_rows
@@ -162,7 +162,7 @@ def import_confirm(token: str):  # type: ignore[no-untyped-def]
 
 
 @console_bp.get("/imports/<token>/errors.xlsx", endpoint="import_errors")
-@login_required(*STAFF)
+@login_required(Action.IMPORT_RUN)
 def import_errors(token: str):  # type: ignore[no-untyped-def]
     job = store().get(token, current_user().id)
     title = f"{job.import_kind.title}导入错误报告"
@@ -180,7 +180,7 @@ def import_errors(token: str):  # type: ignore[no-untyped-def]
 
 
 @console_bp.get("/imports/template/<any(members,cards,dues):kind>.xlsx", endpoint="import_template")
-@login_required()
+@login_required(Action.IMPORT_RUN)
 def import_template(kind: str):  # type: ignore[no-untyped-def]
     out = io.BytesIO()
     write_template(out, KINDS[kind].columns, KINDS[kind].title)
@@ -188,7 +188,7 @@ def import_template(kind: str):  # type: ignore[no-untyped-def]
 
 
 @console_bp.get("/cards.xlsx", endpoint="cards_export")
-@login_required()
+@login_required(Action.READ)
 def cards_export():  # type: ignore[no-untyped-def]
     form = Form(request.args)
     org = chosen_org(form)

@@ -12,6 +12,7 @@ from backend.console.web import actor, db, login_required, today
 from backend.services import audit
 from backend.services.exports import XLSX_MIME, Column, Sheet, to_xlsx
 from backend.services.member_filters import member_query
+from backend.services.policy import Action
 
 EXPORT_LIMIT = 20_000
 COLUMNS = [
@@ -35,7 +36,7 @@ COLUMNS = [
 
 
 @console_bp.get("/members.xlsx")
-@login_required()
+@login_required(Action.READ)
 def members_export():  # type: ignore[no-untyped-def]
     form = Form(request.args)
     filters = filters_from(form)

@@ -22,7 +22,6 @@ from backend.models import (
     MemberStatus,
     Organization,
     OrgType,
-    Role,
 )
 from backend.services import ledger, members
 from backend.services.input_rules import whole_number
@@ -35,6 +34,7 @@ from backend.services.member_filters import (
     months_behind,
     months_behind_map,
 )
+from backend.services.policy import Action
 from backend.services.scope import get_member, org_in_scope
 
 add_menu_entry(
@@ -106,7 +106,7 @@ def filters_from(form: Form) -> MemberFilters:
 
 
 @console_bp.get("/members", endpoint="members")
-@login_required()
+@login_required(Action.READ)
 def members_list():  # type: ignore[no-untyped-def]
     form = Form(request.args)
     page = paginate(db(), member_query(actor(), filters_from(form), today()))
@@ -161,7 +161,7 @@ def _defaults(member: Member) -> dict[str, Any]:
 
 
 @console_bp.route("/members/new", methods=["GET", "POST"])
-@login_required()
+@login_required(Action.MEMBER_EDIT)
 def member_new():  # type: ignore[no-untyped-def]
     branches = _scope_orgs(branches_only=True)
     defaults = {"status": "full", "dues_category": "employed", "ethnicity": "汉族"}
@@ -196,7 +196,7 @@ def member_new():  # type: ignore[no-untyped-def]
 
 
 @console_bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
-@login_required()
+@login_required(Action.MEMBER_EDIT)
 def member_edit(member_id: int):  # type: ignore[no-untyped-def]
     member = get_member(db(), actor(), member_id)
     form = Form(request.form if request.method == "POST" else None, _defaults(member))
@@ -218,7 +218,7 @@ def member_edit(member_id: int):  # type: ignore[no-untyped-def]
 
 
 @console_bp.get("/members/<int:member_id>")
-@login_required()
+@login_required(Action.READ)
 def member_detail(member_id: int):  # type: ignore[no-untyped-def]
     member = get_member(db(), actor(), member_id)
     day = today()
@@ -257,7 +257,7 @@ def member_detail(member_id: int):  # type: ignore[no-untyped-def]
 
 
 @console_bp.post("/members/<int:member_id>/archive")
-@login_required(Role.ADMIN, Role.ORG_STAFF)
+@login_required(Action.MEMBER_EDIT)
 def member_archive(member_id: int):  # type: ignore[no-untyped-def]
     member = get_member(db(), actor(), member_id)
     form = Form(request.form)

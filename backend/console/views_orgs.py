@@ -9,11 +9,11 @@ from backend.console import add_menu_entry, charts, console_bp
 from backend.console.forms import Form
 from backend.console.web import actor, current_user, db, hall, login_required, rollback, today
 from backend.errors import DomainError
-from backend.models import Organization, OrgType, Role
-from backend.services import org_changes, org_stats, orgs
+from backend.models import Organization, OrgType
+from backend.services import org_changes, org_stats, orgs, policy
+from backend.services.policy import Action
 from backend.services.scope import get_org, org_in_scope
 
-EDITORS = (Role.ADMIN, Role.ORG_STAFF)
 DETAIL_FIELDS = {f"org_{f}": f for f in org_changes.EDITABLE}
 NEW_FIELDS = {**DETAIL_FIELDS, "org_code*": "code", "org_parent*": "type"}
 MOVE_FIELDS = {"org_code*": "code", "org_parent*": "parent_id", "org_cycle": "parent_id"}
@@ -63,13 +63,13 @@ def _parents_for(org_type: OrgType, exclude_path: str | None = None) -> list[Org
 
 
 @console_bp.get("/orgs", endpoint="orgs")
-@login_required()
+@login_required(Action.READ)
 def orgs_home():  # type: ignore[no-untyped-def]
     return redirect(url_for("console.org_detail", org_id=current_user().org_id))
 
 
 @console_bp.get("/orgs/<int:org_id>")
-@login_required()
+@login_required(Action.READ)
 def org_detail(org_id: int):  # type: ignore[no-untyped-def]
     org = _load(org_id)
     root = current_user().org
@@ -87,12 +87,12 @@ def org_detail(org_id: int):  # type: ignore[no-untyped-def]
             select(Organization).where(Organization.parent_id == org.id).order_by(Organization.code)
         )
         .all(),
-        can_edit=current_user().role in EDITORS,
+        can_edit=policy.allows(actor(), Action.ORG_EDIT),
     )
 
 
 @console_bp.route("/orgs/<int:parent_id>/new", methods=["GET", "POST"])
-@login_required(*EDITORS)
+@login_required(Action.ORG_EDIT)
 def org_new(parent_id: int):  # type: ignore[no-untyped-def]
     parent = _load(parent_id)
     types = [t for t in OrgType if orgs.LEVEL[t] > orgs.LEVEL[parent.type]]
@@ -128,7 +128,7 @@ def org_new(parent_id: int):  # type: ignore[no-untyped-def]
 
 
 @console_bp.route("/orgs/<int:org_id>/edit", methods=["GET", "POST"])
-@login_required(*EDITORS)
+@login_required(Action.ORG_EDIT)
 def org_edit(org_id: int):  # type: ignore[no-untyped-def]
     org = _load(org_id)
     defaults = {k: getattr(org, k) for k in org_changes.EDITABLE}
@@ -152,7 +152,7 @@ def org_edit(org_id: int):  # type: ignore[no-untyped-def]
 
 
 @console_bp.route("/orgs/<int:org_id>/move", methods=["GET", "POST"])
-@login_required(*EDITORS)
+@login_required(Action.ORG_MOVE)
 def org_move(org_id: int):  # type: ignore[no-untyped-def]
     org = _load(org_id)
     parents = _parents_for(org.type, exclude_path=org.path)
@@ -180,7 +180,7 @@ def org_move(org_id: int):  # type: ignore[no-untyped-def]
 
 
 @console_bp.route("/orgs/<int:org_id>/merge", methods=["GET", "POST"])
-@login_required(*EDITORS)
+@login_required(Action.ORG_EDIT)
 def org_merge(org_id: int):  # type: ignore[no-untyped-def]
     org = _load(org_id)
     if org.type is not OrgType.BRANCH:
@@ -226,7 +226,7 @@ def org_merge(org_id: int):  # type: ignore[no-untyped-def]
 
 
 @console_bp.post("/orgs/<int:org_id>/dissolve")
-@login_required(*EDITORS)
+@login_required(Action.ORG_EDIT)
 def org_dissolve(org_id: int):  # type: ignore[no-untyped-def]
     org = _load(org_id)
     form = Form(request.form)

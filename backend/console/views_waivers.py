@@ -15,6 +15,7 @@ from backend.models.member import DUES_CATEGORY_LABELS
 from backend.services import waivers
 from backend.services import yearly_assessment as ya
 from backend.services.input_rules import whole_number
+from backend.services.policy import Action
 from backend.services.scope import members_in_scope
 
 add_menu_entry("年度核定", "console.finance_assessment", section="党费", order=44)
@@ -44,7 +45,7 @@ def _member_by_number(text: str) -> Member:
 
 
 @console_bp.get("/finance/waivers", endpoint="waivers")
-@login_required()
+@login_required(Action.READ)
 def waiver_list():  # type: ignore[no-untyped-def]
     only_open = request.args.get("all") != "1"
     states = (WaiverState.PENDING_BRANCH, WaiverState.PENDING_COMMITTEE) if only_open else None
@@ -59,7 +60,7 @@ def waiver_list():  # type: ignore[no-untyped-def]
 
 
 @console_bp.route("/finance/waivers/new", methods=["GET", "POST"])
-@login_required()
+@login_required(Action.WAIVER_REQUEST)
 def waiver_new():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form = Form(None, {"year": today().year, "kind": "waive", **request.args.to_dict()})
@@ -94,7 +95,7 @@ def waiver_new():  # type: ignore[no-untyped-def]
 
 
 @console_bp.post("/finance/waivers/<int:request_id>/decide")
-@login_required()
+@login_required(Action.WAIVER_APPROVE)
 def waiver_decide(request_id: int):  # type: ignore[no-untyped-def]
     form = Form(request.form)
     decided_on = form.date("decided_on", "决定日期") or today()
@@ -131,7 +132,7 @@ def _overrides(form: Form, sheet_ids: list[int]) -> dict[int, ya.Override]:
 
 
 @console_bp.route("/finance/assessment", methods=["GET", "POST"])
-@login_required()
+@login_required(Action.READ)
 def finance_assessment():  # type: ignore[no-untyped-def]
     form = Form(request.values)
     org, year = chosen_org(form), chosen_year(form)

@@ -2,8 +2,9 @@
 
 ``login_required`` is what every console page uses: it opens the request's database session
 (``db()``), checks the signed-in user and the session's age, makes the ``Actor`` available as
-``actor()``, and commits when the view returns (rolls back when it raises). Views that catch a
-``DomainError`` to show it in a form call ``rollback()`` first.
+``actor()``, checks the page's policy action (``backend.services.policy``; none: any signed-in
+user, for the user's own account pages), and commits when the view returns (rolls back when it
+raises). Views that catch a ``DomainError`` to show it in a form call ``rollback()`` first.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from backend.console import console_bp, menu_for
-from backend.errors import DomainError, Forbidden
-from backend.models import Role, User
+from backend.errors import DomainError
+from backend.models import User
+from backend.services import policy
 from backend.services.actor import Actor
 from backend.services.dues_year import hall_today, to_local
 from backend.services.input_rules import has_bad_characters
@@ -120,8 +122,14 @@ def signed_in_user() -> tuple[User | None, str | None]:
     return _signed_in_user()
 
 
-def login_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Sign-in (and optionally one of ``roles``) required; one transaction per request."""
+def login_required(
+    action: policy.Action | None = None,
+    *,
+    variants: dict[str, policy.Action] | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Sign-in (and, if named, the policy's leave for ``action``) required; one transaction
+    per request. A page serving several verbs through its ``action`` URL part (``/…/<any(
+    confirm,cancel):action>``) names the stricter action of a verb in ``variants``."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
@@ -137,8 +145,9 @@ def login_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[...,
                     return redirect(url_for("console.login", next=target))
                 g.user = user
                 g.actor = Actor.for_user(user)
-                if roles and user.role not in roles:
-                    raise Forbidden("您的账户没有使用此功能的权限", code="role_forbidden")
+                needed = (variants or {}).get(kwargs.get("action", ""), action)
+                if needed is not None:
+                    policy.authorize(g.actor, needed)
                 result = view(**kwargs)
                 session_.commit()
                 return result
@@ -146,6 +155,8 @@ def login_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[...,
                 session_.rollback()
                 raise
 
+        wrapper.policy_action = action  # type: ignore[attr-defined]  # read by tests
+        wrapper.policy_variants = variants or {}  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
@@ -162,6 +173,13 @@ def _close_db(_exc: BaseException | None) -> None:
 def console_menu() -> list:
     user = g.get("user")
     return menu_for(user.role if user else None)
+
+
+@console_bp.app_template_global()
+def may(action: str) -> bool:
+    """Whether the signed-in user may do ``action`` (a policy action name): to hide buttons."""
+    acting = g.get("actor")
+    return acting is not None and policy.allows(acting, policy.Action(action))
 
 
 @console_bp.app_template_filter("yuan")

@@ -16,12 +16,19 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     ORG_STAFF = "org_staff"
     COUNTER = "counter"
+    AUDITOR = "auditor"  # read-only in its subtree (docs/roles.md)
 
     @property
     def label(self) -> str:
-        return {"admin": "系统管理员", "org_staff": "组织工作人员", "counter": "窗口工作人员"}[
-            self.value
-        ]
+        return ROLE_LABELS[self.value]
+
+
+ROLE_LABELS = {
+    "admin": "系统管理员",
+    "org_staff": "组织工作人员",
+    "counter": "窗口工作人员",
+    "auditor": "审计监督人员（只读）",
+}
 
 
 class User(Base):

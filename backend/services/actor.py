@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backend.models import KioskDevice, Role, User
+from backend.models import KioskDevice, OrgType, Role, User
 
 
 @dataclass(frozen=True)
@@ -15,10 +15,13 @@ class Actor:
     role: Role | None = None
     org_id: int | None = None
     org_path: str | None = None  # root of the subtree this actor may touch; None = everything
+    org_type: OrgType | None = None  # level of the actor's organization (policy)
 
     @classmethod
     def for_user(cls, user: User) -> Actor:
-        return cls("user", user.id, user.username, user.role, user.org_id, user.org.path)
+        return cls(
+            "user", user.id, user.username, user.role, user.org_id, user.org.path, user.org.type
+        )
 
     @classmethod
     def for_device(cls, device: KioskDevice) -> Actor:

@@ -29,9 +29,10 @@ from backend.models import (
     Member,
     Organization,
 )
-from backend.services import audit, hall_clock, media
+from backend.services import audit, hall_clock, media, policy
 from backend.services.actor import Actor
 from backend.services.disclosure_text import MEDIA_PREFIX, replace_image_targets, summarize
+from backend.services.policy import Action
 from backend.services.scope import get_member, get_org, path_in_scope
 
 _TIER_ALIASES = {t.label: t for t in DisclosureTier} | {
@@ -167,6 +168,7 @@ def create_document(
 ) -> DisclosureDocument:
     """A new draft. ``files`` are stored with it; body references to ``file.ref`` are
     rewritten to the stored ``media:<id>``."""
+    policy.authorize(actor, Action.DISCLOSURE_DRAFT)
     _require_staff(actor)
     org = get_org(session, actor, org.id)
     if not category.active:
@@ -229,6 +231,7 @@ def update_document(
     expiry date and the summary can be emptied, so they default to ``KEEP``; ``None`` means no
     expiry date, or a summary taken from the body. Recipients belong to the "concerned" tier:
     ``None`` keeps them, and moving the item to another tier drops them."""
+    policy.authorize(actor, Action.DISCLOSURE_DRAFT)
     require_editable(actor, document)
     before = audit.snapshot(document) | {"recipients": _recipient_ids(session, document)}
     old_body = document.body_md
@@ -274,6 +277,7 @@ def update_document(
 
 def delete_draft(session: Session, actor: Actor, document: DisclosureDocument) -> None:
     """Delete a never-published draft (the audit log keeps its last text)."""
+    policy.authorize(actor, Action.DISCLOSURE_DRAFT)
     require_in_scope(actor, document)
     if document.status is not DisclosureStatus.DRAFT or document.published_at is not None:
         raise Conflict("只有未发布过的草稿可以删除，已发布的内容请撤回", code="disclosure_state")

@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.errors import Conflict, Forbidden, Invalid, NotFound
-from backend.models import DisclosureCategory, Role
-from backend.services import audit
+from backend.errors import Conflict, Invalid, NotFound
+from backend.models import DisclosureCategory
+from backend.services import audit, policy
 from backend.services.actor import Actor
+from backend.services.policy import Action
 
 # The seed's six categories, then the typical board categories of DOMAIN §4.
 DEFAULT_CATEGORIES = (
@@ -40,8 +41,7 @@ DEFAULT_CATEGORIES = (
 
 
 def _require_admin(actor: Actor) -> None:
-    if not (actor.type == "system" or actor.role is Role.ADMIN):
-        raise Forbidden("只有系统管理员可以设置公开栏目", code="forbidden")
+    policy.authorize(actor, Action.DISCLOSURE_CATEGORIES)
 
 
 def ensure_default_categories(session: Session, actor: Actor) -> list[DisclosureCategory]:

@@ -11,19 +11,20 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from backend.errors import Conflict, Forbidden, Invalid
-from backend.models import DisclosureDocument, DisclosureStatus, Role
+from backend.errors import Conflict, Invalid
+from backend.models import DisclosureDocument, DisclosureStatus
 from backend.models.base import utcnow
-from backend.services import audit
+from backend.services import audit, policy
 from backend.services.actor import Actor
 from backend.services.disclosure import require_in_scope
+from backend.services.policy import Action
 
 
 def _require_approver(actor: Actor, document: DisclosureDocument) -> None:
-    """Counter staff draft items; reviewing and publishing is for organization staff."""
+    """Counter staff draft items; reviewing and publishing is for organization staff
+    (``Action.DISCLOSURE_PUBLISH``, docs/roles.md)."""
     require_in_scope(actor, document)
-    if actor.role is Role.COUNTER:
-        raise Forbidden("窗口工作人员不能审核或发布党务公开内容", code="forbidden")
+    policy.authorize(actor, Action.DISCLOSURE_PUBLISH)
 
 
 def _transition(
@@ -64,6 +65,7 @@ _ACTION_LABELS = {
 def submit_review(
     session: Session, actor: Actor, document: DisclosureDocument
 ) -> DisclosureDocument:
+    policy.authorize(actor, Action.DISCLOSURE_DRAFT)
     require_in_scope(actor, document)
     return _transition(
         session,
@@ -89,10 +91,12 @@ def approve(
     a system actor (the import command) must name the person who did the review."""
     _require_approver(actor, document)
     if actor.type == "user":
-        if document.created_by_user_id == actor.id:
-            raise Forbidden(
-                "不能审核自己起草的内容，请由其他工作人员进行保密审查", code="self_review"
-            )
+        policy.require_other_person(
+            actor,
+            user_ids=[document.created_by_user_id],
+            message="不能审核自己起草的内容，请由其他工作人员进行保密审查",
+            code="self_review",
+        )
         reviewer = actor.name
     elif not (reviewer or "").strip():
         raise Invalid("请写明保密审查人", code="reviewer_missing")

@@ -20,11 +20,12 @@ from backend.models import (
     RemittanceBatch,
     RemittanceState,
 )
-from backend.services import audit, disclosure, disclosure_categories
+from backend.services import audit, disclosure, disclosure_categories, policy
 from backend.services.actor import Actor
 from backend.services.exports import Column, Sheet
 from backend.services.ledger import MonthState, Warning, classify, warning_for
 from backend.services.money import amount_in_capitals, format_yuan
+from backend.services.policy import Action
 from backend.services.remittance_ledger import cutoff_utc
 from backend.services.reports import Period, subtree_total
 from backend.services.scope import get_org, path_in_scope
@@ -127,6 +128,7 @@ def record_use(
     session: Session, actor: Actor, org_id: int, *, used_on: date, purpose: str, amount_fen: int
 ) -> DuesUse:
     """Record a use of the dues an organization kept (for the yearly publication)."""
+    policy.authorize(actor, Action.DUES_USE)
     org = get_org(session, actor, org_id)
     purpose = (purpose or "").strip()
     if not purpose or len(purpose) > 100:
@@ -147,6 +149,7 @@ def record_use(
 
 
 def void_use(session: Session, actor: Actor, use_id: int) -> DuesUse:
+    policy.authorize(actor, Action.DUES_USE)
     use = session.get(DuesUse, use_id)
     if use is None or not path_in_scope(actor, session.get_one(Organization, use.org_id).path):
         raise NotFound("未找到该使用记录，或不在您的管理范围内", code="dues_use_not_found")
@@ -222,6 +225,7 @@ def publication_draft(
 ) -> DisclosureDocument:
     """The publication as a draft in the 党费收缴使用 category of 党务公开: it still goes through
     review and approval before any board shows it."""
+    policy.authorize(actor, Action.DUES_USE)
     sheet = publication_sheet(pub, printed_on=today)
     lines = [sheet.header_lines[0], "", "| 日期 | 用途 | 金额（元） |", "| --- | --- | ---: |"]
     lines += [

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session, aliased
 from backend.errors import Conflict, Invalid
 from backend.models import DuesAssessment, DuesCategory, DuesMonth, DuesMonthBackup, Member
 from backend.models.base import utcnow
-from backend.services import audit
+from backend.services import audit, dues_pending
 from backend.services.actor import Actor
 from backend.settings import DuesSettings
 
@@ -282,8 +282,11 @@ def change_monthly_amount(
     """Set a member's monthly dues from a month on (党费核定/调整).
 
     Records the assessment (history is kept), updates the member, and re-prices every unpaid
-    ledger month from that month on. Paid months keep what was paid.
+    ledger month from that month on. Paid months keep what was paid. Months still awaiting
+    assessment (待核定) get the amount whatever their month, and a newly transferred-in member's
+    open assessment notice is closed: that case is the 党委's (``dues_pending``).
     """
+
     reason = (reason or "").strip()
     if not reason:
         raise Invalid("调整党费金额须填写原因", code="reason_missing")
@@ -301,6 +304,7 @@ def change_monthly_amount(
     member = lock_member(session, member.id)
     if member.archived:
         raise Conflict("该党员已不在册，不能调整党费", code="member_archived")
+    notices = dues_pending.authorize_amount_change(session, actor, member.id)
     before = {
         "monthly_dues_fen": member.monthly_dues_fen,
         "dues_base_fen": member.dues_base_fen,
@@ -327,13 +331,14 @@ def change_monthly_amount(
         update(DuesMonth)
         .where(
             DuesMonth.member_id == member.id,
-            from_month_on(from_year, from_month),
+            or_(from_month_on(from_year, from_month), DuesMonth.due_fen.is_(None)),
             DuesMonth.payment_id.is_(None),
             DuesMonth.paid_fen == 0,
         )
         .values(due_fen=monthly_fen)
     ).rowcount
     session.flush()
+    dues_pending.close_notices(session, actor, notices)
     audit.record(
         session,
         actor,

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, Invalid, NotFound
 from backend.models import Donation, DonorKind, FundReceipt, FundReceiptSequence, Organization
-from backend.services import audit, sequences
+from backend.services import audit, policy, sequences
 from backend.services.actor import Actor
+from backend.services.policy import Action
 from backend.services.scope import get_org, org_in_scope, path_in_scope
 
 METHODS = {"cash": "现金", "bank": "银行转账", "other": "其他"}
@@ -92,6 +93,7 @@ def record_donation(
     session: Session, actor: Actor, data: DonationData, *, today: date
 ) -> tuple[Donation, FundReceipt]:
     """Take a donation and issue its numbered receipt."""
+    policy.authorize(actor, Action.FUND_DONATE)
     data = _validate(data, today)
     org = get_org(session, actor, data.receiving_org_id)
     donation = Donation(
@@ -143,6 +145,7 @@ def get_donation(session: Session, actor: Actor, donation_id: int) -> tuple[Dona
 
 def void_donation(session: Session, actor: Actor, donation_id: int, reason: str) -> Donation:
     """作废 a donation entered by mistake; its receipt number stays used."""
+    policy.authorize(actor, Action.FUND_VOID)
     donation, receipt = get_donation(session, actor, donation_id)
     reason = _clean(reason, "作废原因", 200) or ""
     if not reason:

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Forbidden, Invalid, NotFound
 from backend.models import Donation, DonorKind, HonorEntry, HonorKind, Member, Organization
-from backend.services import audit, hall_clock, media
+from backend.services import audit, hall_clock, media, policy
 from backend.services.actor import Actor
+from backend.services.policy import Action
 from backend.services.scope import get_member, get_org, path_in_scope
 
 # Titles of 党内功勋荣誉表彰条例 in the order a roll shows them; other titles follow.
@@ -35,6 +36,7 @@ PERSON_ONLY = frozenset({"七一勋章", "优秀共产党员", "优秀党务工�
 def _require_staff(actor: Actor) -> None:
     if actor.type == "device":
         raise Forbidden("查询机不能修改光荣榜", code="forbidden")
+    policy.authorize(actor, Action.HONOR_EDIT)
 
 
 def add_honor(

@@ -26,9 +26,10 @@ from backend.models import (
     OrgType,
 )
 from backend.models.base import utcnow
-from backend.services import audit, hall_clock
+from backend.services import audit, dues_year, hall_clock, policy
 from backend.services.actor import Actor
 from backend.services.idnumber import normalize_mobile, parse_id_number
+from backend.services.policy import Action
 from backend.services.scope import path_in_scope
 
 EDUCATION_LEVELS = (
@@ -196,16 +197,30 @@ def update_member(
     today: date | None = None,
 ) -> Member:
     """Apply field changes after validating the whole record again (dates against ``today``,
-    the hall's day unless given)."""
+    the hall's day unless given).
+
+    A new monthly amount is a dues assessment, not a plain field: it goes through
+    ``dues_year.change_monthly_amount`` from this month on (so unpaid and pending months are
+    priced and the 党委's rule for newly transferred-in members holds, docs/roles.md)."""
+    policy.authorize(actor, Action.MEMBER_EDIT)
     unknown = set(changes) - set(MEMBER_FIELDS)
     if unknown:
         raise Invalid(f"不能修改这些字段：{'、'.join(sorted(unknown))}", code="fields")
     before = audit.snapshot(member)
     current = {k: getattr(member, k) for k in MEMBER_FIELDS}
     data = MemberData(**{**current, **changes}).normalize(today)
+    new_amount = data.monthly_dues_fen
+    if new_amount != member.monthly_dues_fen and new_amount is None:
+        raise Invalid("月交党费不能清空，调整请填写新的金额", code="amount_invalid")
     for key in MEMBER_FIELDS:
-        setattr(member, key, getattr(data, key))
+        if key != "monthly_dues_fen":
+            setattr(member, key, getattr(data, key))
     session.flush()
+    if new_amount is not None and new_amount != member.monthly_dues_fen:
+        day = today or hall_clock.today()
+        dues_year.change_monthly_amount(
+            session, actor, member, new_amount, day.year, day.month, "修改党员信息时调整月交党费"
+        )
     audit.record(
         session,
         actor,

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, Forbidden, Invalid
 from backend.models import Member, Organization, OrgType
-from backend.services import audit, hall_clock, membership_bulk
+from backend.services import audit, hall_clock, membership_bulk, policy
 from backend.services.actor import Actor
 from backend.services.dues_year import hall_today
 from backend.services.orgs import LEVEL, check_code
+from backend.services.policy import Action
 from backend.services.scope import path_in_scope
 from backend.services.transfer_within import transfer_branch
 from backend.settings import Settings
@@ -38,6 +39,7 @@ def update_org(
     session: Session, actor: Actor, org: Organization, changes: dict[str, str | None]
 ) -> Organization:
     """Edit name, secretary and contact details. Codes change only through ``move_org``."""
+    policy.authorize(actor, Action.ORG_EDIT)
     _check_scope(actor, org, change_root=True)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -96,6 +98,7 @@ def move_org(
 ) -> Organization:
     """Change an organization's parent and/or code; its subtree follows (paths, codes and the
     member numbers built from them)."""
+    policy.authorize(actor, Action.ORG_MOVE)
     on = on or hall_clock.today()
     new_code = (new_code or "").strip()
     if org.type is OrgType.DISTRICT:
@@ -191,6 +194,7 @@ def merge_branches(
     number and a new membership period, the ledger months from the merge month on go with
     them, and the receiving organization gets one notice. Returns how many members moved.
     """
+    policy.authorize(actor, Action.ORG_EDIT)
     today = hall_today(settings.dues)
     on = on or today
     for org in (source, target):
@@ -238,6 +242,7 @@ def dissolve_org(
     session: Session, actor: Actor, org: Organization, *, on: date | None = None
 ) -> Organization:
     """Mark an empty organization inactive from a date; it stays in the tree and the reports."""
+    policy.authorize(actor, Action.ORG_EDIT)
     on = on or hall_clock.today()
     if org.type is OrgType.DISTRICT:
         raise Invalid("区级组织不能撤销", code="org_is_district")

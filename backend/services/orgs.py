@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, Forbidden, Invalid
 from backend.models import Organization, OrgType
-from backend.services import audit
+from backend.services import audit, policy
 from backend.services.actor import Actor
+from backend.services.policy import Action
 from backend.services.scope import path_in_scope
 
 LEVEL = {
@@ -63,6 +64,7 @@ def create_org(
     fax: str | None = None,
     postcode: str | None = None,
 ) -> Organization:
+    policy.authorize(actor, Action.ORG_EDIT)
     org_type = OrgType(type)
     if parent is not None and not path_in_scope(actor, parent.path):
         raise Forbidden("不能在管理范围以外新建组织", code="out_of_scope")

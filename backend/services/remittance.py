@@ -23,8 +23,9 @@ from backend.models import (
     RemittanceState,
 )
 from backend.models.base import utcnow
-from backend.services import audit
+from backend.services import audit, policy
 from backend.services.actor import Actor
+from backend.services.policy import Action
 from backend.services.remittance_ledger import (
     build_lines,
     cutoff_utc,
@@ -45,6 +46,7 @@ def create_batch(
     end_month: int,
 ) -> RemittanceBatch:
     """Make a draft batch from the remittance ledger. It clears nothing until confirmed."""
+    policy.authorize(actor, Action.REMITTANCE_PREPARE)
     if not 1 <= start_month <= end_month <= 12 or not 2000 <= year <= 2100:
         raise Invalid("汇缴期间不正确", code="period")
     org = get_org(session, actor, org_id)
@@ -140,6 +142,7 @@ def batch_items(session: Session, batch: RemittanceBatch) -> list[RemittanceItem
 
 def confirm_batch(session: Session, actor: Actor, batch_id: int) -> RemittanceBatch:
     """汇缴确认: clear the batch's items from the remittance ledger, if it is still accurate."""
+    policy.authorize(actor, Action.REMITTANCE_CONFIRM)
     batch = get_batch(session, actor, batch_id, lock=True)
     if batch.state is not RemittanceState.DRAFT:
         raise Conflict(f"该批次{batch.state.label}，不能确认", code="batch_not_draft")
@@ -163,6 +166,7 @@ def confirm_batch(session: Session, actor: Actor, batch_id: int) -> RemittanceBa
 
 
 def cancel_batch(session: Session, actor: Actor, batch_id: int) -> RemittanceBatch:
+    policy.authorize(actor, Action.REMITTANCE_PREPARE)
     batch = get_batch(session, actor, batch_id, lock=True)
     if batch.state is not RemittanceState.DRAFT:
         raise Conflict("只有待确认的批次可以取消；已汇缴的批次请做冲销", code="batch_not_draft")
@@ -176,6 +180,7 @@ def cancel_batch(session: Session, actor: Actor, batch_id: int) -> RemittanceBat
 
 def reverse_batch(session: Session, actor: Actor, batch_id: int, reason: str) -> RemittanceBatch:
     """冲销: undo a confirmed batch; its collections return to the remittance ledger."""
+    policy.authorize(actor, Action.REMITTANCE_CONFIRM)
     reason = (reason or "").strip()
     if not reason or len(reason) > 200:
         raise Invalid("冲销须填写原因（不超过200个字）", code="reason_missing")

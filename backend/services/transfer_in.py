@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, Invalid
 from backend.models import Member, NoticeKind, Transfer, TransferKind, TransferNotice
-from backend.services import cards, dues_year, members, scope, transfers
+from backend.services import cards, dues_year, members, policy, scope, transfers
 from backend.services.actor import Actor
 from backend.services.assessment import Assessment, assess
-from backend.services.transfer_register import mark_handled, member_line, notify
+from backend.services.policy import Action
+from backend.services.transfer_register import member_line, notify
 from backend.settings import Settings
 
 REASON = "区外转入"
@@ -160,10 +161,12 @@ def assess_new_member(
 ) -> tuple[Member, Assessment]:
     """The 党委 sets the dues of a member named on its assessment notice (党费核定).
 
-    The caller found the notice through the scoped register, so the actor is staff of that
-    党委 or above. Pending months from the arrival month on get the amount; the notice is
-    marked handled.
+    The caller found the notice through the scoped register, so the actor's subtree holds that
+    党委; the policy requires staff of a 党委 or the district (``Action.DUES_ASSESS_NEW``).
+    Pending months from the arrival month on get the amount; ``change_monthly_amount`` marks
+    the notice handled.
     """
+    policy.authorize(actor, Action.DUES_ASSESS_NEW)
     if notice.kind is not NoticeKind.ASSESSMENT:
         raise Invalid("这不是党费核定通知单", code="notice_kind")
     if notice.handled_at is not None:
@@ -185,5 +188,4 @@ def assess_new_member(
         category=result.category,
         uncapped_fen=result.uncapped_fen,
     )
-    mark_handled(session, actor, notice)
     return member, result

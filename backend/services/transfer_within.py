@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, Invalid
 from backend.models import Member, NoticeKind, Organization, OrgType, Transfer, TransferKind
-from backend.services import audit, scope, transfers
+from backend.services import audit, policy, scope, transfers
 from backend.services.actor import Actor
 from backend.services.dues_year import lock_member
+from backend.services.policy import Action
 from backend.services.transfer_register import member_line, notify
 from backend.settings import Settings
 
@@ -185,6 +186,7 @@ def transfer_branch(
     Each member gets a transfer record and keeps the history; the receiving organization gets
     one notice listing them all. All members move in this one transaction or none does.
     """
+    policy.authorize(actor, Action.ORG_MOVE)
     source = scope.get_org(session, actor, from_org_id)
     if source.type is not OrgType.BRANCH:
         raise Invalid("只能整建制转接党支部的党员", code="org_not_branch")

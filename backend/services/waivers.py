@@ -26,9 +26,10 @@ from backend.models import (
     WaiverState,
 )
 from backend.models.base import utcnow
-from backend.services import audit
+from backend.services import audit, policy
 from backend.services.actor import Actor
 from backend.services.dues_year import lock_member
+from backend.services.policy import Action
 from backend.services.scope import get_member, org_in_scope, path_in_scope
 
 OPEN_STATES = (WaiverState.PENDING_BRANCH, WaiverState.PENDING_COMMITTEE, WaiverState.APPROVED)
@@ -103,6 +104,7 @@ def submit(
     reduced_fen: int | None = None,
 ) -> WaiverRequest:
     """Record a request for the branch to decide on."""
+    policy.authorize(actor, Action.WAIVER_REQUEST)
     member = get_member(session, actor, member_id)
     try:
         kind = WaiverKind(kind)
@@ -173,6 +175,7 @@ def decide(
     comment: str = "",
 ) -> WaiverRequest:
     """Record the branch's or the 党委's decision; the last approval applies the request."""
+    policy.authorize(actor, Action.WAIVER_APPROVE)
     request = get_request(session, actor, request_id)
     if request.state is WaiverState.PENDING_BRANCH:
         level, org = "branch", request.org
@@ -183,6 +186,7 @@ def decide(
             raise Forbidden(f"该申请须由{org.name}审批", code="committee_approval_required")
     else:
         raise Conflict(f"该申请{request.state.label}，不能再审批", code="waiver_closed")
+    _separate_duties(actor, request)
     comment = (comment or "").strip()
     if len(comment) > 300:
         raise Invalid("审批意见不能超过300个字", code="text_too_long")
@@ -216,6 +220,23 @@ def decide(
         after={**_image(request), "level": level, "comment": comment},
     )
     return request
+
+
+def _separate_duties(actor: Actor, request: WaiverRequest) -> None:
+    """Whoever entered the request approves none of it, and the two approvals are made by two
+    different people (docs/roles.md, separation of duties)."""
+    policy.require_other_person(
+        actor,
+        names=[request.created_by],
+        message="不能审批自己提交的减免申请，请由其他工作人员审批",
+        code="self_approval",
+    )
+    policy.require_other_person(
+        actor,
+        names=[a.decided_by for a in request.approvals],
+        message="两级审批须由不同的人作出：您已作出支部审批，党委审批请由其他工作人员办理",
+        code="same_approver",
+    )
 
 
 def _apply(session: Session, actor: Actor, request: WaiverRequest) -> None:

@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, DomainError, Invalid
 from backend.models import DuesCategory, Member, Organization
-from backend.services import audit
+from backend.services import audit, policy
 from backend.services.actor import Actor
 from backend.services.assessment import assess
 from backend.services.dues_year import change_monthly_amount
+from backend.services.policy import Action
 from backend.services.scope import get_org
 from backend.settings import DuesSettings
 
@@ -161,6 +162,7 @@ def fix(
     reason: str = "年度党费核定",
 ) -> FixResult:
     """Fix the reviewed worksheet: each changed member's amount from January of ``year``."""
+    policy.authorize(actor, Action.DUES_SET)
     sheet = worksheet(session, actor, settings, org_id, year, overrides)
     if sheet.fingerprint != fingerprint:
         raise Conflict("核定表在审阅后有变化，请重新审阅后再确定", code="worksheet_changed")

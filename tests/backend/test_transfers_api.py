@@ -245,14 +245,12 @@ def test_into_district_creates_member_card_and_pending_dues(client, db, hall) ->
     # The 党委 sets the dues: the pending months get the amount and the notice is handled.
     c2 = login(client, "c2staff")
     notice_id = t["assessment_notice_id"]
-    assert (
-        client.post(
-            f"/api/v1/transfer-notices/{notice_id}/assess",
-            json={"category": "employed", "base": "5100.00"},
-            headers=login(client, "b1staff"),
-        ).status_code
-        == 404
+    refused = client.post(
+        f"/api/v1/transfer-notices/{notice_id}/assess",
+        json={"category": "employed", "base": "5100.00"},
+        headers=login(client, "b1staff"),
     )
+    assert refused.status_code == 403 and refused.json["code"] == "level_forbidden"
     r = client.post(
         f"/api/v1/transfer-notices/{notice_id}/assess",
         json={"category": "employed", "base": "5100.00"},

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from backend.errors import Conflict, Forbidden
-from backend.models import AuditEntry, DuesCategory, DuesMonth, Role, WaiverState
+from backend.models import AuditEntry, DuesCategory, DuesMonth, Role, User, WaiverState
 from backend.services import reports, waivers
 from backend.services.actor import Actor
 from tests.builders import Builders
@@ -32,15 +32,21 @@ def _setup(build: Builders, db):  # type: ignore[no-untyped-def]
     build.ledger(member, YEAR, paid_months={1})
     build.ledger(retiree, YEAR)
     branch = Actor.for_user(build.user(orgs["b1"], "branch"))
+    build.user(orgs["b1"], "clerk")  # enters requests; ``branch`` decides them
     committee = Actor.for_user(build.user(orgs["c1"], "committee", Role.ORG_STAFF))
     return orgs, member, retiree, branch, committee
+
+
+def clerk(db) -> Actor:  # type: ignore[no-untyped-def]
+    """The branch clerk who enters the requests (never the one who approves them)."""
+    return Actor.for_user(db.scalar(select(User).where(User.username == "clerk")))
 
 
 def test_a_waiver_needs_the_branch_and_then_the_committee(build, db) -> None:
     orgs, member, _retiree, branch, committee = _setup(build, db)
     request = waivers.submit(
         db,
-        branch,
+        clerk(db),
         member.id,
         kind="waive",
         year=YEAR,
@@ -81,7 +87,7 @@ def test_a_retiree_needs_the_branch_alone_and_a_reduction_lowers_the_amount(buil
     _orgs, _member, retiree, branch, _committee = _setup(build, db)
     request = waivers.submit(
         db,
-        branch,
+        clerk(db),
         retiree.id,
         kind="reduce",
         year=YEAR,
@@ -104,7 +110,7 @@ def test_refusals_paid_months_overlaps_and_rejection(build, db) -> None:
     def submit(**fields: object):  # type: ignore[no-untyped-def]
         """A branch's waiver request for ``member``; each call names what it changes."""
         request = {"kind": "waive", "year": YEAR, "reason": "困难", "evidence": "支部大会决议"}
-        return waivers.submit(db, branch, member.id, **{**request, **fields})
+        return waivers.submit(db, clerk(db), member.id, **{**request, **fields})
 
     with pytest.raises(Conflict, match="2025年1月的党费已交，不能减免"):
         submit(start_month=1, end_month=2)
@@ -128,7 +134,7 @@ def test_a_request_outside_the_scope_looks_not_found(build, db) -> None:
     orgs, member, _retiree, branch, _committee = _setup(build, db)
     request = waivers.submit(
         db,
-        branch,
+        clerk(db),
         member.id,
         kind="waive",
         year=YEAR,
@@ -142,3 +148,45 @@ def test_a_request_outside_the_scope_looks_not_found(build, db) -> None:
         waivers.decide(db, other, request.id, approve=True, decided_on=DAY)
     assert waivers.list_requests(db, other) == []
     assert waivers.list_requests(db, branch) == [request]
+
+
+def _request(db, member):  # type: ignore[no-untyped-def]
+    return waivers.submit(
+        db,
+        clerk(db),
+        member.id,
+        kind="waive",
+        year=YEAR,
+        start_month=4,
+        end_month=4,
+        reason="困难",
+        evidence="支部大会决议",
+    )
+
+
+def test_one_person_cannot_make_both_approvals(build, db) -> None:
+    """Separation of duties: a 党委 user may decide at the branch level (its subtree holds the
+    branch) but then not also at the 党委 level; another 党委 user can."""
+    orgs, member, _retiree, _branch, committee = _setup(build, db)
+    request = _request(db, member)
+    waivers.decide(db, committee, request.id, approve=True, decided_on=DAY)
+    assert request.state is WaiverState.PENDING_COMMITTEE
+    with pytest.raises(Forbidden, match="两级审批须由不同的人作出") as refused:
+        waivers.decide(db, committee, request.id, approve=True, decided_on=DAY)
+    assert refused.value.code == "same_approver"
+    assert request.state is WaiverState.PENDING_COMMITTEE
+    assert not _months(db, member)[4].waived
+    second = Actor.for_user(build.user(orgs["c1"], "committee2"))
+    waivers.decide(db, second, request.id, approve=True, decided_on=DAY)
+    assert request.state is WaiverState.APPROVED and _months(db, member)[4].waived
+
+
+def test_whoever_entered_a_request_cannot_approve_it(build, db) -> None:
+    _orgs, member, retiree, branch, _committee = _setup(build, db)
+    request = _request(db, member)
+    with pytest.raises(Forbidden, match="不能审批自己提交的减免申请") as refused:
+        waivers.decide(db, clerk(db), request.id, approve=True, decided_on=DAY)
+    assert refused.value.code == "self_approval"
+    assert request.state is WaiverState.PENDING_BRANCH and request.approvals == []
+    waivers.decide(db, branch, request.id, approve=True, decided_on=DAY)
+    assert request.state is WaiverState.PENDING_COMMITTEE

@@ -97,7 +97,7 @@ def test_roles_and_levels_gate_the_administration_pages(client, sign_in, build, 
     sign_in("c1admin")
     assert client.get("/console/users").status_code == 200
     devices = client.get("/console/devices")
-    assert devices.status_code == 403 and "查询机由区级管理员管理" in page_text(devices)
+    assert devices.status_code == 403 and "“管理查询机”须由区级工作人员办理" in page_text(devices)
     assert client.get("/console/audit").status_code == 403
 
 

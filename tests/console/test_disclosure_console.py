@@ -219,7 +219,9 @@ def test_reject_resubmit_and_edit_a_reviewed_item(client, sign_in, build, db) ->
     sign_in("counter")
     waiting = page_text(client.get(f"/console/disclosure/{doc_id}"))
     assert "等待组织工作人员进行保密审查" in waiting and 'id="approve"' not in waiting
-    assert "窗口工作人员不能审核或发布党务公开内容" in _act(client, doc_id, "approve")
+    refused = client.post(f"/console/disclosure/{doc_id}/approve", data={"note": ""})
+    assert refused.status_code == 403
+    assert "您的账户没有使用此功能的权限（审核、发布和撤回党务公开内容）" in page_text(refused)
     sign_in("checker")
     assert "请写明退回原因" in _act(client, doc_id, "reject")
     returned = _act(client, doc_id, "reject", "收缴时间写错了")

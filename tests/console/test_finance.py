@@ -186,6 +186,7 @@ def test_fund_desk_records_a_donation_with_receipt_and_certificate(build, db, si
 def test_waiver_and_assessment_pages(build, db, sign_in) -> None:
     orgs, (a, _b, _c) = _district(build, db)
     build.user(orgs["c1"], "committee")
+    build.user(orgs["b1"], "b1secretary")
     db.commit()
     clerk = sign_in("b1clerk")
     r = clerk.post(
@@ -197,6 +198,12 @@ def test_waiver_and_assessment_pages(build, db, sign_in) -> None:
     html = page_text(clerk.get("/console/finance/waivers"))
     assert "重病住院" in html and "待支部审议" in html and "审批党委：第一街道党工委" in html
     request_id = int(r.headers["Location"].rsplit("#w", 1)[1])
+    # whoever entered the request does not approve it (separation of duties)
+    clerk.post(f"/console/finance/waivers/{request_id}/decide", data={"decision": "approve"})
+    html = page_text(clerk.get("/console/finance/waivers"))
+    assert "不能审批自己提交的减免申请" in html and "待支部审议" in html
+    clerk.post("/console/logout")
+    clerk = sign_in("b1secretary")
     clerk.post(f"/console/finance/waivers/{request_id}/decide", data={"decision": "approve"})
     html = page_text(clerk.get("/console/finance/waivers"))
     assert "待上级党委审批" in html and "支部同意" in html

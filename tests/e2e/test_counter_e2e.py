@@ -37,7 +37,8 @@ def test_dues_payment_reprint_void_and_assessment(
     assert [(p["slip_no"], p["voided"], p["reprints"]) for p in payments] == [
         (result["facts"]["slip_no"], True, 1)
     ], "the retried form charged once; the payment was reprinted once, then voided"
-    assert staff.get(f"/members/{member['id']}").json()["monthly_dues"] == "49.00"
+    # the clerk's attempt to set the amount was refused (docs/roles.md): it is unchanged
+    assert staff.get(f"/members/{member['id']}").json()["monthly_dues"] == "76.50"
 
 
 def test_cards_issue_refuse_lost_and_replace(

@@ -1,0 +1,163 @@
+"""Who may do what: the one table of role × action, its level rule, and separation of duties.
+
+Every staff endpoint of the API (``endpoint(..., action=)``) and every console page
+(``login_required(action)``) names the action it performs, and the services that change money,
+members or organizations check the same action again (``authorize``), so a call that bypasses the
+web layer meets the same rule. *Where* an actor may act — its organization's subtree — is the
+other half of the rule and stays in ``backend.services.scope``. The roles and the table are
+described for readers in ``docs/roles.md``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from backend.errors import Forbidden
+from backend.models import OrgType, Role
+from backend.services.actor import Actor
+
+# Levels from the top down; ``min_level`` means "this level or above".
+LEVELS: tuple[OrgType, ...] = (
+    OrgType.DISTRICT,
+    OrgType.COMMITTEE,
+    OrgType.GENERAL_BRANCH,
+    OrgType.BRANCH,
+)
+
+
+class Action(enum.StrEnum):
+    """What a staff user does. The value is the stable name used in tests and documents."""
+
+    OWN_ACCOUNT = "own_account"
+    READ = "read"
+    AUDIT_READ = "audit.read"
+    PAYMENT_TAKE = "payment.take"
+    PAYMENT_VOID = "payment.void"
+    CARD_MANAGE = "card.manage"
+    TRANSFER_MEMBER = "transfer.member"
+    LETTER_ISSUE = "letter.issue"
+    FUND_DONATE = "fund.donate"
+    HONOR_EDIT = "honor.edit"
+    DISCLOSURE_DRAFT = "disclosure.draft"
+    MEMBER_EDIT = "member.edit"
+    DUES_SET = "dues.set"
+    DUES_ASSESS_NEW = "dues.assess_new"
+    NOTICE_HANDLE = "notice.handle"
+    REMITTANCE_PREPARE = "remittance.prepare"
+    REMITTANCE_CONFIRM = "remittance.confirm"
+    DUES_USE = "dues.use"
+    FUND_VOID = "fund.void"
+    ORG_EDIT = "org.edit"
+    ORG_MOVE = "org.move"
+    IMPORT_RUN = "import.run"
+    WAIVER_REQUEST = "waiver.request"
+    WAIVER_APPROVE = "waiver.approve"
+    DISCLOSURE_PUBLISH = "disclosure.publish"
+    DISCLOSURE_CATEGORIES = "disclosure.categories"
+    USER_ADMIN = "user.admin"
+    DEVICE_ADMIN = "device.admin"
+
+
+@dataclass(frozen=True)
+class Rule:
+    label: str  # what the action is, in the words users read
+    roles: frozenset[Role]
+    min_level: OrgType | None = None  # the actor's organization must be this level or above
+
+
+ALL = frozenset(Role)
+WINDOW = frozenset({Role.ADMIN, Role.ORG_STAFF, Role.COUNTER})
+DESK = frozenset({Role.ADMIN, Role.ORG_STAFF})
+ADMIN = frozenset({Role.ADMIN})
+
+POLICY: dict[Action, Rule] = {
+    Action.OWN_ACCOUNT: Rule("本人账户（登录信息、修改密码、绑定工作卡）", ALL),
+    Action.READ: Rule("查询、统计、打印和导出本范围内的信息", ALL),
+    Action.AUDIT_READ: Rule(
+        "查看操作日志", frozenset({Role.ADMIN, Role.AUDITOR}), OrgType.DISTRICT
+    ),
+    Action.PAYMENT_TAKE: Rule("收缴党费、补打收据", WINDOW),
+    Action.PAYMENT_VOID: Rule("作废缴费", WINDOW),
+    Action.CARD_MANAGE: Rule("发卡、挂失、注销党员卡", WINDOW),
+    Action.TRANSFER_MEMBER: Rule("办理党员组织关系接转（区内、转出、转入）", WINDOW),
+    Action.LETTER_ISSUE: Rule("开具、补打、登记回执和作废介绍信与证明", WINDOW),
+    Action.FUND_DONATE: Rule("收取党建基金捐款", WINDOW),
+    Action.HONOR_EDIT: Rule("维护光荣榜", WINDOW),
+    Action.DISCLOSURE_DRAFT: Rule("起草党务公开内容", WINDOW),
+    Action.MEMBER_EDIT: Rule("登记、修改和删除党员信息", DESK),
+    Action.DUES_SET: Rule("核定或调整党员月交党费", DESK),
+    Action.DUES_ASSESS_NEW: Rule("核定新转入党员党费", DESK, OrgType.COMMITTEE),
+    Action.NOTICE_HANDLE: Rule("处理转入通知", DESK),
+    Action.REMITTANCE_PREPARE: Rule("编制和撤销党费汇缴单", DESK),
+    Action.REMITTANCE_CONFIRM: Rule("确认和冲销党费汇缴", DESK),
+    Action.DUES_USE: Rule("登记党费使用、生成党费公开草稿", DESK),
+    Action.FUND_VOID: Rule("作废党建基金捐款收据", DESK),
+    Action.ORG_EDIT: Rule("新建、修改、合并和撤销党组织", DESK),
+    Action.ORG_MOVE: Rule("党组织整建制调整隶属关系", DESK),
+    Action.IMPORT_RUN: Rule("批量导入党员、党员卡和党费", DESK),
+    Action.WAIVER_REQUEST: Rule("提交党费减免申请", DESK),
+    Action.WAIVER_APPROVE: Rule("审批党费减免申请", DESK),
+    Action.DISCLOSURE_PUBLISH: Rule("审核、发布和撤回党务公开内容", DESK),
+    Action.DISCLOSURE_CATEGORIES: Rule("设置党务公开栏目", ADMIN),
+    Action.USER_ADMIN: Rule("管理工作人员账户", ADMIN),
+    Action.DEVICE_ADMIN: Rule("管理查询机", ADMIN, OrgType.DISTRICT),
+}
+
+
+def _level_ok(org_type: OrgType | None, min_level: OrgType | None) -> bool:
+    if min_level is None:
+        return True
+    if org_type is None:
+        return False
+    return LEVELS.index(org_type) <= LEVELS.index(min_level)
+
+
+def role_may(role: Role | None, action: Action) -> bool:
+    """Whether the role is listed for the action (the level is not looked at): for menus."""
+    return role is not None and role in POLICY[action].roles
+
+
+def allows(actor: Actor, action: Action) -> bool:
+    """Whether the actor may perform the action at all. The system (CLI, migrations) may do
+    everything; a kiosk device none of these staff actions."""
+    if actor.type == "system":
+        return True
+    if actor.type != "user":
+        return False
+    rule = POLICY[action]
+    return actor.role in rule.roles and _level_ok(actor.org_type, rule.min_level)
+
+
+def authorize(actor: Actor, action: Action) -> None:
+    """Refuse (403, ``role_forbidden``) an actor the policy does not allow to do ``action``."""
+    if allows(actor, action):
+        return
+    rule = POLICY[action]
+    if actor.type == "user" and actor.role in rule.roles and rule.min_level is not None:
+        level = (
+            "区级"
+            if rule.min_level is OrgType.DISTRICT
+            else f"{rule.min_level.label}或上级党组织的"
+        )
+        raise Forbidden(f"“{rule.label}”须由{level}工作人员办理", code="level_forbidden")
+    raise Forbidden(f"您的账户没有使用此功能的权限（{rule.label}）", code="role_forbidden")
+
+
+def require_other_person(
+    actor: Actor,
+    *,
+    user_ids: Iterable[int | None] = (),
+    names: Iterable[str | None] = (),
+    message: str,
+    code: str = "same_person",
+) -> None:
+    """Separation of duties: the actor must not be anyone who already acted on this item —
+    who drafted or requested it, or who made an earlier approval. Users are compared by id or
+    by user name (names are unique). The system actor is exempt: it records what people did
+    elsewhere."""
+    if actor.type != "user":
+        return
+    if actor.id in set(user_ids) or actor.name in set(names):
+        raise Forbidden(message, code=code)
