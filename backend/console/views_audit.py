@@ -15,6 +15,7 @@ from backend.console.paging import paginate
 from backend.console.web import current_user, db, login_required, utc_start_of
 from backend.errors import Forbidden
 from backend.models import AuditEntry, OrgType, Role
+from backend.services import audit_chain
 
 add_menu_entry("操作日志", "console.audit", section="系统管理", order=30, roles=(Role.ADMIN,))
 
@@ -166,6 +167,7 @@ def audit_log():  # type: ignore[no-untyped-def]
         stmt = stmt.where(AuditEntry.at < utc_start_of(end + timedelta(days=1)))
     return render_template(
         "console/admin/audit.html",
+        chain=audit_chain.verify(db()),
         form=form,
         page=paginate(db(), stmt),
         groups=ACTION_GROUPS,
