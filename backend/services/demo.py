@@ -31,6 +31,7 @@ from backend.models import (
 )
 from backend.models.audit import POSTGRES_TRUNCATE_GUARD, guard_statements
 from backend.models.base import utcnow
+from backend.private_files import write_private
 from backend.services import audit_chain, demo_ledger, ledger, orgs, users
 from backend.services.actor import Actor
 from backend.services.bulk import audit_params, insert_many, insert_returning_ids, take_card_numbers
@@ -247,9 +248,7 @@ def _staff(session: Session, actor: Actor, by_code: dict[str, Organization]) -> 
 
 
 def _write_key(path: Path, key: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(key + "\n", encoding="utf-8")
-    path.chmod(0o600)
+    write_private(path, key + "\n")
 
 
 def generate(
