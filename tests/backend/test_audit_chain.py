@@ -193,7 +193,8 @@ def test_snapshots_keep_no_full_id_numbers_phones_or_addresses(db, build: Builde
 
 
 def test_the_migration_links_rows_written_before_it(database_url: str, db_kind: str) -> None:
-    """A log written under 0002 (no chain) verifies after upgrading to the chain."""
+    """A log written under 0002 (no chain) verifies after upgrading to the chain, and a
+    dissolution day stored as a timestamp becomes a date."""
     engine = create_engine(database_url)
     try:
         with engine.begin() as conn:
@@ -210,9 +211,32 @@ def test_the_migration_links_rows_written_before_it(database_url: str, db_kind: 
                     ),
                     {"at": datetime(2026, 1, 1, 8, n), "n": str(n), "after": f'{{"n": {n}}}'},
                 )
+            for n, parent, dissolved in ((1, None, None), (2, 1, datetime(2025, 4, 10))):
+                conn.execute(
+                    text(
+                        "INSERT INTO organizations (id, code, name, type, parent_id, path, active,"
+                        " dissolved_at, created_at) VALUES (:n, :code, :name, 'BRANCH', :parent,"
+                        " :path, :active, :dissolved, :at)"
+                    ),
+                    {
+                        "n": n,
+                        "code": f"0{n}",
+                        "name": f"组织{n}",
+                        "parent": parent,
+                        "path": f"/{n}/",
+                        "active": dissolved is None,
+                        "dissolved": dissolved,
+                        "at": datetime(2025, 1, 1),
+                    },
+                )
         schema.upgrade(engine)
         with Session(engine) as session:
             report = audit_chain.verify(session)
+            days = session.execute(
+                text("SELECT id, dissolved_on FROM organizations ORDER BY id")
+            ).all()
     finally:
         engine.dispose()
     assert report.intact and report.rows == 5
+    # The dissolution day, a midnight timestamp before, is a date now.
+    assert [(i, str(d) if d else None) for i, d in days] == [(1, None), (2, "2025-04-10")]

@@ -103,7 +103,7 @@ def test_a_branch_dissolved_after_midnight_is_dated_the_halls_day(
     with server_on_utc(HALL_MIDNIGHT):
         branch = build.district()["b2"]
         org_changes.dissolve_org(db, SYSTEM, branch)
-    assert branch.dissolved_at == datetime(2026, 3, 1)
+    assert branch.dissolved_on == date(2026, 3, 1)
 
 
 def test_a_baby_born_today_in_the_hall_has_a_valid_id_number() -> None:

@@ -1,4 +1,4 @@
-"""audit log as a hash chain; PostgreSQL also refuses TRUNCATE on it
+"""audit log as a hash chain; PostgreSQL also refuses TRUNCATE on it; dissolution day as a date
 
 Adds ``prev_hash`` and ``row_hash`` to ``audit_log`` and links the rows already there, in id
 order, exactly as ``backend.services.audit_chain`` links new ones (their content unchanged).
@@ -10,6 +10,7 @@ Create Date: 2026-12-03
 """
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -40,6 +41,7 @@ _log = sa.table(
 
 
 def upgrade() -> None:
+    _dissolution_day_as_date()
     dialect = op.get_bind().dialect.name
     _drop_guards(dialect)
     op.add_column("audit_log", sa.Column("prev_hash", sa.String(length=64), nullable=True))
@@ -55,6 +57,24 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("organizations", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("dissolved_at", sa.DateTime(), nullable=True))
+    bind, orgs = (
+        op.get_bind(),
+        sa.table(
+            "organizations",
+            sa.column("id"),
+            sa.column("dissolved_on", sa.Date),
+            sa.column("dissolved_at", sa.DateTime),
+        ),
+    )
+    for row in bind.execute(
+        sa.select(orgs.c.id, orgs.c.dissolved_on).where(orgs.c.dissolved_on.is_not(None))
+    ):
+        moment = datetime(row.dissolved_on.year, row.dissolved_on.month, row.dissolved_on.day)
+        bind.execute(orgs.update().where(orgs.c.id == row.id).values(dissolved_at=moment))
+    with op.batch_alter_table("organizations", schema=None) as batch_op:
+        batch_op.drop_column("dissolved_on")
     dialect = op.get_bind().dialect.name
     _drop_guards(dialect)
     if dialect == "postgresql":
@@ -64,6 +84,29 @@ def downgrade() -> None:
         batch_op.drop_column("prev_hash")
     for statement in guard_statements(dialect):
         op.execute(statement)
+
+
+def _dissolution_day_as_date() -> None:
+    """``organizations.dissolved_at`` held a day as a midnight timestamp: now ``dissolved_on``."""
+    with op.batch_alter_table("organizations", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("dissolved_on", sa.Date(), nullable=True))
+    bind, orgs = (
+        op.get_bind(),
+        sa.table(
+            "organizations",
+            sa.column("id"),
+            sa.column("dissolved_on", sa.Date),
+            sa.column("dissolved_at", sa.DateTime),
+        ),
+    )
+    for row in bind.execute(
+        sa.select(orgs.c.id, orgs.c.dissolved_at).where(orgs.c.dissolved_at.is_not(None))
+    ):
+        bind.execute(
+            orgs.update().where(orgs.c.id == row.id).values(dissolved_on=row.dissolved_at.date())
+        )
+    with op.batch_alter_table("organizations", schema=None) as batch_op:
+        batch_op.drop_column("dissolved_at")
 
 
 def _drop_guards(dialect: str) -> None:
