@@ -48,6 +48,11 @@ def zone(name: str | None = None) -> ZoneInfo:
     return ZoneInfo(name) if name else _zone
 
 
+def stored(at: datetime) -> datetime:
+    """An aware moment as the database stores it: naive UTC."""
+    return at.astimezone(UTC).replace(tzinfo=None)
+
+
 def now_local(zone_name: str | None = None) -> datetime:
     """The hall's wall clock, naive (for slip stamps and file names)."""
     return datetime.now(zone(zone_name)).replace(tzinfo=None)

@@ -3,7 +3,7 @@ whatever zone the server or the client runs in (docs/time.md)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -36,12 +36,15 @@ def test_payment_and_ledger_times_carry_the_offset(client, build: Builders, db, 
 
 def test_conversions_round_trip_across_the_date_line() -> None:
     """00:30 on 1 March in the hall is 16:30 on 28 February in UTC, and back."""
-    stored = hall_clock.utc_start_of(datetime(2026, 3, 1).date(), "Asia/Shanghai")
-    assert stored == datetime(2026, 2, 28, 16, 0)
-    assert hall_clock.to_local(stored, "Asia/Shanghai") == datetime(2026, 3, 1, 0, 0)
-    assert hall_clock.to_utc(datetime(2026, 3, 1, 0, 30), "Asia/Shanghai") == datetime(
-        2026, 2, 28, 16, 30
+    beijing = hall_clock.zone("Asia/Shanghai")
+    midnight = hall_clock.stored(datetime(2026, 2, 28, 16, 0, tzinfo=UTC))
+    assert hall_clock.utc_start_of(date(2026, 3, 1), "Asia/Shanghai") == midnight
+    local = hall_clock.to_local(midnight, "Asia/Shanghai")
+    assert local.replace(tzinfo=beijing) == datetime(2026, 3, 1, tzinfo=beijing)
+    half_past = datetime(2026, 3, 1, 0, 30, tzinfo=beijing)
+    assert hall_clock.to_utc(half_past.replace(tzinfo=None), "Asia/Shanghai") == (
+        hall_clock.stored(half_past)
     )
-    assert hall_clock.api_timestamp(datetime(2026, 2, 28, 16, 30), "Asia/Shanghai") == (
+    assert hall_clock.api_timestamp(hall_clock.stored(half_past), "Asia/Shanghai") == (
         "2026-03-01T00:30:00+08:00"
     )

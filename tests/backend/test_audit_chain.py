@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from backend import schema
 from backend.db import unit_of_work
 from backend.models import AuditEntry, Member
-from backend.services import audit, audit_chain
+from backend.services import audit, audit_chain, hall_clock
 from backend.services.actor import Actor
 from backend.services.audit_chain import GENESIS, row_hash
 from tests.builders import Builders
@@ -83,7 +83,7 @@ def test_a_forged_back_dated_row_is_named(app, db, build: Builders) -> None:  # 
     db.commit()
     head = db.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
     row = {
-        "at": datetime(2025, 3, 1, 2, 0),
+        "at": hall_clock.stored(datetime(2025, 3, 1, 2, 0, tzinfo=UTC)),
         "actor_type": "user",
         "actor_id": 1,
         "actor_name": "admin",
@@ -209,9 +209,16 @@ def test_the_migration_links_rows_written_before_it(database_url: str, db_kind: 
                         " entity_type, entity_id, before, after) VALUES (:at, 'system', NULL,"
                         " 'cli', 'org.create', 'organization', :n, NULL, :after)"
                     ),
-                    {"at": datetime(2026, 1, 1, 8, n), "n": str(n), "after": f'{{"n": {n}}}'},
+                    {
+                        "at": hall_clock.stored(datetime(2026, 1, 1, 8, n, tzinfo=UTC)),
+                        "n": str(n),
+                        "after": f'{{"n": {n}}}',
+                    },
                 )
-            for n, parent, dissolved in ((1, None, None), (2, 1, datetime(2025, 4, 10))):
+            for n, parent, dissolved in (
+                (1, None, None),
+                (2, 1, datetime.combine(date(2025, 4, 10), time())),
+            ):
                 conn.execute(
                     text(
                         "INSERT INTO organizations (id, code, name, type, parent_id, path, active,"
@@ -226,7 +233,7 @@ def test_the_migration_links_rows_written_before_it(database_url: str, db_kind: 
                         "path": f"/{n}/",
                         "active": dissolved is None,
                         "dissolved": dissolved,
-                        "at": datetime(2025, 1, 1),
+                        "at": hall_clock.stored(datetime(2025, 1, 1, tzinfo=UTC)),
                     },
                 )
         schema.upgrade(engine)

@@ -10,7 +10,7 @@ Create Date: 2026-12-03
 """
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, time
 
 import sqlalchemy as sa
 from alembic import op
@@ -71,7 +71,7 @@ def downgrade() -> None:
     for row in bind.execute(
         sa.select(orgs.c.id, orgs.c.dissolved_on).where(orgs.c.dissolved_on.is_not(None))
     ):
-        moment = datetime(row.dissolved_on.year, row.dissolved_on.month, row.dissolved_on.day)
+        moment = datetime.combine(row.dissolved_on, time())
         bind.execute(orgs.update().where(orgs.c.id == row.id).values(dissolved_at=moment))
     with op.batch_alter_table("organizations", schema=None) as batch_op:
         batch_op.drop_column("dissolved_on")
