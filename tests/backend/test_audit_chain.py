@@ -247,3 +247,27 @@ def test_the_migration_links_rows_written_before_it(database_url: str, db_kind: 
     assert report.intact and report.rows == 5
     # The dissolution day, a midnight timestamp before, is a date now.
     assert [(i, str(d) if d else None) for i, d in days] == [(1, None), (2, "2025-04-10")]
+
+
+def test_rows_written_in_bulk_join_the_chain(db, build: Builders) -> None:  # type: ignore[no-untyped-def]
+    """Imports and organization moves write thousands of rows in one executemany, between rows
+    written one at a time; the chain runs through all of them in id order."""
+    build.district()
+    actor = Actor("user", 1, "导入")
+    rows = [
+        {**dict.fromkeys(("before",)), "actor_type": "user", "actor_id": 1, "actor_name": "导入",
+         "action": "member.import", "entity_type": "member", "entity_id": str(n),
+         "after": {"n": n, "id_number": "110105198005170012"}}
+        for n in range(2500)
+    ]  # fmt: skip
+    audit_chain.append_rows(db, rows)
+    audit.record(db, actor, "import.members", "import", None, after={"created": 2500})
+    db.commit()
+    report = audit_chain.verify(db)
+    assert report.intact, report.message()
+    stored = db.scalar(
+        select(AuditEntry.after).where(
+            AuditEntry.action == "member.import", AuditEntry.entity_id == "7"
+        )
+    )
+    assert stored == {"n": 7, "id_number": "110***********0012"}
