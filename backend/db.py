@@ -9,14 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+from backend.private_files import create_private
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        if engine.url.database not in (None, "", ":memory:"):
+            # The database file is the owner's alone (0600; SQLite gives its -wal and -shm files
+            # the same mode), created so before SQLite would create it with the umask's mode.
+            create_private(Path(engine.url.database).resolve())
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

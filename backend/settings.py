@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from backend.private_files import write_private
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
 
@@ -77,6 +79,7 @@ class Settings:
     letter_valid_days: int = 30
     letter_max_valid_days: int = 90
     backup_dir: str = str(DATA_DIR / "backups")
+    instance_dir: str = str(DATA_DIR / "instance")  # secrets.json: the keys (docs/backup.md)
     dues: DuesSettings = field(default_factory=DuesSettings)
     remittance: RemittanceSettings = field(default_factory=RemittanceSettings)
 
@@ -108,15 +111,20 @@ class Settings:
         settings = replace(settings, **overrides) if overrides else settings
         return settings.with_secrets()
 
+    @property
+    def secrets_path(self) -> Path:
+        return Path(self.instance_dir) / "secrets.json"
+
     def with_secrets(self) -> Settings:
         """Fill missing secrets from ``data/instance/secrets.json``, creating it on first run.
 
         The embedded default must work with no set-up, yet card UIDs are stored only as keyed
-        hashes: the key has to survive restarts, so it lives in the instance folder (git-ignored).
+        hashes: the key has to survive restarts, so it lives in the instance folder (git-ignored,
+        owner-only). A backup carries these keys; ``restore`` puts them back here.
         """
         if self.secret_key and self.card_uid_key:
             return self
-        path = DATA_DIR / "instance" / "secrets.json"
+        path = self.secrets_path
         stored: dict[str, str] = {}
         if path.exists():
             stored = json.loads(path.read_text(encoding="utf-8"))
@@ -126,9 +134,7 @@ class Settings:
                 stored[name] = secrets.token_hex(32)
                 changed = True
         if changed:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(stored, indent=2), encoding="utf-8")
-            path.chmod(0o600)
+            write_private(path, json.dumps(stored, indent=2))
         return replace(
             self,
             secret_key=self.secret_key or stored["secret_key"],

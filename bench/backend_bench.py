@@ -41,7 +41,7 @@ from backend import create_app
 from backend.db import make_engine, make_session_factory
 from backend.models import Organization
 from backend.models.base import utcnow
-from backend.services import dues_imports, dues_year
+from backend.services import dues_imports, dues_year, hall_clock
 from backend.services.actor import Actor
 from backend.services.cards import uid_hash
 from backend.services.import_rows import read_table
@@ -222,7 +222,7 @@ def dues_import(url: str, year: int, rows: int, workdir: Path) -> dict[str, Any]
             .all()
         )
         dues = dict(conn.execute(text("SELECT id_number, monthly_dues_fen FROM members")).all())
-    today = date.today()
+    today = hall_clock.today()
     table = [
         (number, "", year, month, f"{dues[number] / 100:.2f}", today.isoformat())
         for number in members
@@ -333,7 +333,7 @@ def run(kind: str, args: argparse.Namespace) -> Result:
                 result.http_ms = percentiles(http_taps(base, info.device_key, uids))
                 result.http_floor_ms = percentiles(http_floor(base, args.taps))
             engine = make_engine(url)
-            today = date.today()
+            today = hall_clock.today()
             result.raw_sql_ms = percentiles(raw_lookups(engine, uids, today, write=False))
             result.raw_sql_with_write_ms = percentiles(raw_lookups(engine, uids, today, write=True))
             engine.dispose()

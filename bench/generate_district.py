@@ -27,7 +27,7 @@ from sqlalchemy import Engine, Enum, Table, text
 from backend.db import make_engine, make_session_factory
 from backend.models import Base
 from backend.models.base import utcnow
-from backend.services import users
+from backend.services import hall_clock, users
 from backend.services.actor import Actor
 from backend.services.cards import uid_hash
 from backend.services.idnumber import compose_id_number
@@ -204,7 +204,7 @@ def generate(
 ) -> DistrictInfo:
     """Create the schema and the district in an empty database at ``url``."""
     rng = random.Random(seed)
-    year = year or date.today().year
+    year = year or hall_clock.today().year
     engine = make_engine(url)
     seconds: dict[str, float] = {}
     started = time.perf_counter()

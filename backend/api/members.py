@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from backend.api import api_bp
 from backend.api.framework import Ctx, endpoint
 from backend.errors import Invalid
-from backend.services import cards, dues_year, ledger, member_search, scope
+from backend.services import cards, dues_year, hall_clock, ledger, member_search, scope
 from backend.services.assessment import assess
 from backend.services.masking import mask_id_number
 from backend.services.money import format_yuan, parse_yuan
@@ -248,11 +248,7 @@ def member_ledger(ctx: Ctx, member_id: int, query: LedgerQuery) -> LedgerOut:
                 state_label=m.state.label,
                 due=_yuan(m.due_fen),
                 paid=format_yuan(m.paid_fen),
-                paid_at=(
-                    dues_year.to_local(m.paid_at, ctx.settings.dues).isoformat(timespec="seconds")
-                    if m.paid_at
-                    else None
-                ),
+                paid_at=hall_clock.api_timestamp(m.paid_at, ctx.settings.dues.timezone),
                 payment_id=m.payment_id,
                 slip_no=m.slip_no,
             )

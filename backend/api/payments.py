@@ -15,8 +15,8 @@ from backend.api import api_bp
 from backend.api.framework import Ctx, endpoint
 from backend.errors import Invalid
 from backend.models import Payment, PaymentMethod
-from backend.services import payments, scope, slips
-from backend.services.dues_year import hall_today, month_key, to_local
+from backend.services import hall_clock, payments, scope, slips
+from backend.services.dues_year import hall_today, month_key
 from backend.services.money import amount_in_capitals, format_yuan, parse_yuan
 from backend.services.policy import Action
 from backend.services.verify import slip_url
@@ -96,14 +96,10 @@ def payment_out(ctx: Ctx, payment: Payment, document: dict[str, Any] | None = No
             for i in payment.items
         ],
         operator=payment.operator,
-        created_at=to_local(payment.created_at, dues).isoformat(timespec="seconds"),
+        created_at=hall_clock.api_timestamp(payment.created_at, dues.timezone) or "",
         voided=payment.voided,
         void_reason=payment.void_reason,
-        voided_at=(
-            to_local(payment.voided_at, dues).isoformat(timespec="seconds")
-            if payment.voided_at
-            else None
-        ),
+        voided_at=hall_clock.api_timestamp(payment.voided_at, dues.timezone),
         voided_by=payment.voided_by,
         reprints=payment.reprints,
         verify_url=slip_url(ctx.settings, payment),

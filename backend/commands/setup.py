@@ -1,10 +1,6 @@
-"""Set-up commands: init-db, create-user, register-device, backup."""
+"""Set-up commands: init-db, create-user, register-device, serve (backup: ``backup.py``)."""
 
 from __future__ import annotations
-
-import shutil
-import subprocess
-from pathlib import Path
 
 import click
 from flask import current_app
@@ -16,7 +12,6 @@ from backend.errors import DomainError
 from backend.models import Organization, Role
 from backend.services import users
 from backend.services.actor import Actor
-from backend.services.dues_year import hall_now
 
 
 @click.command("init-db")
@@ -76,30 +71,6 @@ def register_device(name: str, location: str | None) -> None:
     click.echo(key)
 
 
-@click.command("backup")
-@click.option("--to", "target", type=click.Path(file_okay=False), default=None)
-def backup(target: str | None) -> None:
-    """备份数据库到备份目录（SQLite 复制文件；PostgreSQL 用 pg_dump）。"""
-    hall = current_app.extensions["hall"]
-    folder = Path(target or hall.settings.backup_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = hall_now(hall.settings.dues).strftime("%Y%m%d-%H%M%S")
-    url = hall.engine.url
-    if url.get_backend_name() == "sqlite":
-        import sqlite3
-
-        out = folder / f"hall-{stamp}.db"
-        with sqlite3.connect(url.database) as src, sqlite3.connect(out) as dst:
-            src.backup(dst)
-    else:
-        out = folder / f"hall-{stamp}.dump"
-        if shutil.which("pg_dump") is None:
-            raise click.ClickException("找不到 pg_dump，请安装 postgresql-client")
-        plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        subprocess.run(["pg_dump", "-Fc", "-f", str(out), plain], check=True)
-    click.echo(f"已备份到 {out}")
-
-
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -115,4 +86,4 @@ def serve(host: str, port: int, threads: int) -> None:
     waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads)
 
 
-COMMANDS = [init_db, create_user, register_device, backup, serve]
+COMMANDS = [init_db, create_user, register_device, serve]

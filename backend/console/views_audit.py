@@ -14,6 +14,7 @@ from backend.console.forms import Form
 from backend.console.paging import paginate
 from backend.console.web import db, login_required, utc_start_of
 from backend.models import AuditEntry
+from backend.services import audit_chain
 from backend.services.policy import Action
 
 add_menu_entry("操作日志", "console.audit", section="系统管理", order=30, action=Action.AUDIT_READ)
@@ -168,6 +169,7 @@ def audit_log():  # type: ignore[no-untyped-def]
         stmt = stmt.where(AuditEntry.at < utc_start_of(end + timedelta(days=1)))
     return render_template(
         "console/admin/audit.html",
+        chain=audit_chain.verify(db()),
         form=form,
         page=paginate(db(), stmt),
         groups=ACTION_GROUPS,

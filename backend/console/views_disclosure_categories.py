@@ -80,7 +80,7 @@ def _page(form: Form, edit: dict[int, Form] | None = None, status: int = 200) ->
 
 
 @console_bp.get("/disclosure/categories", endpoint="categories")
-@login_required()
+@login_required(Action.READ)
 def categories_list():  # type: ignore[no-untyped-def]
     return _page(Form(None))
 

@@ -13,9 +13,8 @@ import functools
 import logging
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import (
     Response,
@@ -35,7 +34,7 @@ from werkzeug.exceptions import HTTPException
 from backend.console import console_bp, menu_for
 from backend.errors import DomainError
 from backend.models import User
-from backend.services import policy
+from backend.services import hall_clock, policy
 from backend.services.actor import Actor
 from backend.services.dues_year import hall_today, to_local
 from backend.services.input_rules import has_bad_characters
@@ -211,9 +210,7 @@ def day_filter(value: Any) -> str:
 
 def utc_start_of(day: date) -> datetime:
     """The stored (naive UTC) timestamp at which the hall's local ``day`` begins."""
-    zone = ZoneInfo(settings().dues.timezone)
-    local = datetime(day.year, day.month, day.day, tzinfo=zone)
-    return local.astimezone(UTC).replace(tzinfo=None)
+    return hall_clock.utc_start_of(day, settings().dues.timezone)
 
 
 def _error_page(status: int, message: str) -> tuple[str, int]:

@@ -1,4 +1,5 @@
-"""The append-only audit log. Database triggers refuse UPDATE and DELETE on it."""
+"""The append-only audit log. Database triggers refuse UPDATE and DELETE on it (and TRUNCATE on
+PostgreSQL); the rows form a hash chain (``backend.services.audit_chain``, docs/audit.md)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ class AuditEntry(Base):
     entity_id: Mapped[str | None] = mapped_column(String(40))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
 
 
 # Append-only, enforced by the database itself, not only by the code that writes it.
@@ -40,6 +43,11 @@ POSTGRES_GUARDS = (
     "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
     "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
 )
+# TRUNCATE fires no row trigger: PostgreSQL needs a statement trigger of its own (0003).
+POSTGRES_TRUNCATE_GUARD = (
+    "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
+)
 
 
 def guard_statements(dialect: str) -> tuple[str, ...]:
@@ -50,3 +58,5 @@ def guard_statements(dialect: str) -> tuple[str, ...]:
 def _install_guards(target, connection, **_kw):  # type: ignore[no-untyped-def]
     for statement in guard_statements(connection.dialect.name):
         connection.exec_driver_sql(statement)
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(POSTGRES_TRUNCATE_GUARD)

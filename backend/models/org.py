@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -55,7 +55,7 @@ class Organization(Base):
     fax: Mapped[str | None] = mapped_column(String(30))
     postcode: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(default=True)
-    dissolved_at: Mapped[datetime | None]
+    dissolved_on: Mapped[date | None]  # a day, not a moment (docs/time.md)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     parent: Mapped[Organization | None] = relationship(remote_side="Organization.id")

@@ -1,4 +1,5 @@
-"""Audit trail: every mutation writes its row in the same transaction as the change."""
+"""Audit trail: every mutation writes its row in the same transaction as the change, at the end
+of the hash chain (``audit_chain``), personal data masked (``audit_privacy``); docs/audit.md."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from backend.models import AuditEntry
+from backend.services import audit_chain
 from backend.services.actor import Actor
 
 
@@ -32,6 +34,7 @@ def record(
         before=_jsonable(before),
         after=_jsonable(after),
     )
+    audit_chain.link_entry(session, entry)
     session.add(entry)
     return entry
 

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Conflict
 from backend.models import (
-    AuditEntry,
     CardNumberSequence,
     DuesMonth,
     Payment,
@@ -26,7 +25,7 @@ from backend.models import (
     SlipSequence,
 )
 from backend.models.base import utcnow
-from backend.services import audit, sequences
+from backend.services import audit, audit_chain, sequences
 from backend.services.actor import Actor
 
 BATCH = 1000
@@ -168,4 +167,4 @@ def write_payments(
     insert_many(session, PaymentItem, items)
     for start in range(0, len(ledger), BATCH * 10):
         session.execute(update(DuesMonth), ledger[start : start + BATCH * 10])
-    insert_many(session, AuditEntry, audits)
+    audit_chain.append_rows(session, audits)

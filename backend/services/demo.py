@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Conflict
 from backend.models import (
-    AuditEntry,
     Base,
     Card,
     CardState,
@@ -30,9 +29,10 @@ from backend.models import (
     Role,
     User,
 )
-from backend.models.audit import guard_statements
+from backend.models.audit import POSTGRES_TRUNCATE_GUARD, guard_statements
 from backend.models.base import utcnow
-from backend.services import demo_ledger, orgs, users
+from backend.private_files import write_private
+from backend.services import audit_chain, demo_ledger, orgs, users
 from backend.services.actor import Actor
 from backend.services.bulk import audit_params, insert_many, insert_returning_ids, take_card_numbers
 from backend.services.cards import uid_hash
@@ -86,16 +86,18 @@ def reset_database(session: Session) -> None:
     """Erase every row of every table (the audit log too): for demo databases only.
 
     The schema and its migration stamp stay. The audit log refuses DELETE by trigger, so on
-    SQLite the guards are dropped and re-created inside this same transaction; PostgreSQL's
-    ``TRUNCATE`` does not fire row triggers.
+    SQLite the guards are dropped and re-created inside this same transaction; on PostgreSQL
+    the same is done with the guard against ``TRUNCATE``.
     """
     bind = session.get_bind()
     quote = bind.dialect.identifier_preparer.quote
     tables = [t.name for t in Base.metadata.sorted_tables]
     if bind.dialect.name == "postgresql":
+        session.execute(text("DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log"))
         session.execute(
             text(f"TRUNCATE {', '.join(quote(t) for t in tables)} RESTART IDENTITY CASCADE")
         )
+        session.execute(text(POSTGRES_TRUNCATE_GUARD))
         return
     session.execute(text("PRAGMA defer_foreign_keys = ON"))
     session.execute(text("DROP TRIGGER IF EXISTS audit_log_no_update"))
@@ -161,7 +163,7 @@ def _create_members(
         audit_params(actor, "member.create", "member", member_id, p)
         for member_id, p in zip(ids, params, strict=True)
     ]
-    insert_many(session, AuditEntry, audits)
+    audit_chain.append_rows(session, audits)
     _create_cards(session, actor, settings, persons, ids, [p["card_no"] for p in params])
     return ids
 
@@ -209,7 +211,7 @@ def _create_cards(
         )
         for card_id, c in zip(ids, cards, strict=True)
     ]
-    insert_many(session, AuditEntry, audits)
+    audit_chain.append_rows(session, audits)
 
 
 def _staff(session: Session, actor: Actor, by_code: dict[str, Organization]) -> list[DemoUser]:
@@ -230,9 +232,7 @@ def _staff(session: Session, actor: Actor, by_code: dict[str, Organization]) -> 
 
 
 def _write_key(path: Path, key: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(key + "\n", encoding="utf-8")
-    path.chmod(0o600)
+    write_private(path, key + "\n")
 
 
 def generate(

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, time, timedelta
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from backend.models import DuesMonth, SlipSequence
 from backend.models.base import utcnow
-from backend.services import dues_year
+from backend.services import dues_year, hall_clock
 from backend.services.actor import Actor
 from backend.services.bulk import NewPayment, PaidMonth, write_payments
 from backend.services.demo_people import Person
@@ -125,14 +124,13 @@ def _write(
     dues: DuesSettings,
     rng: random.Random,
 ) -> None:
-    zone, utc = ZoneInfo(dues.timezone), ZoneInfo("UTC")
     sequences: dict[int, int] = {}
     new = []
     now = utcnow()
     for p in payments:
         seq = sequences.get(p.paid_on.year, 0) + 1
         sequences[p.paid_on.year] = seq
-        moment = datetime.combine(p.paid_on, time(9), tzinfo=zone)
+        moment = hall_clock.local_moment_utc(p.paid_on, time(9), dues.timezone)
         moment += timedelta(minutes=rng.randrange(8 * 60))
         months = [PaidMonth(i, y, m, due, due) for i, y, m, due in p.months]
         new.append(
@@ -144,7 +142,7 @@ def _write(
                 method="bank" if rng.random() < 0.2 else "cash",
                 idempotency_key=f"demo-{p.paid_on.year}-{seq}",
                 operator=operator,
-                created_at=min(moment.astimezone(utc).replace(tzinfo=None), now),
+                created_at=min(moment, now),
                 months=months,
             )
         )

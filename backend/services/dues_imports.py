@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -262,8 +261,7 @@ def preview_dues(
 
 def _paid_at(day: date, dues: DuesSettings) -> datetime:
     """Noon of the payment day in the hall's time zone, stored as naive UTC like every stamp."""
-    local = datetime.combine(day, time(12), tzinfo=ZoneInfo(dues.timezone))
-    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+    return hall_clock.local_moment_utc(day, time(12), dues.timezone)
 
 
 def import_dues(

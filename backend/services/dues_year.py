@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
@@ -36,7 +35,7 @@ from sqlalchemy.orm import Session, aliased
 from backend.errors import Conflict, Invalid
 from backend.models import DuesAssessment, DuesCategory, DuesMonth, DuesMonthBackup, Member
 from backend.models.base import utcnow
-from backend.services import audit, dues_pending
+from backend.services import audit, dues_pending, hall_clock
 from backend.services.actor import Actor
 from backend.settings import DuesSettings
 
@@ -59,7 +58,7 @@ BACKUP_COLUMNS = [
 
 def hall_now(settings: DuesSettings) -> datetime:
     """The hall's wall clock (naive local time), whatever zone the server runs in."""
-    return datetime.now(ZoneInfo(settings.timezone)).replace(tzinfo=None)
+    return hall_clock.now_local(settings.timezone)
 
 
 def hall_today(settings: DuesSettings) -> date:
@@ -68,8 +67,7 @@ def hall_today(settings: DuesSettings) -> date:
 
 def to_local(at: datetime, settings: DuesSettings) -> datetime:
     """A stored naive-UTC timestamp as the hall's local (naive) time."""
-    zone = ZoneInfo(settings.timezone)
-    return at.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
+    return hall_clock.to_local(at, settings.timezone)
 
 
 def month_index(year: int, month: int) -> int:

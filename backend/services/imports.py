@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Invalid
 from backend.models import (
-    AuditEntry,
     DuesCategory,
     Member,
     Membership,
@@ -26,7 +25,7 @@ from backend.models import (
     OrgType,
 )
 from backend.models.member import DUES_CATEGORY_LABELS
-from backend.services import audit, hall_clock
+from backend.services import audit, audit_chain, hall_clock
 from backend.services.actor import Actor
 from backend.services.assessment import assess
 from backend.services.bulk import (
@@ -315,9 +314,8 @@ def import_members(
             for member_id, p in zip(ids, params, strict=True)
         ],
     )
-    insert_many(
+    audit_chain.append_rows(
         session,
-        AuditEntry,
         [
             audit_params(actor, "member.import", "member", member_id, p)
             for member_id, p in zip(ids, params, strict=True)

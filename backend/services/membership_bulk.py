@@ -10,7 +10,8 @@ from datetime import date
 from sqlalchemy import Date, String, and_, insert, literal, select, update
 from sqlalchemy.orm import Session, aliased
 
-from backend.models import AuditEntry, Member, Membership, Organization
+from backend.models import Member, Membership, Organization
+from backend.services import audit_chain
 from backend.services.actor import Actor
 
 
@@ -65,8 +66,8 @@ def audit_members(
 ) -> None:
     """One audit row per member changed in bulk, written in one executemany."""
     if rows:
-        session.execute(
-            insert(AuditEntry),
+        audit_chain.append_rows(
+            session,
             [
                 {
                     "actor_type": actor.type,

@@ -8,7 +8,7 @@ stays readable. Every change writes its audit rows in the same transaction.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import String, func, literal, select, update
 from sqlalchemy.orm import Session
@@ -263,7 +263,7 @@ def dissolve_org(
         raise Conflict(f"该组织还有{members}名在册党员，请先转出或合并", code="org_not_empty")
     before = audit.snapshot(org)
     org.active = False
-    org.dissolved_at = datetime(on.year, on.month, on.day)
+    org.dissolved_on = on
     session.flush()
     audit.record(
         session,

@@ -22,7 +22,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
@@ -36,6 +35,7 @@ from backend.models import (
     RemittanceItemKind,
     RemittanceLine,
 )
+from backend.services import hall_clock
 from backend.settings import RemittanceSettings
 
 
@@ -72,8 +72,7 @@ def _round(value: Fraction) -> int:
 
 def cutoff_utc(cutoff: date, timezone: str) -> datetime:
     """The first instant after ``cutoff`` (hall time) as a naive UTC timestamp."""
-    local = datetime.combine(cutoff + timedelta(days=1), datetime.min.time(), ZoneInfo(timezone))
-    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+    return hall_clock.utc_end_of(cutoff, timezone)
 
 
 def _cleared(kind: RemittanceItemKind):  # type: ignore[no-untyped-def]

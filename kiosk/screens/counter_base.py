@@ -3,7 +3,7 @@ who is signed in, and the hooks a screen may implement (a card tapped, member da
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, cast
 
@@ -55,5 +55,5 @@ def month_label(key: str) -> str:
 
 
 def today_month() -> str:
-    today = date.today()
+    today = datetime.now(UTC).astimezone().date()
     return f"{today.year}-{today.month:02d}"

@@ -9,7 +9,7 @@ each printing its paper through the counter's print queue; below them the member
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
@@ -48,7 +48,7 @@ class CounterFloatingScreen(CounterScreen):
         self.clear_member_data()
         self._member = member
         self.member_text = f"{member['name']}　{member['org_name']}　{member['status_label']}党员"
-        self.ids.start.set(date.today().isoformat())
+        self.ids.start.set(datetime.now(UTC).astimezone().date().isoformat())
         self.load_card()
 
     # -- the member's valid 流动党员活动证 -----------------------------------------------------
@@ -76,7 +76,7 @@ class CounterFloatingScreen(CounterScreen):
     @staticmethod
     def _review_year(card: dict[str, Any]) -> int:
         """The year after the last one reviewed (the backend accepts this year or the next)."""
-        last = card["reviewed_year"] or date.today().year - 1
+        last = card["reviewed_year"] or datetime.now(UTC).astimezone().date().year - 1
         return int(last) + 1
 
     def review(self) -> None:
@@ -174,7 +174,7 @@ class CounterFloatingScreen(CounterScreen):
         for field in fields:
             self.ids[field].clear()
         if letter["kind"] == "certificate":
-            self.ids.start.set(date.today().isoformat())
+            self.ids.start.set(datetime.now(UTC).astimezone().date().isoformat())
         self.load_card()
         label = letter["kind_label"]
         done = f"已开具{label}，编号{letter['number']}。\n正在打印：{label}"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import event, insert
 
 from backend.models import DisclosureDocument, DisclosureStatus, DisclosureTier
 from backend.services import disclosure_board as board
+from backend.services import hall_clock
 from backend.services.disclosure_categories import find_category
 from tests.backend.test_disclosure_helpers import categories
 
@@ -19,7 +20,7 @@ def _fill(db, build):  # type: ignore[no-untyped-def]
     orgs = build.district()
     categories(db)
     category = find_category(db, "政策文件")
-    start = date.today() - timedelta(days=ITEMS)
+    start = hall_clock.today() - timedelta(days=ITEMS)
     tiers = [DisclosureTier.PUBLIC, DisclosureTier.PUBLIC, DisclosureTier.PARTY]
     db.execute(
         insert(DisclosureDocument),
@@ -55,7 +56,12 @@ def test_each_page_is_one_query(db, build) -> None:
     event.listen(engine, "before_cursor_execute", count)
     try:
         page = board.list_visible(
-            db, board.Viewer.public(), today=date.today(), category=category, page=50, per_page=20
+            db,
+            board.Viewer.public(),
+            today=hall_clock.today(),
+            category=category,
+            page=50,
+            per_page=20,
         )
     finally:
         event.remove(engine, "before_cursor_execute", count)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -29,7 +29,7 @@ from backend.services.import_rows import (
         "20240701",
         "2024年7月1日",
         " 2024-7-01 ",
-        datetime(2024, 7, 1, 0, 0),
+        datetime.combine(date(2024, 7, 1), time()),  # a spreadsheet's date cell: no zone
         date(2024, 7, 1),
         20240701,
         45474,  # Excel's serial number for 2024-07-01
@@ -87,7 +87,7 @@ def test_xlsx_rows_keep_excel_types_and_row_numbers() -> None:
     book = Workbook()
     sheet = book.active
     sheet.append(["姓名", "入党日期", "联系电话", "月缴党费"])
-    sheet.append(["刘䶮", datetime(2005, 7, 1), 13912345678, 76.5])
+    sheet.append(["刘䶮", datetime.combine(date(2005, 7, 1), time()), 13912345678, 76.5])
     sheet.append([None, None, None, None])
     sheet.append(["吉𠮷", "2005/7/1", "139 1234 5678", "49.00"])
     stream = io.BytesIO()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-
+from backend.services import hall_clock
 from tests.builders import Builders
 
 
@@ -13,7 +12,7 @@ def _setup(build: Builders, db):  # type: ignore[no-untyped-def]
     other = build.member(orgs["b2"], name="李四")
     uid = build.card(member)
     build.card(other)
-    build.ledger(member, date.today().year, paid_months={1})
+    build.ledger(member, hall_clock.today().year, paid_months={1})
     key = build.device()
     db.commit()
     return member, uid, key

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from backend.models import AuditEntry, Membership, Role
-from backend.services import transfer_out
+from backend.services import hall_clock, transfer_out
 from backend.services.dues_year import hall_today
 from tests.backend.test_transfers_api import login
 from tests.builders import SYSTEM
@@ -71,7 +71,7 @@ def test_certificate_and_floating_card_through_the_api(client, db, build) -> Non
     member_id = member.id
     db.commit()
     headers = login(client, "b1staff")
-    today = date.today()
+    today = hall_clock.today()
     r = client.post(
         f"/api/v1/members/{member_id}/certificate",
         json={

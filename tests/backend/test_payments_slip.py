@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from backend.models import AuditEntry, Member
-from backend.services import dues_year, payments, slips
+from backend.services import dues_year, hall_clock, payments, slips
 from backend.services.actor import Actor
 from devices.printer.document import PrintDocument
 from tests.builders import Builders
@@ -150,7 +150,7 @@ def test_the_qr_link_verifies_and_a_tampered_one_does_not(client, db, settings, 
 def test_kiosk_prints_the_members_statement(client, build: Builders, db) -> None:  # type: ignore[no-untyped-def]
     member = build.member(build.district()["b1"], name="王𬌗", monthly_fen=7650)
     uid = build.card(member)
-    year = date.today().year
+    year = hall_clock.today().year
     build.ledger(member, year - 1)  # a whole year unpaid: far past six months
     build.ledger(member, year, paid_months={1})
     key = build.device()

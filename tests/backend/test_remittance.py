@@ -5,14 +5,14 @@ reversal; shares per level follow the settings."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from backend.errors import Conflict
 from backend.models import AuditEntry, Payment, RemittanceState
-from backend.services import payments, remittance
+from backend.services import hall_clock, payments, remittance
 from backend.services.actor import Actor
 from backend.services.remittance_ledger import pending_items
 from backend.settings import RemittanceSettings
@@ -44,11 +44,39 @@ def _setup(build: Builders, db, settings):  # type: ignore[no-untyped-def]
     c = build.member(orgs["b3"], name="王五", monthly_fen=2000)
     for m in (a, b, c):
         build.ledger(m, YEAR)
-    p1 = _pay(db, settings, a, [1, 2, 3], "key-a-q1-0001", datetime(YEAR, 3, 10, 2))
-    p2 = _pay(db, settings, b, [1, 2], "key-b-q1-0001", datetime(YEAR, 3, 30, 2))
-    p3 = _pay(db, settings, c, [1], "key-c-q1-0001", datetime(YEAR, 2, 1, 2))
+    p1 = _pay(
+        db,
+        settings,
+        a,
+        [1, 2, 3],
+        "key-a-q1-0001",
+        hall_clock.stored(datetime(YEAR, 3, 10, 2, tzinfo=UTC)),
+    )
+    p2 = _pay(
+        db,
+        settings,
+        b,
+        [1, 2],
+        "key-b-q1-0001",
+        hall_clock.stored(datetime(YEAR, 3, 30, 2, tzinfo=UTC)),
+    )
+    p3 = _pay(
+        db,
+        settings,
+        c,
+        [1],
+        "key-c-q1-0001",
+        hall_clock.stored(datetime(YEAR, 2, 1, 2, tzinfo=UTC)),
+    )
     # 1 April, 07:00 in Beijing (23:00 UTC on 31 March): after the first quarter in hall time
-    late = _pay(db, settings, a, [4], "key-a-q2-0001", datetime(YEAR, 3, 31, 23))
+    late = _pay(
+        db,
+        settings,
+        a,
+        [4],
+        "key-a-q2-0001",
+        hall_clock.stored(datetime(YEAR, 3, 31, 23, tzinfo=UTC)),
+    )
     db.flush()
     return orgs, (p1, p2, p3, late)
 

@@ -11,6 +11,7 @@ import urllib.request
 from datetime import date
 
 from backend.models import Role
+from backend.services import hall_clock
 from backend.services.idnumber import compose_id_number
 from tests.console.conftest import LiveHall, browser_sign_in, shot
 
@@ -119,7 +120,7 @@ def test_org_node_summary_matches_the_data(live_hall: LiveHall, page) -> None:  
 
 
 def _age(birth: date) -> int:
-    today = date.today()
+    today = hall_clock.today()
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
@@ -185,7 +186,7 @@ def test_lock_out_after_repeated_wrong_passwords(live_hall: LiveHall, page) -> N
 def test_warnings_members_devices_and_audit_pages(live_hall: LiveHall, page) -> None:  # type: ignore[no-untyped-def]
     data = _district(live_hall)
     build = live_hall.build
-    today = date.today()
+    today = hall_clock.today()
     behind = data["members"]["李芳"]
     for year in (today.year - 1, today.year):
         build.ledger(behind, year)  # nothing paid: more than six months behind

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from backend.models import AuditEntry, Card, CardState, DuesMonth, Role
+from backend.services import hall_clock
 from tests.builders import Builders
 from tests.console.conftest import page_text
 
@@ -42,7 +43,7 @@ def test_months_behind_shows_in_the_roll_and_on_the_warnings_page(
     client, sign_in, build, db
 ) -> None:  # type: ignore[no-untyped-def]
     data = _setup(build, db)
-    year = date.today().year
+    year = hall_clock.today().year
     for y in (year - 1, year):
         for month in range(1, 13):
             db.add(

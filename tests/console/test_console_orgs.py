@@ -78,7 +78,7 @@ def test_merge_moves_members_ledger_from_the_merge_month_and_dissolves(build: Bu
     assert {attributed[m] for m in (1, 2, 3)} == {o["b2"].id}
     assert {attributed[m] for m in range(4, 13)} == {o["b1"].id}
     source = db.get(Organization, o["b2"].id)
-    assert not source.active and source.dissolved_at.date() == date(2025, 4, 10)
+    assert not source.active and source.dissolved_on == date(2025, 4, 10)
     reasons = db.scalars(
         select(Membership.reason).where(Membership.member_id == moving.id).order_by(Membership.id)
     ).all()

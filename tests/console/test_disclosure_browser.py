@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from backend.models import Role, User
-from backend.services import disclosure
+from backend.services import disclosure, hall_clock
 from backend.services.actor import Actor
 from backend.services.disclosure_categories import ensure_default_categories, find_category
 from backend.services.dues_year import hall_today
@@ -113,7 +113,7 @@ def test_write_review_publish_then_the_kiosk_shows_it(  # type: ignore[no-untype
     status, board = _kiosk_get(live_hall, key, "/api/v1/kiosk/disclosure")
     assert status == 200
     item = next(i for i in board["items"] if i["title"] == TITLE)
-    assert item["category"] == "党课安排" and item["date"] == date.today().isoformat()
+    assert item["category"] == "党课安排" and item["date"] == hall_clock.today().isoformat()
     _status, document = _kiosk_get(live_hall, key, f"/api/v1/kiosk/disclosure/{item['id']}")
     captions = [b["text"] for b in document["blocks"] if b["type"] == "image"]
     assert captions == ["《党课安排表》第1/2页", "《党课安排表》第2/2页", ""]

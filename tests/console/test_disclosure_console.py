@@ -5,12 +5,12 @@ Chinese with nothing half-saved."""
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from reportlab.pdfgen import canvas
 from sqlalchemy import func, select
 
 from backend.models import DisclosureDocument, MediaFile, Role
+from backend.services import hall_clock
 from backend.services.disclosure_categories import ensure_default_categories, find_category
 from backend.services.media import NewMedia
 from tests.backend.test_disclosure_helpers import PNG_1PX, published
@@ -80,7 +80,7 @@ def _form(data: dict, **changes: object) -> dict:
         "org_id": str(data["c1"]),
         "category_id": str(data["policy"]),
         "tier": "public",
-        "publish_on": date.today().isoformat(),
+        "publish_on": hall_clock.today().isoformat(),
         "title": "关于调整党费收缴时间的通知",
         "body_md": "# 通知\n\n自下月起，党费每月5日至15日在服务大厅收缴。",
         "action": "save",

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from backend.models import DisclosureDocument, Role
-from backend.services import disclosure_categories, payments
+from backend.services import disclosure_categories, hall_clock, payments
 from backend.services.actor import Actor
 from tests.console.conftest import page_text
 
@@ -80,7 +80,7 @@ def test_ledger_payments_and_reminders(build, db, sign_in) -> None:
     zhang = next(row for row in ws.iter_rows(values_only=True) if row[1] == "张三")
     assert zhang[3] == 600 and zhang[4] == 150 and zhang[5] == "50.00"
     # 李四 has paid nothing this year nor last: flagged with the seed's warning
-    this_year = date.today().year
+    this_year = hall_clock.today().year
     for year in (this_year - 1, this_year):
         if year != YEAR:
             build.ledger(_b, year)
@@ -92,7 +92,9 @@ def test_ledger_payments_and_reminders(build, db, sign_in) -> None:
         db, Actor.system("t"), build.settings.dues, a, idempotency_key="console-pay-1",
         months=[f"{YEAR}-04"], today=date(YEAR, 4, 3),
     )  # fmt: skip
-    pay.payment.created_at = datetime(YEAR, 4, 2, 17)  # 3 April, 01:00 in Beijing
+    pay.payment.created_at = hall_clock.stored(
+        datetime(YEAR, 4, 2, 17, tzinfo=UTC)
+    )  # 3 April, 01:00 in Beijing
     db.commit()
     html = page_text(client.get(f"/console/finance/payments?start={YEAR}-04-03&end={YEAR}-04-03"))
     assert pay.payment.slip_no in html and "2025年4月" in html and "2025-04-03 01:00" in html
@@ -107,7 +109,7 @@ def test_remittance_batch_from_the_console(build, db, sign_in) -> None:
             db, Actor.system("t"), build.settings.dues, member, idempotency_key=key,
             months=[f"{YEAR}-04"], today=date(YEAR, 4, 3),
         )  # fmt: skip
-        outcome.payment.created_at = datetime(YEAR, 4, 3, 2)
+        outcome.payment.created_at = hall_clock.stored(datetime(YEAR, 4, 3, 2, tzinfo=UTC))
     db.commit()
     client = sign_in("admin")
     html = page_text(

@@ -6,12 +6,12 @@ Screenshots go to test-artifacts/console/.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from openpyxl import load_workbook
 
 from backend.models import Role
-from backend.services import payments
+from backend.services import hall_clock, payments
 from backend.services.actor import Actor
 from tests.console.conftest import LiveHall, browser_sign_in, shot
 
@@ -39,7 +39,7 @@ def _district(hall: LiveHall) -> dict:
             months=[f"{YEAR}-04"],
             today=date(YEAR, 4, 3),
         )
-        outcome.payment.created_at = datetime(YEAR, 4, 3, 2)
+        outcome.payment.created_at = hall_clock.stored(datetime(YEAR, 4, 3, 2, tzinfo=UTC))
     hall.commit()
     return orgs
 

@@ -4,12 +4,11 @@ kiosk only with consent, visibility, refusals in Chinese, and the donors' consen
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from sqlalchemy import select
 
 from backend.models import Donation, HonorEntry, Role
-from backend.services import fund
+from backend.services import fund, hall_clock
 from tests.backend.test_disclosure_helpers import PNG_1PX
 from tests.builders import SYSTEM
 from tests.console.conftest import page_text
@@ -22,7 +21,7 @@ def _setup(build, db) -> dict:  # type: ignore[no-untyped-def]
     build.user(orgs["b3"], "b3staff", Role.ORG_STAFF)
     member = build.member(orgs["b1"], name="陈晓红")
     key = build.device()
-    today = date.today()
+    today = hall_clock.today()
     for name, org, consent in (("王捐赠", orgs["b1"], False), ("赵机关", orgs["b3"], True)):
         data = fund.DonationData(
             donor_name=name,
@@ -41,7 +40,7 @@ def _honor_form(ids: dict, **changes: object) -> dict:
     form = {
         "kind": "person",
         "title": "优秀共产党员",
-        "year": str(date.today().year),
+        "year": str(hall_clock.today().year),
         "awarding_body": "中共示范区委",
         "org_id": str(ids["b1"]),
         "person_name": "李先锋",
@@ -69,7 +68,7 @@ def test_a_photo_shows_on_the_kiosk_only_with_consent(client, sign_in, build, db
     form["photo"] = (io.BytesIO(PNG_1PX), "li.png")
     r = client.post("/console/honors/new", data=form, follow_redirects=True)
     html = page_text(r)
-    assert f"已将李先锋“优秀共产党员”（{date.today().year}年）列入光荣榜" in html
+    assert f"已将李先锋“优秀共产党员”（{hall_clock.today().year}年）列入光荣榜" in html
     assert "未同意公开" in html
     (entry_id,) = _entry_ids(db)
     person = _kiosk(client, key)["people"][0]["entries"][0]

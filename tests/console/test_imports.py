@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from backend.models import AuditEntry, Card, CardState, Member, Payment, Role
-from backend.services import members
+from backend.services import hall_clock, members
 from backend.services.idnumber import compose_id_number
 from tests.builders import SYSTEM, Builders
 from tests.console.conftest import page_text
@@ -252,7 +252,7 @@ def test_cards_are_bound_to_card_numbers_from_a_sheet(client, sign_in, build, db
 
 def test_a_branch_dues_file_becomes_payments(client, sign_in, build, db) -> None:  # type: ignore[no-untyped-def]
     orgs = _staff(build, db)
-    year = date.today().year - 1
+    year = hall_clock.today().year - 1
     zhang = build.member(orgs["b1"], name="张小明", monthly_fen=7650)
     build.ledger(zhang, year)
     db.commit()

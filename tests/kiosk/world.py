@@ -19,7 +19,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from backend.models import Base, CardState, DuesMonth
-from backend.services import cards, disclosure, disclosure_workflow, honors, media
+from backend.services import cards, disclosure, disclosure_workflow, hall_clock, honors, media
 from backend.services.disclosure_categories import ensure_default_categories
 from backend.services.masking import mask_name
 from backend.services.money import format_yuan
@@ -95,7 +95,7 @@ def _content(session: Session, district: dict[str, Any]) -> dict[str, Any]:
             category=policy,
             title=f"政策文件第{n:03d}号",
             body_md=f"第{n}号文件的正文。",
-            publish_on=date.today() - timedelta(days=n),
+            publish_on=hall_clock.today() - timedelta(days=n),
         )
         _publish(session, doc)
     party = disclosure.create_document(
@@ -106,7 +106,7 @@ def _content(session: Session, district: dict[str, Any]) -> dict[str, Any]:
         title="第一党支部党费收缴使用情况",
         body_md="本支部党费收缴使用情况如下。",
         tier="party",
-        publish_on=date.today() - timedelta(days=1),
+        publish_on=hall_clock.today() - timedelta(days=1),
     )
     _publish(session, party)
     unit = disclosure.create_document(
@@ -117,7 +117,7 @@ def _content(session: Session, district: dict[str, Any]) -> dict[str, Any]:
         title="机关党支部内部通报",
         body_md="仅限机关党支部党员。",
         tier="unit",
-        publish_on=date.today() - timedelta(days=1),
+        publish_on=hall_clock.today() - timedelta(days=1),
     )
     _publish(session, unit)
     return {
@@ -129,7 +129,7 @@ def _content(session: Session, district: dict[str, Any]) -> dict[str, Any]:
 
 
 def _honors(session: Session, district: dict[str, Any]) -> dict[str, Any]:
-    year = date.today().year
+    year = hall_clock.today().year
     honors.add_honor(
         session,
         SYSTEM,
@@ -163,7 +163,7 @@ def _honors(session: Session, district: dict[str, Any]) -> dict[str, Any]:
         awarding_body="示范区委",
         org=district["b1"],
     )
-    today = date.today()
+    today = hall_clock.today()
     honors.add_donation(
         session,
         SYSTEM,
@@ -214,7 +214,7 @@ def build_world(folder: Path) -> dict[str, Any]:
     settings = Settings(database_url=url, secret_key=SECRET_KEY, card_uid_key=CARD_UID_KEY)
     engine = create_engine(url)
     Base.metadata.create_all(engine)
-    today = date.today()
+    today = hall_clock.today()
     with Session(engine) as session:
         build = Builders(session, settings)
         district = build.district()

@@ -1,7 +1,7 @@
 """sessions: a per-user session version, the per-address sign-in throttle, and an absolute
 end for kiosk card sessions
 
-Revision ID: 0003_sessions
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-01
 """
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_sessions"
+revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
