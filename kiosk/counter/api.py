@@ -32,6 +32,15 @@ class CounterApi:
         self.staff = staff
         self.on_error = on_error
         self.on_expired = on_expired
+        #: Requests that change something, not yet answered: call number → session generation.
+        self._writes: dict[int, int] = {}
+        self._calls = 0
+
+    @property
+    def writes_in_flight(self) -> int:
+        """Requests of this sign-in that change something and have no answer yet (a card tap
+        waits for them: ``kiosk/counter/tap_guard.py``)."""
+        return sum(1 for g in self._writes.values() if self.staff.is_current(g))
 
     # -- members and dues ---------------------------------------------------------------------
 
@@ -78,7 +87,8 @@ class CounterApi:
     # -- cards --------------------------------------------------------------------------------
 
     def card_lookup(self, uid: str, on_ok: OnOk, on_error: OnError | None = None) -> Any:
-        return self._call("POST", "/counter/cards/lookup", on_ok, on_error, json={"uid": uid})
+        body = {"uid": uid}
+        return self._call("POST", "/counter/cards/lookup", on_ok, on_error, json=body, write=False)
 
     def issue_card(
         self,
@@ -162,18 +172,26 @@ class CounterApi:
         *,
         json: Any = None,
         params: dict[str, Any] | None = None,
+        write: bool | None = None,
     ) -> Future[Any] | None:
+        """``write``: the call changes something (default: every method but GET)."""
         token = self.staff.token
         if token is None:
             return None
         generation = self.staff.generation
         handler = on_error or self.on_error
+        self._calls += 1
+        number = self._calls
+        if method != "GET" if write is None else write:
+            self._writes[number] = generation
 
         def ok(result: Any) -> None:
+            self._writes.pop(number, None)
             if self.staff.is_current(generation):
                 on_ok(result)
 
         def failed(error: ApiError) -> None:
+            self._writes.pop(number, None)
             if not self.staff.is_current(generation):
                 return
             if error.status == 401:

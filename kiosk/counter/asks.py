@@ -32,6 +32,8 @@ class AskDialog(KioskDialog):
     title = StringProperty("")
     text = StringProperty("")
     ok_text = StringProperty("确认")
+    #: Why something else (a card tap) was not taken while this question is open.
+    notice = StringProperty("")
     __events__ = ("on_answer",)
 
     def on_answer(self, yes: bool) -> None:

@@ -20,6 +20,7 @@ from kiosk.screens.counter_base import CounterScreen, fen_to_yuan, month_label, 
 
 METHODS = {"cash": "现金", "bank": "银行转账"}
 PAYABLE = ("unpaid", "not_due")
+NOT_SHOWN = "页面上的党员已变更，这笔收款没有提交：请重新打开党员，核对后再收款"
 
 
 def month_keys_after(first: str, last: str) -> list[str]:
@@ -136,6 +137,11 @@ class CounterPayScreen(CounterScreen):
     def _send(self) -> None:
         member = self._member
         if self.in_flight or member is None:
+            return
+        shown = self.counter.member
+        if shown is None or shown.get("id") != member.get("id"):
+            # The card-tap guard keeps this from happening; never charge a member not shown.
+            self.ctx.dialogs.message(NOT_SHOWN)
             return
         body: dict[str, Any] = {
             "method": self.method,

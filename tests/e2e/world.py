@@ -99,6 +99,8 @@ def build_world(folder: Path, url: str | None = None) -> dict[str, Any]:
         member("out", "b1", "钱红梅", today.month, sex="F", birth=date(1985, 6, 15))
         member("fails", "b1", "吴不成", 6)
         member("other_branch", "b2", "周晓", today.month)
+        member("tap_first", "b1", "马先到", today.month - 2)
+        member("tap_second", "b1", "杨后来", today.month - 2)
         nocard = build.member(d["b1"], name="冯新卡", monthly_fen=MONTHLY_FEN)
         people["nocard"] = _facts(nocard, uid=None)
         build.user(d["district"], "counter", Role.COUNTER)
