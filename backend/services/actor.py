@@ -15,10 +15,14 @@ class Actor:
     role: Role | None = None
     org_id: int | None = None
     org_path: str | None = None  # root of the subtree this actor may touch; None = everything
+    #: The person's name as printed on slips (经办人); ``name`` (the user name) goes to audits.
+    full_name: str = ""
 
     @classmethod
     def for_user(cls, user: User) -> Actor:
-        return cls("user", user.id, user.username, user.role, user.org_id, user.org.path)
+        return cls(
+            "user", user.id, user.username, user.role, user.org_id, user.org.path, user.full_name
+        )
 
     @classmethod
     def for_device(cls, device: KioskDevice) -> Actor:
@@ -30,4 +34,5 @@ class Actor:
 
     @property
     def display_name(self) -> str:
-        return self.name
+        """Who a paper names as 经办人: the full name, the user name when there is none."""
+        return self.full_name or self.name

@@ -3,7 +3,7 @@ is refused with a message, the member on screen stays, and the money goes to tha
 
 from __future__ import annotations
 
-from tests.e2e.steps import dismiss, open_member, screen, sign_in
+from tests.e2e.steps import dismiss, flat, open_member, paper, screen, sign_in, wait_printed
 from tests.kiosk.harness import frames, press, screen_text, wait_for, wait_for_text
 from tests.kiosk.scenarios import Stage
 
@@ -11,7 +11,7 @@ from tests.kiosk.scenarios import Stage
 async def tap_during_confirmation(stage: Stage) -> None:
     first, second = stage.member("tap_first"), stage.member("tap_second")
     counter = stage.app.controller
-    await sign_in(stage)
+    await sign_in(stage, stage.world["clerk2"]["username"])
     await open_member(stage, "tap_first")
     await press("收款")
     await stage.on_screen("counter_pay")
@@ -35,6 +35,12 @@ async def tap_during_confirmation(stage: Stage) -> None:
     await press("确认收款", dialog)
     text = await dismiss("收款成功")
     assert second["name"] not in text
+    slip_no = text.split("凭条编号", 1)[1].split("，", 1)[0]
+    [slip] = await wait_printed(stage, f"slip-{slip_no}")
+    printed = flat(paper(slip)[0])
+    assert f"缴费人{first['name'][0]}*" in printed, printed
+    clerk = stage.world["clerk2"]
+    assert f"经办人{clerk['full_name']}" in printed and clerk["username"] not in printed, printed
     await stage.on_screen("counter_member")
     await wait_for_text(first["name"])
     assert second["name"] not in screen_text()

@@ -26,6 +26,7 @@ from tests.kiosk.world import CARD_UID_KEY, SECRET_KEY
 MONTHLY_FEN = 7650
 STAFF_UID = "5A5A0001"
 STAFF_PIN = "2468"
+CLERK2_NAME = "李经办"
 #: Blank cards handed out in the scenarios (no member holds them).
 BLANKS = {"card_desk": "B1A2C3D4", "into": "B1A2C3D5", "unknown": "B1A2C3D6"}
 
@@ -105,6 +106,8 @@ def build_world(folder: Path, url: str | None = None) -> dict[str, Any]:
         people["nocard"] = _facts(nocard, uid=None)
         build.user(d["district"], "counter", Role.COUNTER)
         build.user(d["b1"], "branch1", Role.ORG_STAFF)
+        # A clerk whose full name differs from the user name: slips print the full name.
+        build.user(d["district"], "clerk2", Role.COUNTER).full_name = CLERK2_NAME
         user = session.scalar(select(User).where(User.username == "counter"))
         assert user is not None
         staff_cards.bind_staff_card(
@@ -122,6 +125,7 @@ def build_world(folder: Path, url: str | None = None) -> dict[str, Any]:
         "password": PASSWORD,
         "staff_uid": STAFF_UID,
         "staff_pin": STAFF_PIN,
+        "clerk2": {"username": "clerk2", "full_name": CLERK2_NAME},
         "blanks": BLANKS,
         "today": today.isoformat(),
         "into": {
