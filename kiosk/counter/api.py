@@ -121,6 +121,17 @@ class CounterApi:
     def letters(self, on_ok: OnOk, on_error: OnError | None = None) -> Any:
         return self._call("GET", "/letters", on_ok, on_error)
 
+    def overdue_letters(self, on_ok: OnOk, on_error: OnError | None = None) -> Any:
+        """Introduction letters past validity whose 回执 has not come back (the warning list)."""
+        return self._call("GET", "/letters/expired", on_ok, on_error)
+
+    def record_return(
+        self, letter_id: int, body: dict[str, Any], on_ok: OnOk, on_error: OnError | None = None
+    ) -> Any:
+        """回执登记: ``{"returned_on": "2026-03-02", "handler": …, "phone": …}``."""
+        path = f"/letters/{letter_id}/return"
+        return self._call("POST", path, on_ok, on_error, json=body)
+
     def reprint_transfer(
         self, transfer_id: int, on_ok: OnOk, on_error: OnError | None = None
     ) -> Any:

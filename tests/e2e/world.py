@@ -9,15 +9,17 @@ Staff: a district counter user (with a staff card + PIN) and a user of the first
 from __future__ import annotations
 
 import json
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from backend.models import Base, DuesMonth, Member, Membership, Role, User
-from backend.services import staff_cards
+from backend.models import Base, DuesMonth, Letter, Member, Membership, Role, User
+from backend.services import staff_cards, transfer_out
+from backend.services.actor import Actor
 from backend.services.dues_year import hall_today
 from backend.settings import Settings
 from tests.builders import PASSWORD, Builders
@@ -67,6 +69,33 @@ def _facts(member: Member, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _letters(
+    session: Session,
+    settings: Settings,
+    user: User,
+    people: dict[str, dict[str, Any]],
+    member: Callable[..., Member],
+    today: date,
+) -> None:
+    """Two members gone out of the district with an introduction letter each: one issued 60
+    days ago for 30 days (its 回执 overdue), one issued today."""
+    clerk = Actor.for_user(user)
+    for key, name, issued in (
+        ("letter_overdue", "何逾期", today - timedelta(days=60)),
+        ("letter_valid", "许待回", today),
+    ):
+        gone = member(key, "b1", name, today.month)
+        request = transfer_out.OutRequest(
+            to_name="外省某县委组织部", valid_days=30, allow_shortfall=True
+        )
+        transfer = transfer_out.transfer_out(
+            session, clerk, settings, gone.id, request, today=issued
+        )
+        letter = session.scalar(select(Letter).where(Letter.member_id == gone.id))
+        assert letter is not None and transfer is not None
+        people[key]["letter_no"] = letter.number
+
+
 def build_world(folder: Path, url: str | None = None) -> dict[str, Any]:
     """Build the district in ``url`` (default: a new ``folder/hall.db``), write
     ``folder/world.json`` and return what the scenarios assert against."""
@@ -102,6 +131,7 @@ def build_world(folder: Path, url: str | None = None) -> dict[str, Any]:
         member("other_branch", "b2", "周晓", today.month)
         member("tap_first", "b1", "马先到", today.month - 2)
         member("tap_second", "b1", "杨后来", today.month - 2)
+        member("void_box", "b1", "韩作废", today.month - 2)
         nocard = build.member(d["b1"], name="冯新卡", monthly_fen=MONTHLY_FEN)
         people["nocard"] = _facts(nocard, uid=None)
         build.user(d["district"], "counter", Role.COUNTER)
@@ -113,6 +143,7 @@ def build_world(folder: Path, url: str | None = None) -> dict[str, Any]:
         staff_cards.bind_staff_card(
             session, settings, user, uid=STAFF_UID, pin=STAFF_PIN, password=PASSWORD
         )
+        _letters(session, settings, user, people, member, today)
         device_key = build.device("counter-1")
         orgs = {key: {"id": o.id, "name": o.name, "code": o.code} for key, o in d.items()}
         session.commit()
