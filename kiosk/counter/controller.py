@@ -248,4 +248,11 @@ class CounterController:
         self.dialogs.message(error.message, then=self.home if then_home else None)
 
     def _key_down(self, _window: Any, key: int, *_args: Any) -> bool:
-        return self.asks.key(key)
+        """An open question takes the key first; then the screen (``key_down``: arrows,
+        Enter, Space on its lists, ``kiosk/counter/keys.py``) unless a message is showing."""
+        if self.asks.key(key):
+            return True
+        if self.asks.open_dialogs or self.dialogs.open_dialogs or self.sm is None:
+            return False
+        handler = getattr(self.sm.current_screen, "key_down", None)
+        return bool(handler is not None and handler(key))

@@ -1,13 +1,18 @@
 """区内转接: choose the receiving branch (any active branch of the district), optionally the
 date, confirm; the backend moves the member in one transaction and answers the papers: the
-组织关系接转证明单 for the member and the notice to the receiving 党委/总支."""
+组织关系接转证明单 for the member and the notice to the receiving 党委/总支.
+
+Keyboard: the filter box has the focus; ↓ walks the branches, Enter chooses one, Enter again
+(or Enter in the date box) transfers after the question."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.properties import NumericProperty, StringProperty
 
+from kiosk.counter.keys import KeyCursor, choose_or_submit
 from kiosk.counter.printouts import labels, transfer_jobs
 from kiosk.counter.widgets import RowButton
 from kiosk.screens.counter_base import CounterScreen
@@ -23,6 +28,20 @@ class CounterWithinScreen(CounterScreen):
         self._branches: list[dict[str, Any]] = []
         self._chosen: dict[str, Any] = {}
         self.in_flight = False
+        self.cursor = KeyCursor()
+
+    def on_enter(self, *_args: Any) -> None:
+        Clock.schedule_once(lambda _dt: self.ids.filter.focus(), 0)
+
+    def key_down(self, key: int) -> bool:
+        typing = self.ids.filter.ids.input.focus or self.ids.date.ids.input.focus
+        return choose_or_submit(
+            self.cursor,
+            key,
+            typing=typing,
+            chosen=self.chosen_id,
+            submit=self.submit,
+        )
 
     def prepare(self, member: dict[str, Any], _ledger: dict[str, Any] | None = None) -> None:
         self.clear_member_data()
@@ -41,6 +60,7 @@ class CounterWithinScreen(CounterScreen):
         text = self.ids.filter.value.strip()
         box = self.ids.branches
         box.clear_widgets()
+        rows = []
         for branch in self._branches:
             line = f"{branch['name']}　{branch['parents']}　书记：{branch['secretary'] or '—'}"
             if text and text not in line and text not in branch["code"]:
@@ -48,6 +68,8 @@ class CounterWithinScreen(CounterScreen):
             row = RowButton(text=line, item_id=int(branch["id"]))
             row.bind(on_release=lambda r, b=branch: self.choose(b))
             box.add_widget(row)
+            rows.append(row)
+        self.cursor.reset(rows)
 
     def choose(self, branch: dict[str, Any]) -> None:
         self.chosen_id = int(branch["id"])

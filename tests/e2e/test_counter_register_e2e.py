@@ -25,3 +25,7 @@ def test_letter_return_recorded_at_the_counter(
 
 def test_void_dialog_fits_its_panel(player: Player) -> None:
     player.run("void_dialog_fits")
+
+
+def test_the_counter_by_keyboard(player: Player) -> None:
+    player.run("by_keyboard")
