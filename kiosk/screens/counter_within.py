@@ -15,11 +15,33 @@ from kivy.properties import NumericProperty, StringProperty
 from kiosk.counter.keys import KeyCursor, choose_or_submit
 from kiosk.counter.printouts import labels, transfer_jobs
 from kiosk.counter.widgets import RowButton
-from kiosk.screens.counter_base import CounterScreen
+from kiosk.screens.counter_base import CounterScreen, hall_date, month_label
+
+
+def span(keys: list[str]) -> str:
+    """["2026-03", "2026-04"] → "2026年3月至2026年4月（2个月）"."""
+    if len(keys) == 1:
+        return month_label(keys[0])
+    return f"{month_label(keys[0])}至{month_label(keys[-1])}（{len(keys)}个月）"
+
+
+def arrears_note(owed: list[str], move_month: str, old: str, new: str) -> str:
+    """Where a member's owed months go in a transfer inside the district: the months before
+    the move month stay on the old branch's ledger, the move month on go to the new branch
+    (``docs/counter.md``, "Transfers within the district")."""
+    before = sorted(k for k in owed if k < move_month)
+    after = sorted(k for k in owed if k >= move_month)
+    parts = []
+    if before:
+        parts.append(f"{span(before)}的欠交仍记在原支部（{old}）的台账上，由原支部催缴")
+    if after:
+        parts.append(f"{span(after)}的党费记入{new}的台账")
+    return "；".join(parts) + "。可在窗口补交。" if parts else ""
 
 
 class CounterWithinScreen(CounterScreen):
     member_text = StringProperty("")
+    arrears_text = StringProperty("")
     chosen_text = StringProperty("请在下面选择接收的党支部")
     chosen_id = NumericProperty(0)
 
@@ -27,6 +49,7 @@ class CounterWithinScreen(CounterScreen):
         self._member: dict[str, Any] | None = None
         self._branches: list[dict[str, Any]] = []
         self._chosen: dict[str, Any] = {}
+        self._owed: list[str] = []
         self.in_flight = False
         self.cursor = KeyCursor()
 
@@ -43,10 +66,17 @@ class CounterWithinScreen(CounterScreen):
             submit=self.submit,
         )
 
-    def prepare(self, member: dict[str, Any], _ledger: dict[str, Any] | None = None) -> None:
+    def prepare(self, member: dict[str, Any], ledger: dict[str, Any] | None = None) -> None:
         self.clear_member_data()
         self._member = member
         self.member_text = f"{member['name']}　现在：{member['org_name']}"
+        self._owed = sorted((ledger or {}).get("unpaid_months", []))
+        if self._owed:
+            self.arrears_text = (
+                f"注意：该党员累计欠交{member['arrears']}元，{span(self._owed)}未交。"
+                f"转接后，转接月份之前的欠交仍记在原支部（{member['org_name']}）的台账上，"
+                "转接当月起的党费记入新支部。"
+            )
         self.api.branches(self._got_branches)
 
     def _got_branches(self, answer: dict[str, Any]) -> None:
@@ -85,10 +115,17 @@ class CounterWithinScreen(CounterScreen):
             return
         day = self.ids.date.value.strip()
         body = {"member_id": member["id"], "to_org_id": self.chosen_id, "date": day or None}
+        note = arrears_note(
+            self._owed,
+            (day or hall_date().isoformat())[:7],
+            member["org_name"],
+            self._chosen["name"],
+        )
         self.counter.asks.confirm(
             "确认区内转接",
             f"将{member['name']}的组织关系从{member['org_name']}转到{self._chosen['name']}"
-            f"（转接日期：{day or '今天'}）？",
+            f"（转接日期：{day or '今天'}）？"
+            + (f"\n该党员累计欠交{member['arrears']}元：{note}" if note else ""),
             lambda: self._send(body),
             ok_text="确认转接",
         )
@@ -112,7 +149,8 @@ class CounterWithinScreen(CounterScreen):
         self._member = None
         self._branches = []
         self.in_flight = False
-        self.member_text = ""
+        self.member_text = self.arrears_text = ""
+        self._owed = []
         self.chosen_text = "请在下面选择接收的党支部"
         self.chosen_id = 0
         if "branches" in self.ids:

@@ -1,5 +1,6 @@
 """The counter by keyboard alone (issue 12, item 8): the first box of each screen has the
-focus, the arrow keys walk search results, months and branches, Enter opens and chooses."""
+focus, the arrow keys walk search results, months and branches, Enter opens and chooses. On
+the way, 区内转接 of a member with arrears warns and says where the arrears go."""
 
 from __future__ import annotations
 
@@ -77,8 +78,16 @@ async def by_keyboard(stage: Stage) -> None:
     [branch] = highlighted(within.ids.branches)
     await press_key(ENTER)
     await wait_for_text("接收支部：" + branch.split("　")[0])
+    warned = screen_text()
+    assert "注意：该党员累计欠交" in warned, "a member with arrears: the form warns"
+    assert "转接月份之前的欠交仍记在原支部（幸福社区第一党支部）的台账上" in warned
     await press_key(ENTER)
     await wait_for_text("确认区内转接")
+    [question] = counter.asks.open_dialogs
+    asked = question.text
+    assert "该党员累计欠交" in asked and "可在窗口补交" in asked, asked
+    assert "仍记在原支部（幸福社区第一党支部）的台账上" in asked or "记入" in asked, asked
+    stage.shot("counter-within-arrears")
     await press_key(ESCAPE)
     await frames(2)
     assert counter.asks.open_dialogs == []
