@@ -74,4 +74,5 @@ SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     "letter_returns": scenarios_register.letter_returns,
     "void_dialog_fits": scenarios_register.void_dialog_fits,
     "by_keyboard": scenarios_keyboard.by_keyboard,
+    "within_probationary": scenarios_register.within_probationary,
 }

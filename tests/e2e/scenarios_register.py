@@ -1,5 +1,6 @@
-"""Counter scenarios of issue 12, item 8: the register's 回执登记 and 逾期未回执 list, and
-dialogs whose text and buttons stay inside their panel."""
+"""Counter scenarios of issue 12, item 8: the register's 回执登记 and 逾期未回执 list, dialogs
+whose text and buttons stay inside their panel, and the numbered, verifiable papers of a
+probationary member's 区内转接."""
 
 from __future__ import annotations
 
@@ -10,10 +11,15 @@ from tests.e2e.steps import (
     confirm,
     dismiss,
     open_member,
+    paper,
     press_in_row,
     press_key,
+    press_text,
+    qr_payloads,
+    screen,
     sign_in,
     type_into,
+    wait_printed,
 )
 from tests.kiosk.harness import frames, press, screen_text, wait_for, wait_for_text, walk
 from tests.kiosk.scenarios import Stage
@@ -96,3 +102,23 @@ async def void_dialog_fits(stage: Stage) -> None:
     assert not outside(dialog), outside(dialog)
     assert dialog.height > 300, f"the panel is {dialog.height:.0f} px high"
     await press("取消", dialog)
+
+
+async def within_probationary(stage: Stage) -> None:
+    """区内转接 of a 预备党员: the 证明单 and the notice are printed; their text and QR codes
+    go back to the test, which checks them on the backend's verification page."""
+    await sign_in(stage)
+    await open_member(stage, "probation")
+    await press("区内转接")
+    await stage.on_screen("counter_within")
+    form = screen(stage, "counter_within")
+    await wait_for(lambda: form.ids.branches.children, "the branch list")
+    await type_into(form.ids.filter, "第二")
+    await press_text("幸福社区第二党支部")
+    await press("转接并打印证明单")
+    await confirm(stage, "确认区内转接", "确认转接")
+    await dismiss("转接完成")
+    files = await wait_printed(stage, "transfer-", 2)
+    stage.facts["papers"] = {
+        f.stem: {"text": paper(f)[0], "qr": qr_payloads(paper(f)[1])} for f in files
+    }

@@ -17,7 +17,16 @@ from typing import Any
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from backend.models import Base, DuesMonth, Letter, Member, Membership, Role, User
+from backend.models import (
+    Base,
+    DuesMonth,
+    Letter,
+    Member,
+    Membership,
+    MemberStatus,
+    Role,
+    User,
+)
 from backend.services import staff_cards, transfer_out
 from backend.services.actor import Actor
 from backend.services.dues_year import hall_today
@@ -132,6 +141,15 @@ def build_world(folder: Path, url: str | None = None) -> dict[str, Any]:
         member("tap_first", "b1", "马先到", today.month - 2)
         member("tap_second", "b1", "杨后来", today.month - 2)
         member("void_box", "b1", "韩作废", today.month - 2)
+        member(
+            "probation",
+            "b1",
+            "邓预备",
+            today.month,
+            status=MemberStatus.PROBATIONARY,
+            joined=today - timedelta(days=200),
+        )
+        people["probation"]["joined"] = (today - timedelta(days=200)).isoformat()
         nocard = build.member(d["b1"], name="冯新卡", monthly_fen=MONTHLY_FEN)
         people["nocard"] = _facts(nocard, uid=None)
         build.user(d["district"], "counter", Role.COUNTER)
