@@ -5,31 +5,41 @@ a missing default file means "all defaults", which suit a developer machine: the
 loopback, a keyboard-wedge reader (type a card's UID and Enter) and a preview printer writing
 PNG + ESC/POS files into ``data/prints/``. Relative paths are relative to the project folder.
 
-Example::
+Example (every setting, with its default unless the comment says otherwise)::
 
     [backend]
-    url = "http://127.0.0.1:5000"
+    url = "http://127.0.0.1:5000"   # HALL_BACKEND_URL in the environment overrides it
     device_key_file = "data/instance/kiosk-device.key"   # or: device_key = "..."
-    timeout = 3.0
+    timeout = 3.0            # seconds a backend call may take
 
     [kiosk]
     mode = "both"            # member | board | both | counter (staff at the service window)
-    idle_seconds = 60
+    idle_seconds = 60        # a member's page is left after this long without a touch
+    countdown_seconds = 10   # the "您还在使用吗？" countdown before leaving (< idle_seconds)
+    attract_seconds = 90     # idle on the home screen this long: the attract loop starts
+    message_seconds = 6      # a message closes by itself after this long
+    heartbeat_seconds = 60   # how often the kiosk reports its state to the backend
+    health_seconds = 15      # how often an offline kiosk checks whether the backend is back
     lock_seconds = 300       # counter mode: lock the staff session after 5 idle minutes
-    countdown_seconds = 10
     large_text = false
     high_contrast = false
     font = ""                # a TTF/OTF path; empty: find one that covers rare characters
+    fullscreen = false       # true on the hall's touch screen
+    size = [1280, 800]       # the window's width and height when not full screen
 
     [reader]                 # handed to devices.cardreader.create_reader
     type = "wedge"           # pcsc | wedge | simulated
     uid_format = "hex"       # a real wedge reader: its format, and max_gap_ms = 50
     max_gap_ms = 3000        # default: slow enough for a person typing a demo UID
 
-    [printer]                # handed to devices.printer.create_printer
-    connection = "preview"
-    folder = "data/prints"
-    queue = "data/kiosk/print-queue.db"
+    [printer]                # handed to devices.printer.create_printer; `python -m
+                             # devices.printer --test-page` reads this same section
+    connection = "preview"   # preview | network | usb | serial | file | none (no printer)
+    profile = "58mm"         # 58mm | 80mm
+    folder = "data/prints"   # preview: where each job's PNG and ESC/POS bytes go
+    # host = "192.168.1.50"  # network (port = 9100); usb: vendor_id = "0x0416",
+    #                        # product_id = "0x5011"; serial / file: path = "/dev/ttyS0"
+    queue = "data/kiosk/print-queue.db"   # the kiosk's durable print queue
     font = ""                # for rows the printer's own font lacks; empty: the kiosk's font
 """
 
@@ -40,6 +50,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from devices.printer.settings_file import printer_settings
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_DIR / "data" / "kiosk" / "kiosk.toml"
@@ -119,7 +131,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     backend = _section(raw, "backend")
     kiosk = _section(raw, "kiosk")
     reader = dict(_section(raw, "reader")) or dict(DEV_READER)
-    printer = dict(_section(raw, "printer")) or {"connection": "preview"}
+    printer = dict(_section(raw, "printer"))
     defaults = KioskConfig()
 
     mode = str(kiosk.get("mode", defaults.mode))
@@ -129,10 +141,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         raise ConfigError(f"读卡器类型“{reader.get('type')}”无效，可选：{'、'.join(READER_TYPES)}")
     reader.setdefault("type", "wedge")
     queue = _path(str(printer.pop("queue", defaults.print_queue)))
-    if printer.get("connection", "preview") == "preview":
-        printer["folder"] = str(_path(str(printer.get("folder", "data/prints"))))
-    if printer.get("font"):
-        printer["font"] = str(_path(str(printer["font"])))
+    printer = printer_settings(printer)  # as the printer tool reads it
     font = str(kiosk.get("font", "") or "")
     size = kiosk.get("size", list(defaults.size))
     if not (isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) for v in size)):

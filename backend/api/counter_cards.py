@@ -124,7 +124,7 @@ def issue_card(ctx: Ctx, member_id: int, body: IssueIn) -> IssuedOut:
     )
     member = scope.get_member(ctx.session, ctx.actor, member_id)
     slip = card_desk.card_slip(
-        ctx.settings, member, card, operator=ctx.actor.name, at=hall_now(ctx.settings.dues)
+        ctx.settings, member, card, operator=ctx.actor.display_name, at=hall_now(ctx.settings.dues)
     )
     return IssuedOut(**_card_out(card).model_dump(), document=slip.to_dict())
 

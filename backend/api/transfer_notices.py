@@ -31,7 +31,7 @@ class NoticeOut(BaseModel):
     document: dict[str, Any]
 
 
-def notice_out(n: TransferNotice) -> NoticeOut:
+def notice_out(ctx: Ctx, n: TransferNotice) -> NoticeOut:
     return NoticeOut(
         id=n.id,
         kind=n.kind.value,
@@ -42,7 +42,7 @@ def notice_out(n: TransferNotice) -> NoticeOut:
         date=n.payload["date"],
         handled=n.handled_at is not None,
         handled_by=n.handled_by,
-        document=notice_document(n).to_dict(),
+        document=notice_document(ctx.settings, n).to_dict(),
     )
 
 
@@ -67,7 +67,7 @@ def list_notices(ctx: Ctx, query: NoticeQuery) -> NoticeListOut:
     rows = transfer_register.list_notices(
         ctx.session, ctx.actor, pending_only=query.pending, kind=query.kind
     )
-    return NoticeListOut(items=[notice_out(n) for n in rows])
+    return NoticeListOut(items=[notice_out(ctx, n) for n in rows])
 
 
 @endpoint(
@@ -81,7 +81,7 @@ def list_notices(ctx: Ctx, query: NoticeQuery) -> NoticeListOut:
 )
 def handle_notice(ctx: Ctx, notice_id: int) -> NoticeOut:
     notice = transfer_register.get_notice(ctx.session, ctx.actor, notice_id)
-    return notice_out(transfer_register.mark_handled(ctx.session, ctx.actor, notice))
+    return notice_out(ctx, transfer_register.mark_handled(ctx.session, ctx.actor, notice))
 
 
 class AssessIn(BaseModel):
@@ -120,5 +120,5 @@ def assess_notice(ctx: Ctx, notice_id: int, body: AssessIn) -> AssessedOut:
         member_id=member.id,
         monthly=format_yuan(result.monthly_fen),
         rule=result.rule,
-        notice=notice_out(notice),
+        notice=notice_out(ctx, notice),
     )

@@ -187,7 +187,9 @@ def branch(ctx: Ctx, body: BranchIn) -> BranchTransferOut:
         docs.extend(p for p in transfer_documents(ctx.session, ctx.settings, t) if p.kind == "slip")
     notice = ctx.session.get(TransferNotice, moved[0].notice_id)
     assert notice is not None
-    docs.append(Printable("notice", notice.kind.label, notice.id, notice_document(notice)))
+    docs.append(
+        Printable("notice", notice.kind.label, notice.id, notice_document(ctx.settings, notice))
+    )
     return BranchTransferOut(
         transfers=[transfer_out_model(t) for t in moved], documents=documents_out(docs)
     )

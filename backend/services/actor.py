@@ -16,11 +16,20 @@ class Actor:
     org_id: int | None = None
     org_path: str | None = None  # root of the subtree this actor may touch; None = everything
     org_type: OrgType | None = None  # level of the actor's organization (policy)
+    #: The person's name as printed on slips (经办人); ``name`` (the user name) goes to audits.
+    full_name: str = ""
 
     @classmethod
     def for_user(cls, user: User) -> Actor:
         return cls(
-            "user", user.id, user.username, user.role, user.org_id, user.org.path, user.org.type
+            "user",
+            user.id,
+            user.username,
+            user.role,
+            user.org_id,
+            user.org.path,
+            user.org.type,
+            user.full_name,
         )
 
     @classmethod
@@ -33,4 +42,5 @@ class Actor:
 
     @property
     def display_name(self) -> str:
-        return self.name
+        """Who a paper names as 经办人: the full name, the user name when there is none."""
+        return self.full_name or self.name

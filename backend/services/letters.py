@@ -27,6 +27,8 @@ from backend.models import (
 from backend.services import verify
 from backend.services.letter_verify import LETTER_KIND
 from backend.services.money import format_yuan, number_in_capitals, year_month_in_capitals
+from backend.services.transfer_verify import notice_number, notice_url, slip_number
+from backend.services.transfer_verify import slip_url as transfer_slip_url
 from backend.services.transfers import cn_date, months_span
 from backend.settings import Settings
 from devices.printer.document import PrintDocument
@@ -60,13 +62,23 @@ def letter_url(settings: Settings, letter: Letter) -> str:
 # --- transfers: the member's slip and the notices -------------------------------------------
 
 
-def transfer_slip(transfer: Transfer) -> PrintDocument:
-    """组织关系接转证明单, handed to the member."""
+def _status_lines(doc: PrintDocument, status: str, probation: Any) -> None:
+    """党员类别, and a probationary member's 预备期 (start to end)."""
+    doc.kv("党员类别", f"{status}党员")
+    if probation:
+        start, end = (probation.get("start"), probation.get("end"))
+        doc.kv("预备期", f"{_day(start)}至{_day(end)}")
+
+
+def transfer_slip(settings: Settings, transfer: Transfer) -> PrintDocument:
+    """组织关系接转证明单, handed to the member: numbered, with a verification QR code."""
     d = transfer.details
     days = lower_number(int(d["report_days"]))
     doc = PrintDocument("组织关系接转证明单")
+    doc.kv("编号", slip_number(transfer))
     doc.text(f"{transfer.name}：您的组织关系已转到{d['to_branch']}，请持单{days}天内报到。")
     doc.blank()
+    _status_lines(doc, d.get("status_label") or transfer.status, d.get("probation"))
     doc.kv("原组织", transfer.from_name)
     doc.kv("现组织", d["to_full_name"])
     if transfer.old_member_no:
@@ -78,18 +90,23 @@ def transfer_slip(transfer: Transfer) -> PrintDocument:
     doc.blank()
     doc.text(d["center_name"], align="right")
     doc.text(_day(d["issued_on"]), align="right")
+    doc.qr(transfer_slip_url(settings, transfer))
+    doc.text("扫码核验证明单真伪", align="center")
     return doc.cut()
 
 
-def notice_document(notice: TransferNotice) -> PrintDocument:
+def notice_document(settings: Settings, notice: TransferNotice) -> PrintDocument:
     if notice.kind is NoticeKind.ASSESSMENT:
         return _assessment_notice(notice)
     p = notice.payload
     doc = PrintDocument(notice.kind.label)
+    doc.kv("编号", notice_number(notice))
     doc.text(f"{p['addressee']}：")
     for line in p["members"]:
         doc.text(f"{line['name']}同志已转入贵单位，请联系接收。")
         doc.kv("姓名", line["name"])
+        if line.get("status"):
+            _status_lines(doc, line["status"], line.get("probation"))
         doc.kv("联系电话", line["phone"] or "未登记")
         doc.kv("转入支部", line["branch"])
         doc.kv("党员编号", line["member_no"])
@@ -99,6 +116,8 @@ def notice_document(notice: TransferNotice) -> PrintDocument:
     doc.blank()
     doc.text(p["center_name"], align="right")
     doc.text(_day(p["issued_on"]), align="right")
+    doc.qr(notice_url(settings, notice))
+    doc.text("扫码核验通知真伪", align="center")
     return doc.cut()
 
 
@@ -268,14 +287,18 @@ def transfer_documents(session: Session, settings: Settings, transfer: Transfer)
     """Everything a transfer prints, in the order it is handed out."""
     out: list[Printable] = []
     if transfer.kind is not TransferKind.OUT:
-        out.append(Printable("slip", "组织关系接转证明单", transfer.id, transfer_slip(transfer)))
+        out.append(
+            Printable("slip", "组织关系接转证明单", transfer.id, transfer_slip(settings, transfer))
+        )
     for notice_id, kind in (
         (transfer.notice_id, "notice"),
         (transfer.assessment_notice_id, "assessment_notice"),
     ):
         notice = session.get(TransferNotice, notice_id) if notice_id else None
         if notice is not None:
-            out.append(Printable(kind, notice.kind.label, notice.id, notice_document(notice)))
+            out.append(
+                Printable(kind, notice.kind.label, notice.id, notice_document(settings, notice))
+            )
     if transfer.letter_id is not None:
         letter = session.get(Letter, transfer.letter_id)
         assert letter is not None

@@ -275,7 +275,7 @@ def _take(
         amount_fen=total,
         method=method.value,
         idempotency_key=key,
-        operator=actor.name,
+        operator=actor.display_name,  # printed as 经办人 on the slip
         created_at=now,
         overdue_months=overdue,
     )

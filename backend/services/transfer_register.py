@@ -21,6 +21,7 @@ from backend.models import (
 from backend.models.base import utcnow
 from backend.services import audit
 from backend.services.actor import Actor
+from backend.services.probation import probation_period
 from backend.services.scope import org_in_scope
 
 
@@ -56,8 +57,15 @@ def member_line(member: Member, org: Organization, on: date) -> dict[str, Any]:
         "branch": org.name,
         "member_no": member.member_no or "",
         "status": member.status.label,
+        "probation": _probation(member),
         "date": on,
     }
+
+
+def _probation(member: Member) -> dict[str, date] | None:
+    """A probationary member's 预备期, printed on the notice."""
+    period = probation_period(member)
+    return {"start": period[0], "end": period[1]} if period else None
 
 
 def transfers_in_scope(actor: Actor) -> Select:

@@ -22,7 +22,6 @@ from backend.models import (
     DuesMonth,
     Member,
     Membership,
-    MemberStatus,
     Organization,
     OrgType,
     Transfer,
@@ -31,9 +30,7 @@ from backend.models import (
 from backend.services import audit, orgs
 from backend.services.actor import Actor
 from backend.services.dues_year import from_month_on
-
-PROBATION_YEARS = 1
-MAX_PROBATION_YEARS = 2  # extendable once, by at most a year (DOMAIN §2)
+from backend.services.probation import probation_period
 
 
 def cn_date(day: date) -> str:
@@ -43,13 +40,6 @@ def cn_date(day: date) -> str:
 
 def new_batch() -> str:
     return uuid.uuid4().hex
-
-
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def add_months(day: date, months: int) -> date:
@@ -113,18 +103,6 @@ def check_move_date(session: Session, member: Member, on: date, today: date) -> 
             code="transfer_date",
         )
     return period
-
-
-def probation_period(member: Member, end: date | None = None) -> tuple[date, date] | None:
-    """(start, end) of a probationary member's probation; ``None`` for a full member."""
-    if member.status is not MemberStatus.PROBATIONARY:
-        return None
-    default_end = add_years(member.joined_date, PROBATION_YEARS)
-    if end is None:
-        return member.joined_date, default_end
-    if not default_end <= end <= add_years(member.joined_date, MAX_PROBATION_YEARS):
-        raise Invalid("预备期为一年，延长一次最多一年，请核对预备期满日期", code="probation_end")
-    return member.joined_date, end
 
 
 def check_probation(member: Member, on: date, end: date | None = None) -> tuple[date, date] | None:

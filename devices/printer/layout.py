@@ -32,6 +32,9 @@ from devices.printer.profile import PrinterProfile
 _REPLACEMENTS = str.maketrans({"\u00a5": "\uffe5"})
 # Characters that must not start a line (避头点): closing punctuation stays with its text.
 _NO_LINE_START = set("，。、；：？！）》」』】〕〉”’…,.;:?!)]}%")
+# Where a heading may break: before an opening bracket, after a closing one.
+_OPENING = set("（《「『【〔〈(")
+_CLOSING = set("）》」』】〕〉)")
 WIDE_SIZES = ("double", "wide")
 TALL_SIZES = ("double", "tall")
 
@@ -172,13 +175,58 @@ def _block(block: Block, profile: PrinterProfile) -> list[Row]:
 
 
 def _text(block: TextBlock, profile: PrinterProfile) -> list[TextRow]:
-    width = span(profile, block.size)
     rows = []
     for paragraph in normalize(block.text).split("\n"):
-        for line in wrap(paragraph, width):
+        size, lines = _fit(paragraph, block.size, profile)
+        width = span(profile, size)
+        for line in lines:
             text = pad(line, width, block.align).rstrip(" ")
-            rows.append(TextRow(text, block.bold, block.size, block.align, line))
+            rows.append(TextRow(text, block.bold, size, block.align, line))
     return rows
+
+
+def _fit(text: str, size: Size, profile: PrinterProfile) -> tuple[Size, list[str]]:
+    """A heading in wide print (a title: 党费缴费凭条（补打）) that does not fit on one line is
+    printed at normal width instead (still tall when it was), and if even that is too long it
+    breaks between words, never inside one. Ordinary text wraps as :func:`wrap` does."""
+    if size not in WIDE_SIZES:
+        return size, wrap(text, span(profile, size))
+    if display_width(text) <= span(profile, size):
+        return size, [text]
+    narrow: Size = "tall" if size in TALL_SIZES else "normal"
+    return narrow, heading_lines(text, span(profile, narrow))
+
+
+def heading_lines(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, broken only where a heading may break:
+    before an opening bracket, after a closing one, at a space or a middle dot. A stretch with
+    no such place wraps as ordinary text."""
+    lines: list[str] = []
+    rest = text
+    while display_width(rest) > width:
+        cut = max(
+            (
+                i
+                for i in range(1, len(rest))
+                if _heading_break(rest, i) and display_width(rest[:i].rstrip(" ")) <= width
+            ),
+            default=0,
+        )
+        if cut == 0:
+            first, *more = wrap(rest, width)
+            lines.append(first)
+            rest = "".join(more) if more else ""
+            continue
+        lines.append(rest[:cut].rstrip(" "))
+        rest = rest[cut:].lstrip(" ")
+    lines.append(rest)
+    return lines
+
+
+def _heading_break(text: str, i: int) -> bool:
+    """May a heading break before ``text[i]``?"""
+    before, after = text[i - 1], text[i]
+    return after in _OPENING or before in _CLOSING or " " in (before, after) or before == "·"
 
 
 def kv_lines(key: str, value: str, width: int) -> list[str]:

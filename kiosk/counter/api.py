@@ -32,6 +32,15 @@ class CounterApi:
         self.staff = staff
         self.on_error = on_error
         self.on_expired = on_expired
+        #: Requests that change something, not yet answered: call number → session generation.
+        self._writes: dict[int, int] = {}
+        self._calls = 0
+
+    @property
+    def writes_in_flight(self) -> int:
+        """Requests of this sign-in that change something and have no answer yet (a card tap
+        waits for them: ``kiosk/counter/tap_guard.py``)."""
+        return sum(1 for g in self._writes.values() if self.staff.is_current(g))
 
     # -- members and dues ---------------------------------------------------------------------
 
@@ -78,7 +87,8 @@ class CounterApi:
     # -- cards --------------------------------------------------------------------------------
 
     def card_lookup(self, uid: str, on_ok: OnOk, on_error: OnError | None = None) -> Any:
-        return self._call("POST", "/counter/cards/lookup", on_ok, on_error, json={"uid": uid})
+        body = {"uid": uid}
+        return self._call("POST", "/counter/cards/lookup", on_ok, on_error, json=body, write=False)
 
     def issue_card(
         self,
@@ -110,6 +120,17 @@ class CounterApi:
 
     def letters(self, on_ok: OnOk, on_error: OnError | None = None) -> Any:
         return self._call("GET", "/letters", on_ok, on_error)
+
+    def overdue_letters(self, on_ok: OnOk, on_error: OnError | None = None) -> Any:
+        """Introduction letters past validity whose 回执 has not come back (the warning list)."""
+        return self._call("GET", "/letters/expired", on_ok, on_error)
+
+    def record_return(
+        self, letter_id: int, body: dict[str, Any], on_ok: OnOk, on_error: OnError | None = None
+    ) -> Any:
+        """回执登记: ``{"returned_on": "2026-03-02", "handler": …, "phone": …}``."""
+        path = f"/letters/{letter_id}/return"
+        return self._call("POST", path, on_ok, on_error, json=body)
 
     def reprint_transfer(
         self, transfer_id: int, on_ok: OnOk, on_error: OnError | None = None
@@ -162,18 +183,26 @@ class CounterApi:
         *,
         json: Any = None,
         params: dict[str, Any] | None = None,
+        write: bool | None = None,
     ) -> Future[Any] | None:
+        """``write``: the call changes something (default: every method but GET)."""
         token = self.staff.token
         if token is None:
             return None
         generation = self.staff.generation
         handler = on_error or self.on_error
+        self._calls += 1
+        number = self._calls
+        if method != "GET" if write is None else write:
+            self._writes[number] = generation
 
         def ok(result: Any) -> None:
+            self._writes.pop(number, None)
             if self.staff.is_current(generation):
                 on_ok(result)
 
         def failed(error: ApiError) -> None:
+            self._writes.pop(number, None)
             if not self.staff.is_current(generation):
                 return
             if error.status == 401:

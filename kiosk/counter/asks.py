@@ -1,5 +1,6 @@
 """Questions the counter asks staff before money moves or a transfer happens: "确认…？" with a
-confirm and a cancel button, and a reason box (作废原因). Enter confirms, Escape cancels.
+confirm and a cancel button, a reason box (作废原因), and the 回执 form of an introduction
+letter. Enter confirms, Escape cancels.
 
 Dialogs are tracked here so a lock closes every one of them (with whatever they showed).
 """
@@ -7,6 +8,7 @@ Dialogs are tracked here so a lock closes every one of them (with whatever they 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from kiosk.dialogs import KioskDialog
 KV_FILE = Path(__file__).with_name("asks.kv")
 ENTER_KEYS = (13, 271)
 ESCAPE_KEY = 27
+RETURN_FIELDS = ("returned_on", "handler", "phone")
 
 
 def load_kv() -> None:
@@ -32,6 +35,8 @@ class AskDialog(KioskDialog):
     title = StringProperty("")
     text = StringProperty("")
     ok_text = StringProperty("确认")
+    #: Why something else (a card tap) was not taken while this question is open.
+    notice = StringProperty("")
     __events__ = ("on_answer",)
 
     def on_answer(self, yes: bool) -> None:
@@ -71,6 +76,34 @@ class ReasonDialog(AskDialog):
         super().answer(yes)
 
 
+class ReturnDialog(AskDialog):
+    """回执登记: the date the 回执联 came back (prefilled: today) and who took the member on
+    the receiving side. Enter in a box moves to the next; Enter in the last one confirms."""
+
+    hint = StringProperty("")
+    values: dict[str, str]
+
+    def key(self, key: int) -> bool:
+        return super().key(key) if key == ESCAPE_KEY else False
+
+    def next_box(self, name: str) -> None:
+        order = ["returned_on", "handler", "phone"]
+        if name == order[-1]:
+            self.answer(True)
+        else:
+            self.ids[order[order.index(name) + 1]].focus()
+
+    def answer(self, yes: bool) -> None:
+        self.values = {name: self.ids[name].value.strip() for name in RETURN_FIELDS}
+        if yes:
+            try:
+                date.fromisoformat(self.values["returned_on"])
+            except ValueError:
+                self.hint = "回执日期请写成 2026-01-31 这样的格式"
+                return
+        super().answer(yes)
+
+
 class Asks:
     """Opens the questions and remembers them, so a lock can close them all."""
 
@@ -94,6 +127,15 @@ class Asks:
         dialog = ReasonDialog(title=title, text=text, ok_text=ok_text)
         self._show(dialog, lambda yes: on_reason(dialog.reason) if yes else None)
         Clock.schedule_once(lambda _dt: setattr(dialog.ids.reason, "focus", True), 0)
+        return dialog
+
+    def letter_return(
+        self, text: str, today: date, on_values: Callable[[dict[str, str]], None]
+    ) -> ReturnDialog:
+        dialog = ReturnDialog(title="回执登记", text=text, ok_text="登记回执")
+        dialog.ids.returned_on.set(today.isoformat())
+        self._show(dialog, lambda yes: on_values(dialog.values) if yes else None)
+        Clock.schedule_once(lambda _dt: dialog.ids.handler.focus(), 0)
         return dialog
 
     def key(self, key: int) -> bool:

@@ -20,6 +20,7 @@ from kiosk.config import KioskConfig
 from kiosk.counter.api import CounterApi
 from kiosk.counter.asks import Asks
 from kiosk.counter.staff import StaffSession
+from kiosk.counter.tap_guard import tap_refusal
 from kiosk.dialogs import DialogHost
 from kiosk.idle import IdleWatch
 from kiosk.printing import UNAVAILABLE_MESSAGE, PrintService
@@ -168,13 +169,31 @@ class CounterController:
 
     def card_tapped(self, uid: str) -> None:
         """A screen waiting for a card (staff card, blank card) takes it; otherwise a tap
-        opens its member."""
+        opens its member. Refused while a question is open or a change is on its way (the
+        member confirmed is always the member shown: ``docs/counter.md``)."""
+        if self._refuse_tap():
+            return
+        self.dialogs.close_all()  # messages about the last step; their follow-ups are moot
         screen = self.sm.current_screen if self.sm is not None else None
         handler = getattr(screen, "card_tapped", None)
         if handler is not None and handler(uid):
             return
         if self.staff.signed_in:
             self.api.card_lookup(uid, lambda answer: self._card_known(uid, answer))
+
+    def _refuse_tap(self) -> bool:
+        """Say why a tap cannot be taken now (in the open question, or as a message)."""
+        if not self.staff.signed_in:
+            return False
+        reason = tap_refusal(self.asks, self.api)
+        if reason is None:
+            return False
+        questions = self.asks.open_dialogs
+        if questions:
+            questions[-1].notice = reason
+        else:
+            self.dialogs.message(reason)
+        return True
 
     def card_removed(self) -> None:
         """Staff take the card back; the member's record stays until they move on."""
@@ -183,6 +202,8 @@ class CounterController:
         self.dialogs.message(UNREADABLE)
 
     def _card_known(self, uid: str, answer: dict[str, Any]) -> None:
+        if self._refuse_tap():  # a question opened while the card was looked up
+            return
         member = answer.get("member")
         if answer["state"] == "unknown":
             serving = self.member
@@ -227,4 +248,11 @@ class CounterController:
         self.dialogs.message(error.message, then=self.home if then_home else None)
 
     def _key_down(self, _window: Any, key: int, *_args: Any) -> bool:
-        return self.asks.key(key)
+        """An open question takes the key first; then the screen (``key_down``: arrows,
+        Enter, Space on its lists, ``kiosk/counter/keys.py``) unless a message is showing."""
+        if self.asks.key(key):
+            return True
+        if self.asks.open_dialogs or self.dialogs.open_dialogs or self.sm is None:
+            return False
+        handler = getattr(self.sm.current_screen, "key_down", None)
+        return bool(handler is not None and handler(key))

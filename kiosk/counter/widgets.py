@@ -54,9 +54,11 @@ class ChoiceButton(BigButton):
 
 
 class RowButton(BigButton):
-    """A line of a result list: left-aligned, quiet, tall enough to touch."""
+    """A line of a result list: left-aligned, quiet, tall enough to touch; ``highlighted`` by
+    the arrow keys (``kiosk/counter/keys.py``)."""
 
     item_id = NumericProperty(0)
+    highlighted = BooleanProperty(False)
 
 
 class MonthChoice(ButtonBehavior, BoxLayout):
@@ -69,6 +71,7 @@ class MonthChoice(ButtonBehavior, BoxLayout):
     amount_text = StringProperty("")
     ledger_state = StringProperty("not_due")
     chosen = BooleanProperty(False)
+    highlighted = BooleanProperty(False)
 
 
 class CounterHeader(BoxLayout):

@@ -3,9 +3,10 @@ who is signed in, and the hooks a screen may implement (a card tapped, member da
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, cast
+from zoneinfo import ZoneInfo
 
 from kivy.properties import StringProperty
 
@@ -14,6 +15,10 @@ from kiosk.screens.base import KioskScreen
 if TYPE_CHECKING:
     from kiosk.counter.api import CounterApi
     from kiosk.counter.controller import CounterController
+
+
+#: The hall's zone, for dates offered in forms (the backend checks them against its own day).
+HALL_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 class CounterScreen(KioskScreen):
@@ -55,5 +60,10 @@ def month_label(key: str) -> str:
 
 
 def today_month() -> str:
-    today = datetime.now(UTC).astimezone().date()
+    today = hall_date()
     return f"{today.year}-{today.month:02d}"
+
+
+def hall_date() -> date:
+    """The hall's calendar day (Beijing time), whatever zone the machine runs in."""
+    return datetime.now(HALL_ZONE).date()

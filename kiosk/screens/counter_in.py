@@ -1,14 +1,20 @@
 """区外转入: the incoming 介绍信's data, the receiving branch (inside the user's subtree), and a
 blank card tapped to bind at once; the backend creates the member, opens the ledger pending the
 党委's assessment and answers the papers: the 接转证明单, the notice to the receiving 党委/总支
-and the 新转入党员党费核定通知单."""
+and the 新转入党员党费核定通知单.
+
+Keyboard: the first box has the focus; Enter moves to the next box; ↓ walks the branches,
+Enter chooses one, Enter again (or Enter in the last box) carries out the transfer after the
+question."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
+from kiosk.counter.keys import KeyCursor, choose_or_submit
 from kiosk.counter.printouts import labels, transfer_jobs
 from kiosk.counter.widgets import RowButton
 from kiosk.screens.counter_base import CounterScreen
@@ -41,6 +47,20 @@ class CounterInScreen(CounterScreen):
 
     def on_kv_post(self, base_widget: Any) -> None:
         self._uid: str | None = None
+        self.cursor = KeyCursor()
+
+    def on_enter(self, *_args: Any) -> None:
+        Clock.schedule_once(lambda _dt: self.ids.name.focus(), 0)
+
+    def key_down(self, key: int) -> bool:
+        typing = any(
+            getattr(self.ids[name], "ids", {}).get("input") is not None
+            and self.ids[name].ids.input.focus
+            for name in self.ids
+        )
+        return choose_or_submit(
+            self.cursor, key, typing=typing, chosen=int(self.chosen_id), submit=self.submit
+        )
 
     def on_pre_enter(self, *args: Any) -> None:
         super().on_pre_enter(*args)
@@ -49,12 +69,15 @@ class CounterInScreen(CounterScreen):
     def _got_branches(self, answer: dict[str, Any]) -> None:
         box = self.ids.branches
         box.clear_widgets()
+        rows = []
         for branch in answer["items"]:
             if not branch["in_scope"]:
                 continue
-            row = RowButton(text=f"{branch['name']}　{branch['parents']}")
+            row = RowButton(text=f"{branch['name']}　{branch['parents']}", item_id=branch["id"])
             row.bind(on_release=lambda _r, b=branch: self.choose(b))
             box.add_widget(row)
+            rows.append(row)
+        self.cursor.reset(rows)
 
     def choose(self, branch: dict[str, Any]) -> None:
         self.chosen_id = int(branch["id"])

@@ -1,11 +1,15 @@
 """转出区外: the letter's fields (receiving organization, addressee, validity in days — the
 backend holds the 90-day cap — and the date), confirm; the backend issues the three-part
-组织关系介绍信, archives the member and closes the ledger, all in one transaction."""
+组织关系介绍信, archives the member and closes the ledger, all in one transaction.
+
+Keyboard: the first box has the focus; Enter moves to the next box, Enter in the last one
+issues the letter after the question."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.counter.printouts import labels, transfer_jobs
@@ -21,6 +25,9 @@ class CounterOutScreen(CounterScreen):
 
     def on_kv_post(self, base_widget: Any) -> None:
         self._member: dict[str, Any] | None = None
+
+    def on_enter(self, *_args: Any) -> None:
+        Clock.schedule_once(lambda _dt: self.ids.to_name.focus(), 0)
 
     def prepare(self, member: dict[str, Any], _ledger: dict[str, Any] | None = None) -> None:
         self.clear_member_data()

@@ -2,6 +2,9 @@
 by one or "oldest first" by count; cash or bank transfer; a confirmation showing payer, months,
 total and method; then the 缴费凭条 printed.
 
+Keyboard: the arrow keys move through the months, Space chooses or drops the highlighted one,
++ / − choose oldest first, Enter takes the payment (its question is answered with Enter too).
+
 The request always names the months shown (see :meth:`_send`). One idempotency key per
 payment form: a double tap, or a retry after a lost answer, charges once (the backend answers
 the original payment). The 收款 button is disabled while in flight.
@@ -15,11 +18,13 @@ from typing import Any
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.client import ApiError
+from kiosk.counter.keys import ENTER_KEYS, MINUS_KEYS, PLUS_KEYS, SPACE, KeyCursor
 from kiosk.counter.widgets import MonthChoice
 from kiosk.screens.counter_base import CounterScreen, fen_to_yuan, month_label, yuan_to_fen
 
 METHODS = {"cash": "现金", "bank": "银行转账"}
 PAYABLE = ("unpaid", "not_due")
+NOT_SHOWN = "页面上的党员已变更，这笔收款没有提交：请重新打开党员，核对后再收款"
 
 
 def month_keys_after(first: str, last: str) -> list[str]:
@@ -45,6 +50,7 @@ class CounterPayScreen(CounterScreen):
         self.total_fen = 0
         self.choices: list[MonthChoice] = []
         self._member: dict[str, Any] | None = None
+        self.cursor = KeyCursor(cols=self.ids.months.cols)
 
     def prepare(self, member: dict[str, Any], ledger: dict[str, Any]) -> None:
         self.clear_member_data()
@@ -89,7 +95,21 @@ class CounterPayScreen(CounterScreen):
             self.choices.append(cell)
             box.add_widget(cell)
         self.count = 0
+        self.cursor.reset(self.choices)
         self._update()
+
+    def key_down(self, key: int) -> bool:
+        if self.cursor.move(key):
+            return True
+        if key == SPACE and self.cursor.current is not None:
+            self._toggle(self.cursor.current)
+        elif key in PLUS_KEYS or key in MINUS_KEYS:
+            self.oldest_first(1 if key in PLUS_KEYS else -1)
+        elif key in ENTER_KEYS:
+            self.take()
+        else:
+            return False
+        return True
 
     def _toggle(self, cell: MonthChoice) -> None:
         cell.chosen = not cell.chosen
@@ -137,6 +157,11 @@ class CounterPayScreen(CounterScreen):
         member = self._member
         if self.in_flight or member is None:
             return
+        shown = self.counter.member
+        if shown is None or shown.get("id") != member.get("id"):
+            # The card-tap guard keeps this from happening; never charge a member not shown.
+            self.ctx.dialogs.message(NOT_SHOWN)
+            return
         body: dict[str, Any] = {
             "method": self.method,
             "expected_total": fen_to_yuan(self.total_fen),
@@ -168,6 +193,8 @@ class CounterPayScreen(CounterScreen):
         self.in_flight = False
         self.member_text = self.total_text = ""
         self.choices = []
+        if hasattr(self, "cursor"):
+            self.cursor.reset([])
         self.count = 0
         self.total_fen = 0
         if "months" in self.ids:

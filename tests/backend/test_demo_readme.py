@@ -38,12 +38,15 @@ def test_every_uid_in_the_readme_does_what_the_table_says(db, settings, report, 
     expected = {
         "43FB29E9": lambda m: m["consecutive_unpaid"] == 0 and m["arrears"] == "0.00",
         "0317CCD8": lambda m: m["consecutive_unpaid"] == 2 and m["warning"]["level"] == "none",
-        "1D40F15B": lambda m: m["consecutive_unpaid"] == 5
-        and m["warning"]["level"] == "reminder",
-        "810819C3": lambda m: m["consecutive_unpaid"] == 6
-        and m["warning"]["text"].startswith("有情提醒：党费要按时缴纳"),
-        "7CB97777": lambda m: m["consecutive_unpaid"] == 9
-        and m["warning"]["text"].startswith("有情提醒：党费要按时缴纳"),
+        "1D40F15B": lambda m: m["consecutive_unpaid"] == 5 and m["warning"]["level"] == "reminder",
+        "810819C3": lambda m: (
+            m["consecutive_unpaid"] == 6
+            and m["warning"]["text"].startswith("有情提醒：党费要按时缴纳")
+        ),
+        "7CB97777": lambda m: (
+            m["consecutive_unpaid"] == 9
+            and m["warning"]["text"].startswith("有情提醒：党费要按时缴纳")
+        ),
         "2E3A6F21": lambda m: m["status_label"] == "预备",
         "31C5A00B": lambda m: m["name_masked"] == "王*",
         "36856BEA": lambda m: m["warning"]["level"] == "none",

@@ -104,11 +104,11 @@ def test_whole_branch_moves_with_history_and_one_notice(db, build, settings) -> 
     assert {m for _n, m in months_of(db, orgs["b1"].id)} == set(range(1, 7))
     assert len(months_of(db, orgs["b2"].id)) == 3 * 6
     notice = db.get(TransferNotice, moved[0].notice_id)
-    text = [b.text for b in notice_document(notice).blocks if b.TYPE == "text"]
+    text = [b.text for b in notice_document(settings, notice).blocks if b.TYPE == "text"]
     for name in ("甲一", "乙二", "丙三"):
         assert f"{name}同志已转入贵单位，请联系接收。" in text
     assert ("人数", "3人") in [
-        (b.key, b.value) for b in notice_document(notice).blocks if b.TYPE == "kv"
+        (b.key, b.value) for b in notice_document(settings, notice).blocks if b.TYPE == "kv"
     ]
 
 

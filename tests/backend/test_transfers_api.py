@@ -19,7 +19,7 @@ from backend.models import (
     MemberStatus,
     Role,
 )
-from backend.services import members, transfers
+from backend.services import members, probation, transfers
 from backend.services.dues_year import hall_today
 from backend.services.idnumber import compose_id_number
 from backend.services.money import year_month_in_capitals
@@ -280,7 +280,7 @@ def test_probationary_member_letter_marks_probation(client, build, db, hall, set
         "钱七同志系中共预备党员，组织关系由第一街道党工委幸福社区第一党支部转到外地党委。"
         in texts(letter)
     )
-    end = transfers.add_years(joined, 1)
+    end = probation.add_years(joined, 1)
     assert f"预备期自{transfers.cn_date(joined)}至{transfers.cn_date(end)}。" in texts(letter)
     assert "（有效期壹拾天）" in texts(letter)
 

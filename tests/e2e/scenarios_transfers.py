@@ -16,6 +16,7 @@ from tests.e2e.steps import (
     find,
     open_member,
     paper,
+    press_in_row,
     press_text,
     qr_payloads,
     screen,
@@ -59,7 +60,7 @@ async def within(stage: Stage) -> None:
     await stage.on_screen("counter_register")
     await press("组织关系接转记录")
     await wait_for_text("区内转接　赵建国")
-    await press("补打")
+    await press_in_row("区内转接　赵建国", "补打")
     await dismiss("正在补打")
     reprints = await wait_printed(stage, "transfer-", 4)
     stage.facts["reprints"] = sorted(f.stem for f in reprints if "reprint" in f.stem)
@@ -92,7 +93,7 @@ async def out_of_district(stage: Stage) -> None:
     await press("介绍信和接转登记簿")
     await stage.on_screen("counter_register")
     await wait_for_text("钱红梅")
-    await press("补打")
+    await press_in_row("钱红梅", "补打")
     await dismiss("正在补打组织关系介绍信")
     [again] = await wait_printed(stage, "letter-")
     stage.facts["reprint"] = paper(again)[0]

@@ -82,6 +82,24 @@ async def press_text(fragment: str) -> None:
     await touch(await wait_for(found, f"a button with {fragment!r}"))
 
 
+async def press_in_row(fragment: str, label: str) -> None:
+    """Touch the button ``label`` in the list row whose text contains ``fragment`` (a register
+    holds other people's rows too, each with its own 补打)."""
+    from tests.kiosk.harness import touch, walk
+
+    def found() -> Any:
+        for row in walk():
+            texts = [getattr(child, "text", "") for child in row.children]
+            if not any(isinstance(t, str) and fragment in t for t in texts):
+                continue
+            for child in row.children:
+                if getattr(child, "text", None) == label and not child.disabled:
+                    return child
+        return None
+
+    await touch(await wait_for(found, f"{label!r} in the row with {fragment!r}"))
+
+
 async def confirm(stage: Stage, title: str, ok: str = "确认") -> str:
     """Wait for the confirmation ``title``, return its text, and answer yes (in the dialog,
     not on the screen behind it, which may have a button of the same name)."""

@@ -9,15 +9,26 @@ Staff: a district counter user (with a staff card + PIN) and a user of the first
 from __future__ import annotations
 
 import json
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from backend.models import Base, DuesMonth, Member, Membership, Role, User
-from backend.services import staff_cards
+from backend.models import (
+    Base,
+    DuesMonth,
+    Letter,
+    Member,
+    Membership,
+    MemberStatus,
+    Role,
+    User,
+)
+from backend.services import staff_cards, transfer_out
+from backend.services.actor import Actor
 from backend.services.dues_year import hall_today
 from backend.settings import Settings
 from tests.builders import PASSWORD, Builders
@@ -26,6 +37,7 @@ from tests.kiosk.world import CARD_UID_KEY, SECRET_KEY
 MONTHLY_FEN = 7650
 STAFF_UID = "5A5A0001"
 STAFF_PIN = "2468"
+CLERK2_NAME = "李经办"
 #: Blank cards handed out in the scenarios (no member holds them).
 BLANKS = {"card_desk": "B1A2C3D4", "into": "B1A2C3D5", "unknown": "B1A2C3D6"}
 
@@ -66,6 +78,33 @@ def _facts(member: Member, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _letters(
+    session: Session,
+    settings: Settings,
+    user: User,
+    people: dict[str, dict[str, Any]],
+    member: Callable[..., Member],
+    today: date,
+) -> None:
+    """Two members gone out of the district with an introduction letter each: one issued 60
+    days ago for 30 days (its 回执 overdue), one issued today."""
+    clerk = Actor.for_user(user)
+    for key, name, issued in (
+        ("letter_overdue", "何逾期", today - timedelta(days=60)),
+        ("letter_valid", "许待回", today),
+    ):
+        gone = member(key, "b1", name, today.month)
+        request = transfer_out.OutRequest(
+            to_name="外省某县委组织部", valid_days=30, allow_shortfall=True
+        )
+        transfer = transfer_out.transfer_out(
+            session, clerk, settings, gone.id, request, today=issued
+        )
+        letter = session.scalar(select(Letter).where(Letter.member_id == gone.id))
+        assert letter is not None and transfer is not None
+        people[key]["letter_no"] = letter.number
+
+
 def build_world(folder: Path, url: str | None = None) -> dict[str, Any]:
     """Build the district in ``url`` (default: a new ``folder/hall.db``), write
     ``folder/world.json`` and return what the scenarios assert against."""
@@ -99,15 +138,30 @@ def build_world(folder: Path, url: str | None = None) -> dict[str, Any]:
         member("out", "b1", "钱红梅", today.month, sex="F", birth=date(1985, 6, 15))
         member("fails", "b1", "吴不成", 6)
         member("other_branch", "b2", "周晓", today.month)
+        member("tap_first", "b1", "马先到", today.month - 2)
+        member("tap_second", "b1", "杨后来", today.month - 2)
+        member("void_box", "b1", "韩作废", today.month - 2)
+        member(
+            "probation",
+            "b1",
+            "邓预备",
+            today.month,
+            status=MemberStatus.PROBATIONARY,
+            joined=today - timedelta(days=200),
+        )
+        people["probation"]["joined"] = (today - timedelta(days=200)).isoformat()
         nocard = build.member(d["b1"], name="冯新卡", monthly_fen=MONTHLY_FEN)
         people["nocard"] = _facts(nocard, uid=None)
         build.user(d["district"], "counter", Role.COUNTER)
         build.user(d["b1"], "branch1", Role.ORG_STAFF)
+        # A clerk whose full name differs from the user name: slips print the full name.
+        build.user(d["district"], "clerk2", Role.COUNTER).full_name = CLERK2_NAME
         user = session.scalar(select(User).where(User.username == "counter"))
         assert user is not None
         staff_cards.bind_staff_card(
             session, settings, user, uid=STAFF_UID, pin=STAFF_PIN, password=PASSWORD
         )
+        _letters(session, settings, user, people, member, today)
         device_key = build.device("counter-1")
         orgs = {key: {"id": o.id, "name": o.name, "code": o.code} for key, o in d.items()}
         session.commit()
@@ -120,6 +174,7 @@ def build_world(folder: Path, url: str | None = None) -> dict[str, Any]:
         "password": PASSWORD,
         "staff_uid": STAFF_UID,
         "staff_pin": STAFF_PIN,
+        "clerk2": {"username": "clerk2", "full_name": CLERK2_NAME},
         "blanks": BLANKS,
         "today": today.isoformat(),
         "into": {
