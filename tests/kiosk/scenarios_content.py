@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from tests.kiosk import scenarios, scenarios_service
+from tests.kiosk import scenarios, scenarios_service, scenarios_wedge
 from tests.kiosk.harness import (
     all_widget_text,
     frames,
@@ -162,6 +162,7 @@ async def accessibility(stage: Stage) -> None:
 SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     **scenarios.SCENARIOS,
     **scenarios_service.SCENARIOS,
+    **scenarios_wedge.SCENARIOS,
     "disclosure": disclosure,
     "honors": honors,
     "attract": attract,
