@@ -59,7 +59,12 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:5000"
     card_no_digits: int = 5
     kiosk_session_seconds: int = 120
-    kiosk_failed_lookups_per_minute: int = 5
+    # Failed kiosk look-ups (docs/kiosk.md): per card / card number, then per device.
+    kiosk_lookup_window_seconds: int = 60
+    kiosk_lookup_card_failures: int = 3
+    kiosk_lookup_card_backoff_seconds: int = 30
+    kiosk_lookup_device_failures: int = 10
+    kiosk_lookup_device_backoff_seconds: int = 10
     staff_token_hours: int = 10
     login_max_failures: int = 5
     login_lockout_minutes: int = 15

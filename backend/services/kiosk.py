@@ -11,13 +11,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
-from backend.errors import Forbidden, NotFound, RateLimited, Unauthorized
-from backend.models import Card, CardState, DuesMonth, KioskSession, LookupFailure, Member
+from backend.errors import Forbidden, NotFound, Unauthorized
+from backend.models import Card, CardState, DuesMonth, KioskSession, Member
 from backend.models.base import utcnow
-from backend.services import cards, ledger
+from backend.services import cards, kiosk_lookup_limits, ledger
 from backend.services.actor import Actor
 from backend.services.masking import mask_id_number, mask_name, mask_phone
 from backend.services.users import token_digest
@@ -105,66 +105,32 @@ def member_summary(
     )
 
 
-def _check_rate(session: Session, settings: Settings, device_id: int) -> None:
-    since = utcnow() - timedelta(minutes=1)
-    failures = session.scalar(
-        select(func.count())
-        .select_from(LookupFailure)
-        .where(LookupFailure.device_id == device_id, LookupFailure.at >= since)
-    )
-    if (failures or 0) >= settings.kiosk_failed_lookups_per_minute:
-        raise RateLimited("查询失败次数过多，请稍后再试或联系工作人员", code="rate_limited")
-
-
-def _fail(session: Session, device_id: int, error: Exception) -> Exception:
-    session.add(LookupFailure(device_id=device_id))
-    # The failure must be counted even though the request ends in an error.
-    session.commit()
-    return error
-
-
 def find_card_for_uid(session: Session, settings: Settings, device: Actor, uid: str) -> Card:
     card = session.scalar(
         select(Card)
         .options(joinedload(Card.member).joinedload(Member.org))  # one round trip, not three
         .where(Card.uid_hash == cards.uid_hash(uid, settings.card_uid_key))
     )
-    assert device.id is not None
     if card is None:
-        raise _fail(
-            session,
-            device.id,
-            NotFound("未能识别这张卡，请确认是党员卡，或到服务窗口咨询", code="card_unknown"),
-        )
+        raise NotFound("未能识别这张卡，请确认是党员卡，或到服务窗口咨询", code="card_unknown")
     if card.state is CardState.LOST:
-        raise _fail(
-            session,
-            device.id,
-            Forbidden(
-                "这张卡已挂失，不能查询。如已找回或需补卡，请到服务窗口办理", code="card_lost"
-            ),
+        raise Forbidden(
+            "这张卡已挂失，不能查询。如已找回或需补卡，请到服务窗口办理", code="card_lost"
         )
     if card.state is CardState.REVOKED or card.member.archived:
-        raise _fail(
-            session, device.id, Forbidden("这张卡已注销，请到服务窗口咨询", code="card_revoked")
-        )
+        raise Forbidden("这张卡已注销，请到服务窗口咨询", code="card_revoked")
     return card
 
 
 def find_member_by_number(
     session: Session, settings: Settings, device: Actor, card_no: str, id_last6: str
 ) -> Member:
-    assert device.id is not None
     member = session.scalar(
         select(Member).where(Member.card_no == card_no, Member.archived.is_(False))
     )
     expected = (member.id_number[-6:] if member else "000000").upper()
     if member is None or not hmac.compare_digest(expected, id_last6.strip().upper()):
-        raise _fail(
-            session,
-            device.id,
-            NotFound("卡号或身份证号后六位不正确，请核对后重试", code="manual_mismatch"),
-        )
+        raise NotFound("卡号或身份证号后六位不正确，请核对后重试", code="manual_mismatch")
     return member
 
 
@@ -177,14 +143,23 @@ def open_session(
     card_no: str | None = None,
     id_last6: str | None = None,
 ) -> tuple[str, Member]:
+    """A card session for the member whose card (or card number and ID tail) this is.
+
+    Unknown, lost and revoked cards and wrong manual entries are counted against that card and
+    this device (``kiosk_lookup_limits``); a card or device backing off is refused first."""
     assert device.id is not None
-    _check_rate(session, settings, device.id)
+    subject = kiosk_lookup_limits.subject_digest(settings, uid=uid, card_no=card_no)
+    kiosk_lookup_limits.check(session, settings, device.id, subject)
     card: Card | None = None
-    if uid:
-        card = find_card_for_uid(session, settings, device, uid)
-        member = card.member
-    else:
-        member = find_member_by_number(session, settings, device, card_no or "", id_last6 or "")
+    try:
+        if uid:
+            card = find_card_for_uid(session, settings, device, uid)
+            member = card.member
+        else:
+            member = find_member_by_number(session, settings, device, card_no or "", id_last6 or "")
+    except (NotFound, Forbidden):
+        kiosk_lookup_limits.record_failure(session, device.id, subject)
+        raise
     now = utcnow()
     session.execute(
         update(KioskSession)
