@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from tests.kiosk import scenarios, scenarios_service, scenarios_wedge
+from tests.kiosk import scenarios, scenarios_board, scenarios_service, scenarios_wedge
 from tests.kiosk.harness import (
     all_widget_text,
     frames,
@@ -163,6 +163,7 @@ SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     **scenarios.SCENARIOS,
     **scenarios_service.SCENARIOS,
     **scenarios_wedge.SCENARIOS,
+    **scenarios_board.SCENARIOS,
     "disclosure": disclosure,
     "honors": honors,
     "attract": attract,

@@ -12,3 +12,9 @@ def test_wedge_reader_reads_upper_and_lower_case_with_shift_and_caps_lock(
     run_scenario: Runner,
 ) -> None:
     run_scenario("wedge_shift_and_caps", config_extra=WEDGE)
+
+
+def test_board_only_kiosk_shows_new_items_newest_first_without_restart(
+    run_scenario: Runner,
+) -> None:
+    run_scenario("board_refresh", config_extra='[kiosk]\nmode = "board"\n')
