@@ -8,101 +8,21 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from backend.errors import Forbidden, NotFound, Unauthorized
-from backend.models import Card, CardState, DuesMonth, KioskSession, Member
+from backend.models import Card, CardState, KioskSession, Member
 from backend.models.base import utcnow
-from backend.services import cards, kiosk_lookup_limits, ledger
+from backend.services import cards, kiosk_lookup_limits
 from backend.services.actor import Actor
-from backend.services.masking import mask_id_number, mask_name, mask_phone
+from backend.services.kiosk_summary import MemberSummary, member_summary
 from backend.services.users import token_digest
 from backend.settings import Settings
 
-
-@dataclass(frozen=True)
-class MemberSummary:
-    name_masked: str
-    id_masked: str
-    phone_masked: str
-    org_name: str
-    status: str
-    status_label: str
-    monthly_dues_fen: int | None
-    year: int
-    months: list[ledger.MonthView]
-    arrears_fen: int
-    consecutive_unpaid: int
-    warning: ledger.Warning
-    org_id: int
-
-
-def _ledger_view(
-    session: Session, member_id: int, today: date, horizon: int = 36
-) -> tuple[list[ledger.MonthView], int, int]:
-    """This year's months, arrears and consecutive unpaid months from ONE query, by the same
-    rules as ``ledger.year_months``, ``ledger.arrears_fen`` and ``ledger.consecutive_unpaid``
-    (a card tap is the hall's hottest path: every round trip to the database counts)."""
-    rows = session.execute(
-        select(
-            DuesMonth.year,
-            DuesMonth.month,
-            DuesMonth.due_fen,
-            DuesMonth.paid_fen,
-            DuesMonth.waived,
-        ).where(DuesMonth.member_id == member_id)
-    ).all()
-    by_month = {(r.year, r.month): r for r in rows}
-    months = []
-    for month in range(1, 13):
-        row = by_month.get((today.year, month))
-        if row is None:
-            months.append(ledger.MonthView(today.year, month, None, 0, ledger.MonthState.NONE))
-        else:
-            state = ledger.classify(row, today)  # type: ignore[arg-type]
-            months.append(ledger.MonthView(today.year, month, row.due_fen, row.paid_fen, state))
-    arrears = sum(
-        r.due_fen - r.paid_fen
-        for r in rows
-        if (r.year, r.month) < (today.year, today.month)
-        and not r.waived
-        and r.due_fen is not None
-        and r.paid_fen < r.due_fen
-    )
-    consecutive = 0
-    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-    while consecutive < horizon:
-        row = by_month.get((year, month))
-        if row is None or ledger.classify(row, today) is not ledger.MonthState.UNPAID:  # type: ignore[arg-type]
-            break
-        consecutive += 1
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return months, arrears, consecutive
-
-
-def member_summary(
-    session: Session, settings: Settings, member: Member, today: date
-) -> MemberSummary:
-    months, arrears, consecutive = _ledger_view(session, member.id, today)
-    return MemberSummary(
-        name_masked=mask_name(member.name),
-        id_masked=mask_id_number(member.id_number),
-        phone_masked=mask_phone(member.phone),
-        org_name=member.org.name,
-        status=member.status.value,
-        status_label=member.status.label,
-        monthly_dues_fen=member.monthly_dues_fen,
-        year=today.year,
-        months=months,
-        arrears_fen=arrears,
-        consecutive_unpaid=consecutive,
-        warning=ledger.warning_for(consecutive, settings.dues),
-        org_id=member.org_id,
-    )
+__all__ = ["MemberSummary", "member_summary", "open_session", "session_member", "end_session"]
 
 
 def find_card_for_uid(session: Session, settings: Settings, device: Actor, uid: str) -> Card:
@@ -128,9 +48,18 @@ def find_member_by_number(
     member = session.scalar(
         select(Member).where(Member.card_no == card_no, Member.archived.is_(False))
     )
-    expected = (member.id_number[-6:] if member else "000000").upper()
-    if member is None or not hmac.compare_digest(expected, id_last6.strip().upper()):
-        raise NotFound("卡号或身份证号后六位不正确，请核对后重试", code="manual_mismatch")
+    # Which of the two was wrong is said, so the kiosk clears only that field; the per-card-
+    # number and per-device limits keep this from being used to list card numbers quickly.
+    if member is None:
+        raise NotFound(
+            "没有这个卡号，请核对卡号后重试", code="manual_mismatch", details={"field": "card_no"}
+        )
+    if not hmac.compare_digest(member.id_number[-6:].upper(), id_last6.strip().upper()):
+        raise NotFound(
+            "身份证号后六位与卡号不符，请核对后重试",
+            code="manual_mismatch",
+            details={"field": "id_last6"},
+        )
     return member
 
 
