@@ -31,6 +31,8 @@ MODIFIER_KEYCODES = frozenset(range(300, 314))
 #: Keypad digits: Kivy gives them keycodes 256–265 and codepoints such as "ā" (chr(257)).
 KEYPAD_DIGITS = {256 + n: str(n) for n in range(10)}
 SDL_SPECIAL_KEY = 1 << 30  # SDL keycodes of keys without a character that Kivy does not map
+#: Names the home screen's own button (``home.kv``), where card number + ID tail are typed.
+READER_LOST = "读卡器暂时无法使用，可点“刷卡查询党费”，输入卡号和身份证号后六位查询"
 
 
 class ReaderBridge:
@@ -96,7 +98,7 @@ class ReaderBridge:
         elif isinstance(event, CardRemoved):
             self.on_removed()
         elif isinstance(event, ReaderLost):
-            self.problem = "读卡器暂时无法使用，可点“输入卡号查询”"
+            self.problem = READER_LOST
             self.on_status(self.problem)
         elif isinstance(event, ReaderRecovered):
             self.problem = None
