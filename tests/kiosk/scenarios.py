@@ -76,7 +76,9 @@ def expected_months(today: date, unpaid: int) -> list[str]:
     for month in range(1, 13):
         if month > today.month:
             labels.append("未到期")
-        elif month == today.month or (today.year, month) in owed:
+        elif month == today.month:
+            labels.append("本月待交")  # due by the month's end: not arrears
+        elif (today.year, month) in owed:
             labels.append("未交")
         else:
             labels.append("已交")
