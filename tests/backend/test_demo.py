@@ -213,7 +213,7 @@ def test_cli_prints_the_demo_cards_users_and_key_file(app, tmp_path) -> None:  #
 def test_kiosk_summary_agrees_with_the_ledger_service_for_every_demo_member(
     db, report, settings
 ) -> None:  # type: ignore[no-untyped-def]
-    """The card tap reads the ledger in one query (kiosk._ledger_view); it must say exactly what
+    """The card tap reads the ledger in one query (kiosk_summary); it must say exactly what
     the ledger service says, for members behind, ahead, waived-free and joined mid-year."""
     today = hall_today(DuesSettings())
     # Also a waived month and one pending assessment for some members.
