@@ -64,7 +64,12 @@ class Settings:
     kiosk_session_seconds: int = 120
     # However long a member keeps using the kiosk, a card session ends this long after the tap.
     kiosk_session_max_seconds: int = 600
-    kiosk_failed_lookups_per_minute: int = 5
+    # Failed kiosk look-ups (docs/kiosk.md): per card / card number, then per device.
+    kiosk_lookup_window_seconds: int = 60
+    kiosk_lookup_card_failures: int = 3
+    kiosk_lookup_card_backoff_seconds: int = 30
+    kiosk_lookup_device_failures: int = 10
+    kiosk_lookup_device_backoff_seconds: int = 10
     staff_token_hours: int = 10
     login_max_failures: int = 5
     login_lockout_minutes: int = 15

@@ -108,8 +108,8 @@ class KioskApp(App):
             idle_seconds=self.kiosk_config.idle_seconds,
             countdown_seconds=self.kiosk_config.countdown_seconds,
             attract_seconds=self.kiosk_config.attract_seconds,
-            on_timeout=self.controller.leave,
-            on_attract=self.controller.attract,
+            on_timeout=self._idle_timeout,
+            on_attract=self._idle_attract,
         )
         self.controller.attach(self.sm, self.idle)
         self.banner = widgets.OfflineBanner(text=OFFLINE_BANNER, pos_hint={"top": 1})
@@ -155,6 +155,17 @@ class KioskApp(App):
         if self.printing is not None:
             self.printing.stop()
         self.client.close()
+
+    # -- nobody there any more -------------------------------------------------------------
+
+    def _idle_timeout(self) -> None:
+        """The idle countdown ran out: the member is gone, and so are their display choices."""
+        self.theme.restore_defaults()
+        self.controller.leave()
+
+    def _idle_attract(self) -> None:
+        self.theme.restore_defaults()
+        self.controller.attract()
 
     # -- state shown everywhere ------------------------------------------------------------
 

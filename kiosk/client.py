@@ -35,11 +35,12 @@ OnError = Callable[["ApiError"], None]
 class ApiError(Exception):
     """A failed call: the backend's ``{"code", "message"}``, or ``offline`` when unreachable."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.details = details  # e.g. {"field": "id_last6"} for a wrong manual entry
 
     @property
     def offline(self) -> bool:
@@ -282,7 +283,8 @@ def _error_from(response: requests.Response) -> ApiError:
     except ValueError:
         body = None
     if isinstance(body, dict) and isinstance(body.get("message"), str):
-        return ApiError(response.status_code, str(body.get("code", "error")), body["message"])
+        code = str(body.get("code", "error"))
+        return ApiError(response.status_code, code, body["message"], body.get("details"))
     return ApiError(response.status_code, f"http_{response.status_code}", BAD_ANSWER_MESSAGE)
 
 

@@ -111,7 +111,7 @@ class KioskController:
             card_no,
             id_last6,
             lambda answer: self._opened(generation, answer, by_card=False),
-            lambda error: self._lookup_failed(generation, error),
+            lambda error: self._lookup_failed(generation, error, by_card=False),
         )
 
     def card_removed(self) -> None:
@@ -172,8 +172,14 @@ class KioskController:
         for listener in list(self.shown_listeners):
             listener(shown)
 
-    def _lookup_failed(self, generation: int, error: ApiError) -> None:
+    def _lookup_failed(self, generation: int, error: ApiError, *, by_card: bool = True) -> None:
         if not self.session.is_current(generation):
             return
         self._cancel_busy()
-        self.show_error(error, then_home=True)
+        if by_card or self.sm is None or self.current != "lookup":
+            self.show_error(error, then_home=True)
+            return
+        # A typing mistake: stay on the entry screen and clear only the field that was wrong.
+        field = (error.details or {}).get("field") if isinstance(error.details, dict) else None
+        self.sm.get_screen("lookup").entry_failed(field)
+        self.dialogs.message(error.message)

@@ -24,6 +24,15 @@ log = logging.getLogger(__name__)
 
 Deliver = Callable[[Callable[[], None]], None]
 ENTER_KEYCODES = (13, 271)  # Return, keypad Enter
+#: Kivy's keycodes of Num/Caps/Scroll Lock, Shift, Ctrl, Alt, AltGr, Super and Compose (300–313).
+#: A wedge reader holds Shift for each upper-case hex letter; Kivy reports that key-down with a
+#: codepoint of its own (Shift: "İ", chr(304)), which must neither join nor break the burst.
+MODIFIER_KEYCODES = frozenset(range(300, 314))
+#: Keypad digits: Kivy gives them keycodes 256–265 and codepoints such as "ā" (chr(257)).
+KEYPAD_DIGITS = {256 + n: str(n) for n in range(10)}
+SDL_SPECIAL_KEY = 1 << 30  # SDL keycodes of keys without a character that Kivy does not map
+#: Names the home screen's own button (``home.kv``), where card number + ID tail are typed.
+READER_LOST = "读卡器暂时无法使用，可点“刷卡查询党费”，输入卡号和身份证号后六位查询"
 
 
 class ReaderBridge:
@@ -70,6 +79,11 @@ class ReaderBridge:
             return False
         if key in ENTER_KEYCODES:
             return bool(self.reader.feed("\r"))
+        if key in KEYPAD_DIGITS:
+            self.reader.feed(KEYPAD_DIGITS[key])
+            return False
+        if key in MODIFIER_KEYCODES or key >= SDL_SPECIAL_KEY:
+            return False
         if codepoint and len(codepoint) == 1:
             self.reader.feed(codepoint)
         return False
@@ -84,7 +98,7 @@ class ReaderBridge:
         elif isinstance(event, CardRemoved):
             self.on_removed()
         elif isinstance(event, ReaderLost):
-            self.problem = "读卡器暂时无法使用，可点“输入卡号查询”"
+            self.problem = READER_LOST
             self.on_status(self.problem)
         elif isinstance(event, ReaderRecovered):
             self.problem = None

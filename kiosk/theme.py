@@ -70,6 +70,12 @@ class Theme(EventDispatcher):
 
     def __init__(self, *, large_text: bool = False, high_contrast: bool = False) -> None:
         super().__init__()
+        self._defaults = (large_text, high_contrast)
+        self.restore_defaults()
+
+    def restore_defaults(self) -> None:
+        """Back to the configured look: what one member chose is not kept for the next."""
+        large_text, high_contrast = self._defaults
         self.set_large_text(large_text)
         self.set_high_contrast(high_contrast)
 

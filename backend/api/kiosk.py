@@ -15,8 +15,8 @@ from backend.api.framework import Auth, Ctx, endpoint
 from backend.errors import Invalid
 from backend.services import kiosk
 from backend.services.dues_year import hall_today
+from backend.services.kiosk_statement import member_statement
 from backend.services.money import format_yuan
-from backend.services.slips import member_statement
 
 SESSION_HEADER = "X-Kiosk-Session"
 
@@ -59,6 +59,14 @@ class MemberSummaryOut(BaseModel):
     arrears: str
     consecutive_unpaid: int
     warning: WarningOut
+    joined_on: str = Field(description="入党日期（ISO）")
+    party_age: int | None = Field(description="党龄（整年，自转正起算；预备党员为空）")
+    due_to_date: str = Field(description="今年截至上月应交")
+    paid_to_date: str = Field(description="今年截至上月已交")
+    earlier_arrears: str = Field(description="往年欠缴")
+    current_due: str = Field(description="本月待交（不计入欠缴）")
+    advance_paid: str = Field(description="预交（本月以后的月份）")
+    months_note: str = Field(description="为何有的月份显示为“—”")
 
 
 class CardSessionOut(BaseModel):
@@ -90,6 +98,14 @@ def summary_out(s: kiosk.MemberSummary) -> MemberSummaryOut:
         arrears=format_yuan(s.arrears_fen),
         consecutive_unpaid=s.consecutive_unpaid,
         warning=WarningOut(level=s.warning.level, text=s.warning.text),
+        joined_on=s.joined_on.isoformat(),
+        party_age=s.party_age_years,
+        due_to_date=format_yuan(s.due_to_date_fen),
+        paid_to_date=format_yuan(s.paid_to_date_fen),
+        earlier_arrears=format_yuan(s.earlier_arrears_fen),
+        current_due=format_yuan(s.current_due_fen),
+        advance_paid=format_yuan(s.advance_paid_fen),
+        months_note=s.months_note,
     )
 
 

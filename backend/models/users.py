@@ -133,10 +133,13 @@ class KioskSession(Base):
 
 
 class LookupFailure(Base):
-    """A failed card look-up by a kiosk, counted for per-device rate limiting."""
+    """A failed card look-up by a kiosk, counted per card and per device (see
+    ``backend.services.kiosk_lookup_limits``)."""
 
     __tablename__ = "kiosk_lookup_failures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     device_id: Mapped[int] = mapped_column(ForeignKey("kiosk_devices.id"), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Keyed hash of the UID or card number tried; never the UID or number itself.
+    subject_digest: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -171,7 +171,8 @@ def list_visible(
         .join(Organization, Doc.org_id == Organization.id)
         .join(DisclosureCategory, Doc.category_id == DisclosureCategory.id)
         .where(condition)
-        .order_by(Doc.publish_on.desc(), Doc.id.desc())
+        # Newest first: by the date shown, then by when it was actually published.
+        .order_by(Doc.publish_on.desc(), Doc.published_at.desc(), Doc.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()

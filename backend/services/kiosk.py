@@ -8,121 +8,23 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
-from backend.errors import Forbidden, NotFound, RateLimited, Unauthorized
-from backend.models import Card, CardState, DuesMonth, KioskSession, LookupFailure, Member
+from backend.errors import Forbidden, NotFound, Unauthorized
+from backend.models import Card, CardState, KioskSession, Member
 from backend.models.base import utcnow
-from backend.services import cards, ledger
+from backend.services import cards, kiosk_lookup_limits
 from backend.services.actor import Actor
-from backend.services.masking import mask_id_number, mask_name, mask_phone
+from backend.services.kiosk_summary import MemberSummary, member_summary
 from backend.services.users import token_digest
 from backend.settings import Settings
 
 _LOST_MESSAGE = "这张卡已挂失，不能查询。如已找回或需补卡，请到服务窗口办理"
 
-
-@dataclass(frozen=True)
-class MemberSummary:
-    name_masked: str
-    id_masked: str
-    phone_masked: str
-    org_name: str
-    status: str
-    status_label: str
-    monthly_dues_fen: int | None
-    year: int
-    months: list[ledger.MonthView]
-    arrears_fen: int
-    consecutive_unpaid: int
-    warning: ledger.Warning
-    org_id: int
-
-
-def _ledger_view(
-    session: Session, member_id: int, today: date, horizon: int = 36
-) -> tuple[list[ledger.MonthView], int, int]:
-    """This year's months, arrears and consecutive unpaid months from ONE query, by the same
-    rules as ``ledger.year_months``, ``ledger.arrears_fen`` and ``ledger.consecutive_unpaid``
-    (a card tap is the hall's hottest path: every round trip to the database counts)."""
-    rows = session.execute(
-        select(
-            DuesMonth.year,
-            DuesMonth.month,
-            DuesMonth.due_fen,
-            DuesMonth.paid_fen,
-            DuesMonth.waived,
-        ).where(DuesMonth.member_id == member_id)
-    ).all()
-    by_month = {(r.year, r.month): r for r in rows}
-    months = []
-    for month in range(1, 13):
-        row = by_month.get((today.year, month))
-        if row is None:
-            months.append(ledger.MonthView(today.year, month, None, 0, ledger.MonthState.NONE))
-        else:
-            state = ledger.classify(row, today)  # type: ignore[arg-type]
-            months.append(ledger.MonthView(today.year, month, row.due_fen, row.paid_fen, state))
-    arrears = sum(
-        r.due_fen - r.paid_fen
-        for r in rows
-        if (r.year, r.month) < (today.year, today.month)
-        and not r.waived
-        and r.due_fen is not None
-        and r.paid_fen < r.due_fen
-    )
-    consecutive = 0
-    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-    while consecutive < horizon:
-        row = by_month.get((year, month))
-        if row is None or ledger.classify(row, today) is not ledger.MonthState.UNPAID:  # type: ignore[arg-type]
-            break
-        consecutive += 1
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return months, arrears, consecutive
-
-
-def member_summary(
-    session: Session, settings: Settings, member: Member, today: date
-) -> MemberSummary:
-    months, arrears, consecutive = _ledger_view(session, member.id, today)
-    return MemberSummary(
-        name_masked=mask_name(member.name),
-        id_masked=mask_id_number(member.id_number),
-        phone_masked=mask_phone(member.phone),
-        org_name=member.org.name,
-        status=member.status.value,
-        status_label=member.status.label,
-        monthly_dues_fen=member.monthly_dues_fen,
-        year=today.year,
-        months=months,
-        arrears_fen=arrears,
-        consecutive_unpaid=consecutive,
-        warning=ledger.warning_for(consecutive, settings.dues),
-        org_id=member.org_id,
-    )
-
-
-def _check_rate(session: Session, settings: Settings, device_id: int) -> None:
-    since = utcnow() - timedelta(minutes=1)
-    failures = session.scalar(
-        select(func.count())
-        .select_from(LookupFailure)
-        .where(LookupFailure.device_id == device_id, LookupFailure.at >= since)
-    )
-    if (failures or 0) >= settings.kiosk_failed_lookups_per_minute:
-        raise RateLimited("查询失败次数过多，请稍后再试或联系工作人员", code="rate_limited")
-
-
-def _fail(session: Session, device_id: int, error: Exception) -> Exception:
-    session.add(LookupFailure(device_id=device_id))
-    # The failure must be counted even though the request ends in an error.
-    session.commit()
-    return error
+__all__ = ["MemberSummary", "member_summary", "open_session", "session_member", "end_session"]
 
 
 def find_card_for_uid(session: Session, settings: Settings, device: Actor, uid: str) -> Card:
@@ -131,42 +33,35 @@ def find_card_for_uid(session: Session, settings: Settings, device: Actor, uid: 
         .options(joinedload(Card.member).joinedload(Member.org))  # one round trip, not three
         .where(Card.uid_hash == cards.uid_hash(uid, settings.card_uid_key))
     )
-    assert device.id is not None
     if card is None:
-        raise _fail(
-            session,
-            device.id,
-            NotFound("未能识别这张卡，请确认是党员卡，或到服务窗口咨询", code="card_unknown"),
-        )
+        raise NotFound("未能识别这张卡，请确认是党员卡，或到服务窗口咨询", code="card_unknown")
     if card.state is CardState.LOST:
-        raise _fail(
-            session,
-            device.id,
-            Forbidden(_LOST_MESSAGE, code="card_lost"),
-        )
+        raise Forbidden(_LOST_MESSAGE, code="card_lost")
     if card.state is CardState.REVOKED or card.member.archived:
-        raise _fail(
-            session, device.id, Forbidden("这张卡已注销，请到服务窗口咨询", code="card_revoked")
-        )
+        raise Forbidden("这张卡已注销，请到服务窗口咨询", code="card_revoked")
     return card
 
 
 def find_member_by_number(
     session: Session, settings: Settings, device: Actor, card_no: str, id_last6: str
 ) -> Member:
-    assert device.id is not None
     member = session.scalar(
         select(Member).where(Member.card_no == card_no, Member.archived.is_(False))
     )
-    expected = (member.id_number[-6:] if member else "000000").upper()
-    if member is None or not hmac.compare_digest(expected, id_last6.strip().upper()):
-        raise _fail(
-            session,
-            device.id,
-            NotFound("卡号或身份证号后六位不正确，请核对后重试", code="manual_mismatch"),
+    # Which of the two was wrong is said, so the kiosk clears only that field; the per-card-
+    # number and per-device limits keep this from being used to list card numbers quickly.
+    if member is None:
+        raise NotFound(
+            "没有这个卡号，请核对卡号后重试", code="manual_mismatch", details={"field": "card_no"}
+        )
+    if not hmac.compare_digest(member.id_number[-6:].upper(), id_last6.strip().upper()):
+        raise NotFound(
+            "身份证号后六位与卡号不符，请核对后重试",
+            code="manual_mismatch",
+            details={"field": "id_last6"},
         )
     if card_reported_lost(session, member.id):
-        raise _fail(session, device.id, Forbidden(_LOST_MESSAGE, code="card_lost"))
+        raise Forbidden(_LOST_MESSAGE, code="card_lost")
     return member
 
 
@@ -191,14 +86,23 @@ def open_session(
     card_no: str | None = None,
     id_last6: str | None = None,
 ) -> tuple[str, Member]:
+    """A card session for the member whose card (or card number and ID tail) this is.
+
+    Unknown, lost and revoked cards and wrong manual entries are counted against that card and
+    this device (``kiosk_lookup_limits``); a card or device backing off is refused first."""
     assert device.id is not None
-    _check_rate(session, settings, device.id)
+    subject = kiosk_lookup_limits.subject_digest(settings, uid=uid, card_no=card_no)
+    kiosk_lookup_limits.check(session, settings, device.id, subject)
     card: Card | None = None
-    if uid:
-        card = find_card_for_uid(session, settings, device, uid)
-        member = card.member
-    else:
-        member = find_member_by_number(session, settings, device, card_no or "", id_last6 or "")
+    try:
+        if uid:
+            card = find_card_for_uid(session, settings, device, uid)
+            member = card.member
+        else:
+            member = find_member_by_number(session, settings, device, card_no or "", id_last6 or "")
+    except (NotFound, Forbidden):
+        kiosk_lookup_limits.record_failure(session, device.id, subject)
+        raise
     now = utcnow()
     session.execute(
         update(KioskSession)

@@ -26,6 +26,9 @@ class MonthState(enum.StrEnum):
     PENDING = "pending"  # amount awaiting assessment (待核定)
     WAIVED = "waived"  # 减免
     NONE = "none"  # no ledger row: not a member here then, or year not opened
+    # This month, not yet paid: due by the month's end, so not arrears. ``classify`` never
+    # returns it; the kiosk's member summary shows the current month this way (docs/kiosk.md).
+    DUE_NOW = "due_now"
 
     @property
     def label(self) -> str:
@@ -36,6 +39,7 @@ class MonthState(enum.StrEnum):
             "pending": "待核定",
             "waived": "减免",
             "none": "—",
+            "due_now": "本月待交",
         }[self.value]
 
 

@@ -1,5 +1,5 @@
 """Dues slips: their gap-free numbers, and the print documents for the 缴费凭条 (payment slip)
-and the kiosk's 缴费明细 (statement).
+(the kiosk's 缴费明细 is ``kiosk_statement``).
 
 Slip numbers come from ``slip_sequences``, one row per year, incremented inside the payment's
 own transaction (``UPDATE … RETURNING`` holds the row lock until commit): a rolled-back payment
@@ -15,8 +15,6 @@ See docs/dues.md.
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -25,15 +23,13 @@ from backend.models import Member, Organization, Payment, PaymentMethod, SlipSeq
 from backend.services import audit, ledger, sequences
 from backend.services.actor import Actor
 from backend.services.dues_year import hall_now, to_local
-from backend.services.kiosk import member_summary
 from backend.services.masking import mask_name
 from backend.services.money import amount_in_capitals, format_yuan
 from backend.services.verify import slip_url
 from backend.settings import Settings
-from devices.printer.document import Align, PrintDocument
+from devices.printer.document import PrintDocument
 
 SLIP_TITLE = "党费缴费凭条"
-STATEMENT_TITLE = "党费缴纳明细"
 
 
 def next_slip_seq(session: Session, year: int) -> int:
@@ -121,44 +117,5 @@ def payment_slip(
     doc.rule()
     doc.qr(slip_url(settings, payment))
     doc.text("扫码核验凭条真伪", align="center")
-    doc.cut()
-    return doc
-
-
-def member_statement(
-    session: Session, settings: Settings, member: Member, today: date
-) -> PrintDocument:
-    """The kiosk's 缴费明细: this year's months with due and paid, arrears and the warning."""
-    s = member_summary(session, settings, member, today)
-    doc = PrintDocument(STATEMENT_TITLE)
-    doc.text(settings.center_name, align="center", bold=True)
-    doc.kv("年度", f"{s.year}年")
-    doc.kv("姓名", s.name_masked)
-    doc.kv("所在组织", s.org_name)
-    doc.kv("每月党费", yuan(s.monthly_dues_fen) if s.monthly_dues_fen is not None else "待核定")
-    doc.rule()
-    widths = [0.25, 0.25, 0.25, 0.25]
-    aligns: list[Align] = ["left", "right", "right", "right"]
-    doc.columns(["月份", "应交", "已交", "状态"], widths=widths, aligns=aligns, bold=True)
-    due_total = paid_total = 0
-    for m in s.months:
-        if m.due_fen is not None and m.state is not ledger.MonthState.WAIVED:
-            due_total += m.due_fen
-        paid_total += m.paid_fen
-        due = yuan(m.due_fen) if m.state is not ledger.MonthState.NONE else "—"
-        paid = yuan(m.paid_fen) if m.paid_fen else "—"
-        doc.columns([f"{m.month}月", due, paid, m.state.label], widths=widths, aligns=aligns)
-    doc.rule()
-    doc.kv("本年应交", yuan(due_total))
-    doc.kv("本年已交", yuan(paid_total))
-    doc.kv("累计欠交", yuan(s.arrears_fen), bold=True)
-    if s.consecutive_unpaid:
-        doc.kv("连续未交", f"{s.consecutive_unpaid}个月")
-    if s.warning.level != "none":
-        doc.rule()
-        doc.text(s.warning.text, bold=s.warning.level == "final")
-    doc.rule()
-    doc.kv("打印时间", f"{hall_now(settings.dues):%Y-%m-%d %H:%M}")
-    doc.text("本明细仅供本人查阅，如有疑问请到服务窗口咨询", align="center")
     doc.cut()
     return doc

@@ -3,7 +3,10 @@
 Such a reader is a keyboard to the computer, so the host window feeds every keystroke to
 :meth:`KeyboardWedgeReader.feed`. A reader types a whole number in a few milliseconds per key; a
 person needs a hundred or more. Keys closer together than ``max_gap`` form a burst, and a burst
-of at least ``min_length`` digits ended by Enter is a card.
+of at least ``min_length`` digits ended by Enter is a card. Hex letters come in either case
+(a reader holds Shift for upper case, or Caps Lock is on). The host feeds characters only: a key
+without one (Shift, Caps Lock, Ctrl) is not fed, or fed as ``""``, and neither joins nor breaks
+a burst.
 """
 
 from __future__ import annotations
@@ -73,7 +76,7 @@ class KeyboardWedgeReader(CardReader):
         """Take one keystroke (``"\\r"``/``"\\n"`` for Enter) typed at ``timestamp`` seconds
         (monotonic clock; now by default). Returns ``True`` when it completed a card read, so
         the host can drop the digits it may have put into a text field."""
-        if not self._running:
+        if not self._running or char == "":
             return False
         now = self._clock() if timestamp is None else timestamp
         in_burst = self._last_key is not None and now - self._last_key <= self.max_gap

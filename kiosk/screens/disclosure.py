@@ -4,12 +4,18 @@ thousands of items (a RecycleView fed page by page as the reader scrolls down).
 Without a card only "to society" items show; after a member's tap the list is reloaded with
 the session token and also holds that member's organization's member-only items. When the
 member leaves, a personal list is dropped at once.
+
+The list is asked for again each time the board is opened and every ``refresh_seconds`` while it
+shows (the backend lets a public answer be reused for 30 s). The kiosk sends the ETag it holds,
+so an unchanged board costs a 304 and no redraw; a changed first page replaces the list, newest
+first, as the backend orders it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.properties import (
     BooleanProperty,
     ListProperty,
@@ -28,6 +34,7 @@ PER_PAGE = 50
 MEMBER_NOTICE = "已刷卡：同时显示您所在组织的党内公开内容"
 PUBLIC_NOTICE = "刷党员卡可查看本组织党内公开内容"
 LOAD_MORE_AT = 0.15  # scroll_y below which the next page is fetched
+REFRESH_SECONDS = 30.0
 
 
 class DocRow(ButtonBehavior, BoxLayout):
@@ -54,6 +61,7 @@ class DisclosureScreen(KioskScreen):
     empty_text = StringProperty("")
     categories = ListProperty([])
     category = StringProperty("")
+    refresh_seconds = NumericProperty(REFRESH_SECONDS)
 
     def on_kv_post(self, base_widget: Any) -> None:
         if not self.ctx.config.shows_member:
@@ -63,16 +71,64 @@ class DisclosureScreen(KioskScreen):
         self._loading = False
         self._loaded_for: tuple[str, str | None] | None = None
         self._request = 0
+        self._first_page: dict[str, Any] | None = None
+        self._refresher: Any = None
 
     def on_pre_enter(self, *_args: object) -> None:
         token = self.ctx.session.token
         if self._loaded_for is None or self._loaded_for[1] != token:
             self.reload()
+        else:
+            self.refresh()
         self.notice = MEMBER_NOTICE if token else PUBLIC_NOTICE
+
+    def on_enter(self, *_args: object) -> None:
+        self._stop_refreshing()
+        self._refresher = Clock.schedule_interval(lambda _dt: self.refresh(), self.refresh_seconds)
+
+    def on_leave(self, *_args: object) -> None:
+        self._stop_refreshing()
+
+    def refresh(self) -> None:
+        """Ask again for the counts and the first page; nothing changes on screen unless they
+        did. A reader who scrolled further gets the whole list again only if page 1 changed."""
+        if self._loading or self._loaded_for is None:
+            return
+        token = self.ctx.session.token
+        request = self._request
+        self.ctx.client.categories(token, self._got_categories, lambda _error: None)
+        self.ctx.client.documents(
+            self.category or None,
+            1,
+            PER_PAGE,
+            token,
+            lambda answer: self._refreshed(request, answer),
+            lambda _error: None,  # the offline banner tells; the list shown stays
+        )
+
+    def _refreshed(self, request: int, answer: dict[str, Any]) -> None:
+        if request != self._request or self._same_page(answer):
+            return
+        if self._page > 1:
+            self.reload()
+            return
+        self._request += 1
+        self._got_page(self._request, answer)
+
+    def _same_page(self, answer: dict[str, Any]) -> bool:
+        if self._first_page is None:
+            return False
+        return all(answer.get(k) == self._first_page.get(k) for k in ("items", "total", "pages"))
+
+    def _stop_refreshing(self) -> None:
+        if self._refresher is not None:
+            self._refresher.cancel()
+            self._refresher = None
 
     def reload(self) -> None:
         self.ids.documents.data = []
         self._page = self._pages = 0
+        self._first_page = None
         self._loaded_for = (self.category, self.ctx.session.token)
         self.ctx.client.categories(self.ctx.session.token, self._got_categories, self._failed)
         self._load_page(1)
@@ -94,6 +150,7 @@ class DisclosureScreen(KioskScreen):
         if self._loaded_for is not None and self._loaded_for[1] is not None:
             self.ids.documents.data = []
             self._loaded_for = None
+            self._first_page = None
             self._request += 1
             self._loading = False
 
@@ -118,6 +175,8 @@ class DisclosureScreen(KioskScreen):
             {"code": c["code"], "text": f"{c['name']}（{c['count']}）"}
             for c in answer.get("categories", [])
         ]
+        if items == self.categories:
+            return
         self.categories = items
         box = self.ids.category_list
         box.clear_widgets()
@@ -136,6 +195,7 @@ class DisclosureScreen(KioskScreen):
         opener = self.ctx.nav.open_document
         rows = [dict(document_row(item), opener=opener) for item in answer["items"]]
         if self._page == 1:
+            self._first_page = answer
             self.ids.documents.data = rows
         else:
             self.ids.documents.data.extend(rows)

@@ -2,7 +2,8 @@
 characters of the ID number.
 
 The member types on an on-screen number pad; "X" is accepted only as the ID's check character.
-What was typed is cleared when the screen is left, whatever the outcome.
+A wrong entry keeps the member here with the right field kept and the wrong one cleared (the
+backend says which); what was typed is cleared when the screen is left, whatever the outcome.
 """
 
 from __future__ import annotations
@@ -21,16 +22,28 @@ class LookupScreen(KioskScreen):
     id_last6 = StringProperty("")
     field = StringProperty("card_no")  # which box the pad types into
     hint = StringProperty("")
+    _submitted: tuple[str, str] = ("", "")
 
     def on_pre_enter(self, *_args: object) -> None:
         self.clear_member_data()
 
     def on_leave(self, *_args: object) -> None:
         self.clear_member_data()
+        self._submitted = ("", "")
 
     def clear_member_data(self) -> None:
         self.card_no = self.id_last6 = self.hint = ""
         self.field = "card_no"
+
+    def entry_failed(self, field: str | None) -> None:
+        """The backend refused the entry: clear the field it named and put the pad on it;
+        other refusals (offline, a card backing off) keep what was typed."""
+        # Starting the look-up wiped the session and with it the boxes: put back what was sent.
+        self.card_no, self.id_last6 = self._submitted
+        self._submitted = ("", "")
+        if field in ("card_no", "id_last6"):
+            setattr(self, field, "")
+            self.field = field
 
     def press(self, key: str) -> None:
         value = getattr(self, self.field)
@@ -50,4 +63,5 @@ class LookupScreen(KioskScreen):
         if not self.card_no or len(self.id_last6) != ID_TAIL:
             self.hint = "请输入卡号和身份证号后六位"
             return
+        self._submitted = (self.card_no, self.id_last6)
         self.ctx.nav.manual_lookup(self.card_no.zfill(CARD_NO_DIGITS), self.id_last6)

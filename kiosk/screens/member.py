@@ -1,8 +1,10 @@
 """The member's own record after a tap: masked name, organization, this year's months, arrears.
 
 Everything shown comes from the backend's summary as is (amounts are already formatted yuan
-strings); this screen decides only how it looks. :meth:`clear_member_data` empties every label
-and month cell, so nothing of the member stays in the widget tree after they leave.
+strings, and they add up: 累计欠缴 = 截至上月应交 − 已交 + 往年欠缴; this month is 本月待交, not
+arrears — see docs/kiosk.md); this screen decides only how it looks. :meth:`clear_member_data`
+empties every label and month cell, so nothing of the member stays in the widget tree after
+they leave.
 """
 
 from __future__ import annotations
@@ -19,6 +21,35 @@ from kiosk.widgets import MonthCell
 WARNING_LEVELS = ("reminder", "final")
 
 
+def status_line(summary: dict[str, Any]) -> str:
+    """ "正式党员　入党日期：1948年5月4日　党龄：77年" (预备党员: no 党龄 yet)."""
+    parts = [f"{summary['status_label']}党员"]
+    joined = summary.get("joined_on")
+    if joined:
+        year, month, day = (int(p) for p in joined.split("-"))
+        parts.append(f"入党日期：{year}年{month}月{day}日")
+    age = summary.get("party_age")
+    if age is not None:
+        parts.append(f"党龄：{age}年")
+    elif summary.get("status") == "probationary":
+        parts.append("预备期内，转正后计算党龄")
+    return "　".join(parts)
+
+
+def figures_line(summary: dict[str, Any]) -> str:
+    """How 累计欠缴 comes about, and this month apart from it."""
+    if "due_to_date" not in summary:
+        return ""
+    line = f"今年截至上月应交 {summary['due_to_date']} 元，已交 {summary['paid_to_date']} 元"
+    if summary.get("earlier_arrears") not in (None, "0.00"):
+        line += f"，往年欠缴 {summary['earlier_arrears']} 元"
+    if summary.get("current_due") not in (None, "0.00"):
+        line += f"；本月待交：{summary['current_due']} 元（月底前缴纳即可，不计入欠缴）"
+    if summary.get("advance_paid") not in (None, "0.00"):
+        line += f"；已预交 {summary['advance_paid']} 元"
+    return line
+
+
 class MemberScreen(KioskScreen):
     name_text = StringProperty("")
     org_text = StringProperty("")
@@ -29,6 +60,8 @@ class MemberScreen(KioskScreen):
     consecutive_text = StringProperty("")
     warning_text = StringProperty("")
     warning_level = StringProperty("none")
+    figures_text = StringProperty("")
+    months_note = StringProperty("")
 
     def on_kv_post(self, base_widget: Any) -> None:
         self.cells: list[MonthCell] = []
@@ -48,7 +81,7 @@ class MemberScreen(KioskScreen):
         """Fill the screen from the backend's member summary."""
         self.org_text = summary["org_name"]
         self.name_text = summary["name_masked"]
-        self.status_text = f"{summary['status_label']}党员"
+        self.status_text = status_line(summary)
         dues = summary.get("monthly_dues")
         self.dues_text = f"每月党费：{dues} 元" if dues is not None else "每月党费：尚未核定"
         self.year_text = f"{summary['year']}年缴纳情况"
@@ -59,6 +92,8 @@ class MemberScreen(KioskScreen):
         self.arrears_text = f"累计欠缴：{summary['arrears']} 元"
         months = int(summary.get("consecutive_unpaid") or 0)
         self.consecutive_text = f"连续未交：{months} 个月" if months else "没有连续未交的月份"
+        self.figures_text = figures_line(summary)
+        self.months_note = summary.get("months_note") or ""
         warning = summary.get("warning") or {}
         level = warning.get("level", "none")
         self.warning_level = level if level in WARNING_LEVELS else "none"
@@ -75,6 +110,8 @@ class MemberScreen(KioskScreen):
             "arrears_text",
             "consecutive_text",
             "warning_text",
+            "figures_text",
+            "months_note",
         ):
             setattr(self, name, "")
         self.warning_level = "none"

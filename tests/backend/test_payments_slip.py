@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from backend.models import AuditEntry, Member
-from backend.services import dues_year, hall_clock, payments, slips
+from backend.services import dues_year, payments, slips
 from backend.services.actor import Actor
 from devices.printer.document import PrintDocument
 from tests.builders import Builders
@@ -145,41 +145,6 @@ def test_the_qr_link_verifies_and_a_tampered_one_does_not(client, db, settings, 
     voided = client.get(path + "?format=json").json
     assert (voided["status"], voided["status_label"]) == ("void", "已作废")
     assert "已作废" in client.get(path).get_data(as_text=True)
-
-
-def test_kiosk_prints_the_members_statement(client, build: Builders, db) -> None:  # type: ignore[no-untyped-def]
-    member = build.member(build.district()["b1"], name="王𬌗", monthly_fen=7650)
-    uid = build.card(member)
-    year = hall_clock.today().year
-    build.ledger(member, year - 1)  # a whole year unpaid: far past six months
-    build.ledger(member, year, paid_months={1})
-    key = build.device()
-    db.commit()
-    token = client.post(
-        "/api/v1/kiosk/card-session", json={"uid": uid}, headers={"X-Device-Key": key}
-    ).json["token"]
-    headers = {"X-Device-Key": key, "X-Kiosk-Session": token}
-    r = client.post("/api/v1/kiosk/session/statement", headers=headers)
-    assert r.status_code == 200, r.json
-    doc = r.json["document"]
-    assert doc["title"] == "党费缴纳明细"
-    assert kv(doc)["年度"] == f"{year}年"
-    fields = kv(doc)
-    assert fields["姓名"] == "王*"
-    assert fields["所在组织"] == "幸福社区第一党支部"
-    assert fields["每月党费"] == "￥76.50"
-    assert fields["本年应交"] == "￥918.00"
-    assert fields["本年已交"] == "￥76.50"
-    months = rows_of(doc)
-    assert months[0] == ["月份", "应交", "已交", "状态"]
-    assert months[1] == ["1月", "￥76.50", "￥76.50", "已交"]
-    assert len(months) == 13
-    assert WARNING in texts(doc)
-    assert "王𬌗" not in str(doc)
-    assert PrintDocument.from_dict(doc).to_dict() == doc
-    client.delete("/api/v1/kiosk/session", headers=headers)
-    ended = client.post("/api/v1/kiosk/session/statement", headers=headers)
-    assert ended.status_code == 401 and ended.json["message"] == "查询已结束，请重新刷卡"
 
 
 def test_forged_links_cannot_flood_the_audit_log(client, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]

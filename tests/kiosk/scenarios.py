@@ -76,7 +76,9 @@ def expected_months(today: date, unpaid: int) -> list[str]:
     for month in range(1, 13):
         if month > today.month:
             labels.append("未到期")
-        elif month == today.month or (today.year, month) in owed:
+        elif month == today.month:
+            labels.append("本月待交")  # due by the month's end: not arrears
+        elif (today.year, month) in owed:
             labels.append("未交")
         else:
             labels.append("已交")
@@ -180,27 +182,39 @@ async def bad_cards(stage: Stage) -> None:
 
 
 async def manual_entry(stage: Stage) -> None:
-    """No card with them: card number and the ID's last six on the on-screen pad."""
+    """No card with them: card number and the ID's last six on the on-screen pad. A wrong
+    ID tail keeps the member on the entry screen with the card number kept and only the tail
+    cleared; a wrong card number clears only the card number."""
     await stage.on_screen("home")
     member = stage.member("reminder")
     await press("刷卡查询党费")
     await stage.on_screen("lookup")
-    pad = stage.app.sm.get_screen("lookup").ids.pad
+    lookup = stage.app.sm.get_screen("lookup")
+    pad = lookup.ids.pad
     for key in member["card_no"]:
         await press(key, pad)
     for key in "000000":
         await press(key, pad)
     await press("查询")
-    await wait_for_text("卡号或身份证号后六位不正确")
+    await wait_for_text("身份证号后六位与卡号不符")
     await press("好的")
-    await stage.on_screen("home")
-    await press("刷卡查询党费")
-    await stage.on_screen("lookup")
-    assert stage.app.sm.get_screen("lookup").card_no == ""
-    for key in member["card_no"].lstrip("0"):
-        await press(key, pad)
-    await touch(stage.app.sm.get_screen("lookup").ids.id_box)
+    await frames(3)
+    assert stage.app.sm.current == "lookup"
+    assert (lookup.card_no, lookup.id_last6, lookup.field) == (member["card_no"], "", "id_last6")
     for key in member["id_last6"]:
+        await press(key, pad)
+    await touch(lookup.ids.card_no_box)
+    for _ in range(5):
+        await press("删除", pad)
+    for key in "99999":
+        await press(key, pad)
+    await press("查询")
+    await wait_for_text("没有这个卡号")
+    await press("好的")
+    await frames(3)
+    assert stage.app.sm.current == "lookup"
+    assert (lookup.card_no, lookup.id_last6, lookup.field) == ("", member["id_last6"], "card_no")
+    for key in member["card_no"].lstrip("0"):
         await press(key, pad)
     stage.shot("manual-entry")
     await press("查询")
@@ -210,6 +224,9 @@ async def manual_entry(stage: Stage) -> None:
     await press("退出")
     await stage.on_screen("home")
     assert_member_gone(stage, member)
+    await press("刷卡查询党费")
+    await stage.on_screen("lookup")
+    assert (lookup.card_no, lookup.id_last6) == ("", "")
 
 
 async def wedge_typing(stage: Stage) -> None:

@@ -219,14 +219,15 @@ def build_world(folder: Path) -> dict[str, Any]:
         build = Builders(session, settings)
         district = build.district()
         people: dict[str, Any] = {}
-        for key, name, org, unpaid in (
-            ("regular", "𠮷小明", "b1", 2),
-            ("reminder", "刘五月", "b2", 5),
-            ("final", "陈六月", "b3", 6),
+        # UIDs with hex letters, as real cards have: a wedge reader types them with Shift.
+        for key, name, org, unpaid, uid in (
+            ("regular", "𠮷小明", "b1", 2, "43FB29E9"),
+            ("reminder", "刘五月", "b2", 5, "1D40F15B"),
+            ("final", "陈六月", "b3", 6, "7CB9A7E7"),
         ):
             member = build.member(district[org], name=name, monthly_fen=MONTHLY_FEN)
             ledger_with_unpaid(session, member, today, unpaid)
-            people[key] = _member_facts(member, unpaid, build.card(member))
+            people[key] = _member_facts(member, unpaid, build.card(member, uid))
         lost = build.member(district["b1"], name="周丢卡")
         lost_uid = build.card(lost)
         card = cards.find_card(session, lost_uid, settings.card_uid_key)
