@@ -14,6 +14,7 @@ from backend.models.content import (
     HonorKind,
     MediaFile,
 )
+from backend.models.day_close import DayClose, VoidRequest, VoidRequestState
 from backend.models.dues import (
     DuesAssessment,
     DuesMonth,
@@ -72,6 +73,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Card",
+    "DayClose",
     "CardNumberSequence",
     "CardState",
     "DeviceState",
@@ -121,6 +123,8 @@ __all__ = [
     "RemittanceItemKind",
     "RemittanceLine",
     "RemittanceState",
+    "VoidRequest",
+    "VoidRequestState",
     "WaiverApproval",
     "WaiverKind",
     "WaiverRequest",
