@@ -14,8 +14,8 @@ from backend.services.money import format_yuan
 from backend.settings import Settings
 from devices.printer.document import PrintDocument
 
-TITLE = "窗口日结单"
-PREVIEW_TITLE = "窗口日结单（预览，未日结）"
+TITLE = "日结单"
+PREVIEW_TITLE = "日结单（预览）"
 
 
 def yuan(fen: int) -> str:
@@ -33,7 +33,7 @@ def _lines(doc: PrintDocument, heading: str, lines: list[Line], *, negative: boo
         amount = yuan(-line.amount_fen if negative else line.amount_fen)
         doc.kv(line.slip_no, f"{amount} {_method(line.method)}")
         who = f"经办{line.voided_by}" + (f"，{line.approved_by}批准" if line.approved_by else "")
-        doc.text(f"  {line.reason}（{who}）")
+        doc.text(f"原因：{line.reason}（{who}）")
 
 
 def close_document(
@@ -52,6 +52,8 @@ def close_document(
     s = summary
     doc = PrintDocument(title)
     doc.text(settings.center_name, align="center", bold=True)
+    if closed_at is None:
+        doc.text("尚未日结，仅供核对", align="center")
     doc.kv("日结日期", f"{s.hall_day:%Y-%m-%d}")
     doc.kv("经办人", s.operator)
     if reprint:
@@ -63,8 +65,8 @@ def close_document(
     doc.kv("有效缴费", f"{s.payment_count}笔")
     doc.kv("现金", yuan(s.cash_fen))
     if s.tendered_fen:
-        doc.kv("  其中实收", yuan(s.tendered_fen))
-        doc.kv("  其中找零", yuan(s.change_fen))
+        doc.kv("现金实收", yuan(s.tendered_fen))
+        doc.kv("现金找零", yuan(s.change_fen))
     doc.kv("银行转账", yuan(s.bank_fen))
     doc.kv("合计", yuan(s.cash_fen + s.bank_fen), bold=True)
     if s.voids:
