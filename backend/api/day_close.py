@@ -174,7 +174,11 @@ def close_day(ctx: Ctx, body: CloseIn) -> DayCloseOut:
 
 
 @endpoint(
-    api_bp, "/day-closes", summary="日结记录（管理范围内）", query=RangeQuery, response=DayCloseListOut
+    api_bp,
+    "/day-closes",
+    summary="日结记录（管理范围内）",
+    query=RangeQuery,
+    response=DayCloseListOut,
 )
 def list_closes(ctx: Ctx, query: RangeQuery) -> DayCloseListOut:
     today = hall_today(ctx.settings.dues)

@@ -32,8 +32,11 @@ def _lines(doc: PrintDocument, heading: str, lines: list[Line], *, negative: boo
     for line in lines:
         amount = yuan(-line.amount_fen if negative else line.amount_fen)
         doc.kv(line.slip_no, f"{amount} {_method(line.method)}")
-        who = f"经办{line.voided_by}" + (f"，{line.approved_by}批准" if line.approved_by else "")
-        doc.text(f"原因：{line.reason}（{who}）")
+        doc.text(f"原因：{line.reason}")
+        if line.approved_by:
+            doc.text(f"申请：{line.voided_by}　批准：{line.approved_by}")
+        else:
+            doc.text(f"作废：{line.voided_by}")
 
 
 def close_document(

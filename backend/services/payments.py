@@ -438,6 +438,7 @@ def void_payment(
         after={
             **audit.snapshot(payment),
             "months": [month_key(i.year, i.month) for i in payment.items],
+            "approved_by": approved_by,
         },
     )
     return payment

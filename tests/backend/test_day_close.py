@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from backend.models import AuditEntry, Payment, Role
+from backend.models import AuditEntry, Payment, Role, VoidRequest
 from backend.services.dues_year import hall_today
 from tests.builders import PASSWORD, Builders
 from tests.devices.escpos_decoder import decode, lines
@@ -60,9 +60,7 @@ def counter(client, build: Builders, db, settings) -> dict[str, Any]:  # type: i
 def pay(client, counter, member, months: list[int], key: str, **extra: Any) -> Any:  # type: ignore[no-untyped-def]
     year = counter["today"].year
     body = {"months": [f"{year}-{m:02d}" for m in months], "idempotency_key": key, **extra}
-    r = client.post(
-        f"/api/v1/members/{member.id}/payments", json=body, headers=counter["clerk"]
-    )
+    r = client.post(f"/api/v1/members/{member.id}/payments", json=body, headers=counter["clerk"])
     return r
 
 
@@ -121,7 +119,12 @@ def test_the_day_close_prints_the_days_totals(client, counter, db) -> None:  # t
     assert closed.status_code == 201, closed.json
     c = closed.json
     cash = 15300 + 2000  # 张小明 two months, 李娜 April; March was voided
-    assert (c["payment_count"], c["cash"], c["bank"], c["total"]) == (3, "173.00", "60.00", "233.00")
+    assert (c["payment_count"], c["cash"], c["bank"], c["total"]) == (
+        3,
+        "173.00",
+        "60.00",
+        "233.00",
+    )
     assert sum(int(r.json["amount"].replace(".", "")) for r in taken) - 7650 == cash + 6000
     assert (c["first_slip"], c["last_slip"], c["slip_count"]) == (slips[0], slips[3], 4)
     assert (c["void_count"], c["void_total"], c["tendered"], c["change"]) == (
@@ -151,7 +154,7 @@ def test_the_day_close_prints_the_days_totals(client, counter, db) -> None:  # t
         assert any(line.split() == [key, value] for line in paper), (key, paper)
     assert "当日作废 ￥76.50（1笔）" in paper
     assert any(line.split() == [slips[2], "￥76.50", "现金"] for line in paper)
-    assert "原因：月份选错（经办chuangkou）" in paper
+    assert "原因：月份选错" in paper and "作废：chuangkou" in paper
     assert not any("冲正" in line for line in paper)
 
     # Closed: the same GET now answers the stored close; no more payments from this clerk today.
@@ -178,3 +181,113 @@ def test_the_day_close_prints_the_days_totals(client, counter, db) -> None:  # t
         select(AuditEntry.action).where(AuditEntry.entity_type == "day_close")
     ).all()
     assert sorted(actions) == ["day_close.create", "day_close.reprint"]
+
+
+def test_a_void_after_the_close_needs_a_desk_approval_and_is_a_correction_next_day(  # type: ignore[no-untyped-def]
+    client, counter, db
+) -> None:
+    zhang, li = counter["people"]["zhang"], counter["people"]["li"]
+    yesterday = counter["today"] - timedelta(days=1)
+    first = pay(client, counter, zhang, [1, 2], "corr-0001", tendered="160.00")
+    second = pay(client, counter, li, [1], "corr-0002", method="bank")
+    backdate(db, [first.json["id"], second.json["id"]], 1)
+    closed = client.post(
+        "/api/v1/counter/day-close", json={"day": yesterday.isoformat()}, headers=counter["clerk"]
+    )
+    assert closed.status_code == 201 and closed.json["cash"] == "153.00"
+
+    # Today the clerk finds the mistake: the void is only requested.
+    url = f"/api/v1/payments/{first.json['id']}"
+    r = client.post(f"{url}/void", json={"reason": "收错人"}, headers=counter["clerk"])
+    assert r.status_code == 202, r.json
+    assert r.json["voided"] is False
+    request = r.json["void_request"]
+    assert (request["state_label"], request["why_approval"]) == ("待审批", "已日结")
+    again = client.post(f"{url}/void", json={"reason": "收错人"}, headers=counter["clerk"])
+    assert again.status_code == 409 and again.json["message"].endswith("的作废申请正在等待审批")
+    decide = f"/api/v1/void-requests/{request['id']}"
+    # Not the clerk, not a branch desk: a 党委 (or district) desk user, and not the requester.
+    for who in ("clerk", "zhibu"):
+        refused = client.post(f"{decide}/approve", json={}, headers=counter[who])
+        assert refused.status_code == 403, who
+        assert refused.json["message"] == "作废申请须由党委或区级的组织工作人员审批"
+    pending = client.get("/api/v1/void-requests", headers=counter["dangwei"])
+    assert [p["slip_no"] for p in pending.json["items"]] == [first.json["slip_no"]]
+    ok = client.post(f"{decide}/approve", json={"note": "情况属实"}, headers=counter["dangwei"])
+    assert ok.status_code == 200, ok.json
+    assert (ok.json["state_label"], ok.json["decided_by"]) == ("已批准", "dangwei")
+    shown = client.get(url, headers=counter["clerk"]).json
+    assert (shown["voided"], shown["void_kind"], shown["void_approved_by"]) == (
+        True,
+        "冲正",
+        "dangwei",
+    )
+    # The closed day stays as printed …
+    listed = client.get(
+        "/api/v1/day-closes", query_string={"start": yesterday}, headers=counter["quwei"]
+    )
+    assert [x["cash"] for x in listed.json["items"]] == ["153.00"]
+    # … and today's close lists the correction, taking the cash back.
+    today = client.post("/api/v1/counter/day-close", json={}, headers=counter["clerk"]).json
+    assert (today["payment_count"], today["cash"], today["correction_count"]) == (0, "0.00", 1)
+    assert (today["correction_total"], today["net_cash"]) == ("-153.00", "-153.00")
+    paper = printed(today["document"])
+    assert "冲正 ￥-153.00（1笔）" in paper
+    assert any(line.split() == [first.json["slip_no"], "￥-153.00", "现金"] for line in paper)
+    assert "原因：收错人" in paper and "申请：chuangkou　批准：dangwei" in paper
+    assert any(line.split() == ["应交现金", "￥-153.00"] for line in paper)
+    # listed on exactly this close: a later close does not repeat it
+    db.expire_all()
+    listed_on = db.scalars(
+        select(VoidRequest.day_close_id).where(VoidRequest.payment_id == first.json["id"])
+    ).all()
+    assert listed_on == [today["id"]]
+    actions = db.scalars(
+        select(AuditEntry.action).where(AuditEntry.entity_id == str(first.json["id"]))
+    ).all()
+    assert {"payment.void_request", "payment.void", "payment.void_approve"} <= set(actions)
+
+
+def test_the_requester_cannot_approve_and_a_rejected_request_changes_nothing(  # type: ignore[no-untyped-def]
+    client, counter, db
+) -> None:
+    zhang = counter["people"]["zhang"]
+    first = pay(client, counter, zhang, [1], "rej-0001")
+    client.post("/api/v1/counter/day-close", json={}, headers=counter["clerk"])
+    # the 党委 desk user asks for the void itself: someone else must approve it
+    r = client.post(
+        f"/api/v1/payments/{first.json['id']}/void",
+        json={"reason": "重复收费"},
+        headers=counter["dangwei"],
+    )
+    assert r.status_code == 202
+    decide = f"/api/v1/void-requests/{r.json['void_request']['id']}"
+    own = client.post(f"{decide}/approve", json={}, headers=counter["dangwei"])
+    assert own.status_code == 403
+    assert own.json["message"] == (
+        "作废须由另一名工作人员审批：不能审批本人提出的申请或本人收取的缴费"
+    )
+    no = client.post(f"{decide}/reject", json={"note": "未见重复"}, headers=counter["quwei"])
+    assert no.status_code == 200 and no.json["state_label"] == "已驳回"
+    shown = client.get(f"/api/v1/payments/{first.json['id']}", headers=counter["clerk"]).json
+    assert shown["voided"] is False and shown["void_request"] is None
+    late = client.post(f"{decide}/approve", json={}, headers=counter["quwei"])
+    assert late.status_code == 409 and late.json["message"] == "该作废申请已驳回，不能再审批"
+
+
+def test_a_void_older_than_the_limit_is_refused(client, counter, db) -> None:  # type: ignore[no-untyped-def]
+    zhang = counter["people"]["zhang"]
+    old = pay(client, counter, zhang, [1], "old-0001")
+    backdate(db, [old.json["id"]], 31)
+    r = client.post(
+        f"/api/v1/payments/{old.json['id']}/void",
+        json={"reason": "收错"},
+        headers=counter["clerk"],
+    )
+    assert r.status_code == 409
+    taken = counter["today"] - timedelta(days=31)
+    assert r.json["message"] == (
+        f"凭条{old.json['slip_no']}是{taken.year}年{taken.month}月{taken.day}日收取的，"
+        "已超过30天的作废期限，不能作废；如确有差错，请报党委在账目中更正"
+    )
+    assert db.get(Payment, old.json["id"]).voided is False
