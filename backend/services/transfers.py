@@ -266,6 +266,7 @@ def record(
         transfer_date=on,
         details=audit._jsonable(details) or {},
         created_by=actor.name,
+        prints=1,  # the papers handed out with the transfer: the register counts the first print
         **extra,
     )
     session.add(transfer)
