@@ -178,6 +178,18 @@ def decide(
     return request
 
 
+def corrections_among(session: Session, payment_ids: list[int]) -> dict[int, VoidRequest]:
+    """The approved requests (冲正) of these payments, by payment id: a list shows them as such."""
+    if not payment_ids:
+        return {}
+    rows = session.scalars(
+        select(VoidRequest).where(
+            VoidRequest.payment_id.in_(payment_ids), VoidRequest.state == VoidRequestState.APPROVED
+        )
+    )
+    return {r.payment_id: r for r in rows}
+
+
 def correction_of(session: Session, payment: Payment) -> VoidRequest | None:
     """The approved request when this payment's void was a correction (冲正)."""
     if not payment.voided:
