@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from tests.e2e import scenarios_desk, scenarios_transfers
+from tests.e2e import scenarios_close, scenarios_desk, scenarios_transfers
 from tests.e2e.steps import open_member, screen, sign_in, type_into
 from tests.kiosk.harness import all_widget_text, press, screen_text, wait_for_text
 from tests.kiosk.scenarios import Stage
@@ -64,4 +64,5 @@ SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     "transfer_fails": scenarios_transfers.transfer_fails,
     "branch_scope": scenarios_transfers.branch_scope,
     "paying_at_once": scenarios_transfers.paying_at_once,
+    "day_close": scenarios_close.day_close,
 }

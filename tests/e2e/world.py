@@ -99,10 +99,12 @@ def build_world(folder: Path, url: str | None = None) -> dict[str, Any]:
         member("out", "b1", "钱红梅", today.month, sex="F", birth=date(1985, 6, 15))
         member("fails", "b1", "吴不成", 6)
         member("other_branch", "b2", "周晓", today.month)
+        member("close", "b2", "陈日结", today.month - 3)
         nocard = build.member(d["b1"], name="冯新卡", monthly_fen=MONTHLY_FEN)
         people["nocard"] = _facts(nocard, uid=None)
         build.user(d["district"], "counter", Role.COUNTER)
         build.user(d["b1"], "branch1", Role.ORG_STAFF)
+        build.user(d["district"], "counter2", Role.COUNTER)  # closes its day (日结)
         user = session.scalar(select(User).where(User.username == "counter"))
         assert user is not None
         staff_cards.bind_staff_card(
