@@ -13,7 +13,7 @@ from backend.api.framework import Ctx, endpoint
 from backend.api.payments import VoidRequestOut, void_request_out
 from backend.errors import Invalid
 from backend.models import DayClose
-from backend.services import day_close, day_close_doc, voids
+from backend.services import day_close, day_close_doc, day_close_register, voids
 from backend.services.dues_year import hall_today, to_local
 from backend.services.money import format_yuan
 
@@ -186,7 +186,7 @@ def list_closes(ctx: Ctx, query: RangeQuery) -> DayCloseListOut:
     end = query.end or today
     if start > end:
         raise Invalid("开始日期不能晚于结束日期", code="date_range")
-    rows = day_close.list_closes(ctx.session, ctx.actor, start, end, query.operator)
+    rows = day_close_register.list_closes(ctx.session, ctx.actor, start, end, query.operator)
     return DayCloseListOut(items=[stored_out(ctx, c) for c in rows])
 
 
@@ -199,8 +199,8 @@ def list_closes(ctx: Ctx, query: RangeQuery) -> DayCloseListOut:
     errors=(404,),
 )
 def reprint_close(ctx: Ctx, close_id: int) -> DayCloseOut:
-    close = day_close.get_close(ctx.session, ctx.actor, close_id)
-    close = day_close.record_reprint(ctx.session, ctx.actor, close)
+    close = day_close_register.get_close(ctx.session, ctx.actor, close_id)
+    close = day_close_register.record_reprint(ctx.session, ctx.actor, close)
     return stored_out(ctx, close, reprint=True)
 
 

@@ -12,7 +12,7 @@ from backend.console.views_finance import send
 from backend.console.web import actor, db, login_required, rollback, settings, today
 from backend.errors import DomainError, Invalid
 from backend.models import Role
-from backend.services import day_close, day_close_doc, voids
+from backend.services import day_close_doc, day_close_register, voids
 
 SECTION = "党费"
 add_menu_entry("窗口日结", "console.day_closes", section=SECTION, order=44)
@@ -34,7 +34,7 @@ def day_closes():  # type: ignore[no-untyped-def]
     if start > end:
         raise Invalid("开始日期不能晚于结束日期", code="date_range")
     operator = (form.get("operator") or "").strip() or None
-    closes = day_close.list_closes(db(), actor(), start, end, operator)
+    closes = day_close_register.list_closes(db(), actor(), start, end, operator)
     title = f"窗口日结汇总（{start:%Y-%m-%d}至{end:%Y-%m-%d}）"
     sheet = day_close_doc.closes_sheet(settings(), closes, title)
     if request.args.get("format") == "xlsx":

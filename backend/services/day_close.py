@@ -18,15 +18,13 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.errors import Conflict, Invalid, NotFound
+from backend.errors import Conflict, Invalid
 from backend.models import (
     DayClose,
-    Organization,
     Payment,
     PaymentMethod,
     RemittanceItem,
     RemittanceItemKind,
-    User,
     VoidRequest,
     VoidRequestState,
 )
@@ -34,7 +32,6 @@ from backend.services import audit
 from backend.services.actor import Actor
 from backend.services.dues_year import to_local
 from backend.services.remittance_ledger import cutoff_utc
-from backend.services.scope import org_in_scope
 from backend.settings import DuesSettings
 
 
@@ -119,13 +116,9 @@ def check_open(session: Session, actor: Actor, day: date) -> None:
         )
 
 
-def why_second_person(session: Session, payment: Payment, dues: DuesSettings) -> str | None:
-    """Why voiding this payment needs a second person's approval: its day is closed (已日结)
-    or it was remitted (已汇缴); ``None`` when the clerk may void it alone."""
-    reasons = []
-    if close_of(session, payment.operator, hall_day_of(payment, dues)) is not None:
-        reasons.append("已日结")
-    remitted = session.scalar(
+def remitted(session: Session, payment: Payment) -> bool:
+    """Whether a confirmed remittance batch has cleared this payment's collection."""
+    found = session.scalar(
         select(
             exists().where(
                 RemittanceItem.payment_id == payment.id,
@@ -134,7 +127,16 @@ def why_second_person(session: Session, payment: Payment, dues: DuesSettings) ->
             )
         )
     )
-    if remitted:
+    return bool(found)
+
+
+def why_second_person(session: Session, payment: Payment, dues: DuesSettings) -> str | None:
+    """Why voiding this payment needs a second person's approval: its day is closed (已日结)
+    or it was remitted (已汇缴); ``None`` when the clerk may void it alone."""
+    reasons = []
+    if close_of(session, payment.operator, hall_day_of(payment, dues)) is not None:
+        reasons.append("已日结")
+    if remitted(session, payment):
         reasons.append("已汇缴")
     return "、".join(reasons) or None
 
@@ -266,48 +268,5 @@ def close_day(
         "day_close",
         close.id,
         after=audit.snapshot(close, exclude=("detail",)),
-    )
-    return close
-
-
-def closes_in_scope(actor: Actor):  # type: ignore[no-untyped-def]
-    """Closes of clerks whose account belongs to the actor's subtree (system closes: all)."""
-    visible = (
-        select(User.username)
-        .join(Organization, User.org_id == Organization.id)
-        .where(org_in_scope(actor))
-    )
-    stmt = select(DayClose)
-    if actor.org_path is not None:
-        stmt = stmt.where(DayClose.operator.in_(visible))
-    return stmt
-
-
-def list_closes(
-    session: Session, actor: Actor, start: date, end: date, operator: str | None = None
-) -> list[DayClose]:
-    stmt = closes_in_scope(actor).where(DayClose.hall_day >= start, DayClose.hall_day <= end)
-    if operator:
-        stmt = stmt.where(DayClose.operator == operator)
-    return list(session.scalars(stmt.order_by(DayClose.hall_day.desc(), DayClose.operator)))
-
-
-def get_close(session: Session, actor: Actor, close_id: int) -> DayClose:
-    close = session.scalar(closes_in_scope(actor).where(DayClose.id == close_id))
-    if close is None:
-        raise NotFound("未找到该日结记录，或不在您的管理范围内", code="day_close_not_found")
-    return close
-
-
-def record_reprint(session: Session, actor: Actor, close: DayClose) -> DayClose:
-    close.prints += 1
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "day_close.reprint",
-        "day_close",
-        close.id,
-        after={"hall_day": close.hall_day, "operator": close.operator, "prints": close.prints},
     )
     return close

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,8 +26,6 @@ from backend.models import (
     Payment,
     PaymentItem,
     PaymentMethod,
-    RemittanceItem,
-    RemittanceItemKind,
 )
 from backend.models.base import utcnow
 from backend.services import audit, day_close, ledger, scope
@@ -332,20 +330,6 @@ def _take(
     return payment
 
 
-def _remitted(session: Session, payment: Payment) -> bool:
-    return bool(
-        session.scalar(
-            select(
-                exists().where(
-                    RemittanceItem.payment_id == payment.id,
-                    RemittanceItem.kind == RemittanceItemKind.COLLECTION,
-                    RemittanceItem.cleared.is_(True),
-                )
-            )
-        )
-    )
-
-
 def get_payment(session: Session, actor: Actor, payment_id: int) -> Payment:
     """The payment, if its member is in the actor's scope; otherwise it looks not found."""
     payment = session.get(Payment, payment_id)
@@ -383,7 +367,7 @@ def void_payment(
     This is the reversal itself; staff go through ``voids.void``, which adds the age limit and
     the second person's approval once the day is closed or the payment remitted. A remitted
     payment is refused here too unless ``approved_by`` names the approver."""
-    if approved_by is None and _remitted(session, payment):
+    if approved_by is None and day_close.remitted(session, payment):
         raise Conflict(
             f"凭条{payment.slip_no}已汇缴，作废须经党委或区级工作人员审批",
             code="void_needs_approval",
