@@ -34,6 +34,8 @@ class DuesSettings:
     reminder_months: int = 5
     warning_months: int = 6
     advance_limit_months: int = 6
+    # A payment older than this many days can no longer be voided (docs/day-close.md).
+    void_limit_days: int = 30
     warning_text: str = "有情提醒：党费要按时缴纳，按党章规定逾期六个月，可作自行退党处理！"
     reminder_text: str = "温馨提示：您已连续{months}个月未交党费，请尽快到所在支部或服务窗口缴纳。"
     # The hall's clock: which day it is for the ledger and slip year, and the time printed on

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from backend.api import api_bp
 from backend.api.framework import Ctx, endpoint
 from backend.models import Letter, LetterKind
-from backend.services import floating, letter_register
+from backend.services import floating, letter_register, reprints
 from backend.services.dues_year import hall_today
 from backend.services.letter_register import LetterStatus, RegisterFilter, status_of
 from backend.services.letters import letter_document, letter_url
@@ -138,15 +138,15 @@ def get_letter(ctx: Ctx, letter_id: int) -> LetterDetailOut:
     api_bp,
     "/letters/<int:letter_id>/reprint",
     method="POST",
-    summary="补打信函（记入登记簿）",
+    summary="补打信函（记入登记簿，标注补打次数与时间；已作废或已收回回执的不能补打）",
     response=LetterDetailOut,
-    errors=(404,),
+    errors=(404, 409),
     action=Action.LETTER_ISSUE,
 )
 def reprint_letter(ctx: Ctx, letter_id: int) -> LetterDetailOut:
     letter = letter_register.get_letter(ctx.session, ctx.actor, letter_id)
-    letter_register.count_print(ctx.session, ctx.actor, letter)
-    return letter_detail(ctx, letter)
+    document = reprints.reprint_letter(ctx.session, ctx.actor, ctx.settings, letter)
+    return LetterDetailOut(**_fields(ctx, letter), document=document.to_dict())
 
 
 class ReturnIn(BaseModel):

@@ -15,7 +15,13 @@ from pydantic import BaseModel, Field
 from backend.api import api_bp
 from backend.api.framework import Ctx, endpoint
 from backend.models import MemberStatus, Transfer, TransferKind, TransferNotice
-from backend.services import transfer_in, transfer_out, transfer_register, transfer_within
+from backend.services import (
+    reprints,
+    transfer_in,
+    transfer_out,
+    transfer_register,
+    transfer_within,
+)
 from backend.services.dues_year import hall_today, parse_month
 from backend.services.letters import Printable, notice_document, transfer_documents
 from backend.services.members import MemberData
@@ -335,12 +341,12 @@ def get_transfer(ctx: Ctx, transfer_id: int) -> TransferResultOut:
     api_bp,
     "/transfers/<int:transfer_id>/reprint",
     method="POST",
-    summary="补打转接证明单（记入登记簿）",
+    summary="补打转接的全部单据（各自记入登记簿，标注补打次数与时间）",
     response=TransferResultOut,
-    errors=(404,),
+    errors=(404, 409),
     action=Action.TRANSFER_MEMBER,
 )
 def reprint_transfer(ctx: Ctx, transfer_id: int) -> TransferResultOut:
     transfer = transfer_register.get_transfer(ctx.session, ctx.actor, transfer_id)
-    transfer_register.count_print(ctx.session, ctx.actor, transfer)
-    return _result(ctx, transfer)
+    docs = reprints.reprint_transfer(ctx.session, ctx.actor, ctx.settings, transfer)
+    return TransferResultOut(transfer=transfer_out_model(transfer), documents=documents_out(docs))

@@ -13,7 +13,7 @@ from backend.console.web import actor, current_user, db, login_required, rollbac
 from backend.downloads import content_disposition
 from backend.errors import DomainError, Invalid
 from backend.models import Organization, OrgType
-from backend.services import dues_desk, exports, finance_docs, remittance, reports
+from backend.services import dues_desk, exports, finance_docs, remittance, reports, voids
 from backend.services.policy import Action
 from backend.services.remittance_ledger import cutoff_utc, outstanding, period_end
 from backend.services.scope import get_org, org_in_scope
@@ -122,8 +122,15 @@ def finance_payments():  # type: ignore[no-untyped-def]
     end = form.date("end", "结束日期") or today()
     rows = dues_desk.payments_list(db(), actor(), org.id, start, end, settings().dues.timezone)
     valid = sum(p.amount_fen for p, _m, _o in rows if not p.voided)
+    corrections = voids.corrections_among(db(), [p.id for p, _m, _o in rows if p.voided])
     return render_template(
-        "finance/payments.html", form=form, rows=rows, valid=valid, orgs=scope_orgs(), org=org
+        "finance/payments.html",
+        form=form,
+        rows=rows,
+        valid=valid,
+        orgs=scope_orgs(),
+        org=org,
+        corrections=corrections,
     )
 
 

@@ -14,6 +14,7 @@ from backend.models.content import (
     HonorKind,
     MediaFile,
 )
+from backend.models.day_close import DayClose, VoidRequest, VoidRequestState
 from backend.models.dues import (
     DuesAssessment,
     DuesMonth,
@@ -73,6 +74,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Card",
+    "DayClose",
     "CardNumberSequence",
     "CardState",
     "DeviceState",
@@ -123,6 +125,8 @@ __all__ = [
     "RemittanceItemKind",
     "RemittanceLine",
     "RemittanceState",
+    "VoidRequest",
+    "VoidRequestState",
     "WaiverApproval",
     "WaiverKind",
     "WaiverRequest",

@@ -104,6 +104,8 @@ class Payment(Base):
     reprints: Mapped[int] = mapped_column(default=0)
     # Consecutive unpaid months when the payment was taken: the slip's warning, reprinted as is.
     overdue_months: Mapped[int] = mapped_column(default=0)
+    # 实收: what a cash payer handed over (找零 = tendered − amount); None for bank transfers.
+    tendered_fen: Mapped[int | None]
 
     items: Mapped[list[PaymentItem]] = relationship(
         back_populates="payment", order_by="(PaymentItem.year, PaymentItem.month)"

@@ -121,6 +121,7 @@ def issue(
         valid_until=valid_until,
         payload={**payload, "number": number},
         created_by=actor.name,
+        prints=1,  # handed out at issue: the register counts the first print
     )
     session.add(letter)
     session.flush()
@@ -251,8 +252,22 @@ def revoke(session: Session, actor: Actor, letter: Letter, *, reason: str) -> Le
     return letter
 
 
+def check_reprintable(letter: Letter) -> None:
+    """A revoked letter, or one whose return slip came back, is never reprinted: a second copy
+    of a letter that no longer stands would look valid (docs/day-close.md, papers)."""
+    if letter.state is LetterState.REVOKED:
+        raise Conflict(f"{letter.kind.label}{letter.number}已作废，不能补打", code="letter_revoked")
+    if letter.state is LetterState.RETURNED:
+        raise Conflict(
+            f"{letter.kind.label}{letter.number}的回执已收回，组织关系已接转，不能补打",
+            code="letter_returned",
+        )
+
+
 def count_print(session: Session, actor: Actor, letter: Letter) -> int:
-    """Count a (re)print in the register; returns how many times it has been handed out."""
+    """Count a reprint in the register (the first print was counted at issue); returns how
+    many times it has been handed out."""
+    check_reprintable(letter)
     letter.prints += 1
     session.flush()
     audit.record(

@@ -22,9 +22,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, Invalid, NotFound
-from backend.models import DuesMonth, Member, Payment, PaymentItem, PaymentMethod
+from backend.models import (
+    DuesMonth,
+    Member,
+    Payment,
+    PaymentItem,
+    PaymentMethod,
+)
 from backend.models.base import utcnow
-from backend.services import audit, ledger, scope
+from backend.services import audit, day_close, ledger, scope
 from backend.services.actor import Actor
 from backend.services.dues_year import (
     from_index,
@@ -198,6 +204,7 @@ def pay(
     count: int | None = None,
     method: PaymentMethod | str = PaymentMethod.CASH,
     expected_total_fen: int | None = None,
+    tendered_fen: int | None = None,
     today: date,
 ) -> PaymentOutcome:
     """Take a dues payment for whole months. Repeating the idempotency key returns the
@@ -218,6 +225,7 @@ def pay(
         return _replay(existing, member.id)
     if member.archived:
         raise Conflict("该党员已不在册，不能缴费", code="member_archived")
+    day_close.check_open(session, actor, today)
     try:
         with session.begin_nested():
             payment = _take(
@@ -231,6 +239,7 @@ def pay(
                 method,
                 today,
                 expected_total_fen,
+                tendered_fen,
             )
     except IntegrityError:
         # Only a concurrent request with the same key gets here (different member rows, so the
@@ -240,6 +249,21 @@ def pay(
             raise
         return _replay(existing, member.id)
     return PaymentOutcome(payment, True)
+
+
+def _check_tendered(method: PaymentMethod, total: int, tendered_fen: int | None) -> None:
+    """实收 is what a cash payer handed over; it must cover the total (找零 is the rest)."""
+    if tendered_fen is None:
+        return
+    if method is not PaymentMethod.CASH:
+        raise Invalid("银行转账不填实收金额", code="tendered_not_cash")
+    if tendered_fen < total:
+        raise Invalid(
+            f"实收金额不足：应收￥{format_yuan(total)}，实收￥{format_yuan(tendered_fen)}",
+            code="tendered_short",
+        )
+    if tendered_fen > total + 10_000_00:
+        raise Invalid("实收金额过大，请核对", code="tendered_too_much")
 
 
 def _take(
@@ -253,6 +277,7 @@ def _take(
     method: PaymentMethod,
     today: date,
     expected_total_fen: int | None,
+    tendered_fen: int | None,
 ) -> Payment:
     overdue = ledger.consecutive_unpaid(session, member.id, today)
     rows = _choose_months(session, actor, settings, member, today, months, count)
@@ -265,6 +290,7 @@ def _take(
             code="total_changed",
             details={"total": format_yuan(total)},
         )
+    _check_tendered(method, total, tendered_fen)
     seq = next_slip_seq(session, today.year)
     now = utcnow()
     payment = Payment(
@@ -278,6 +304,7 @@ def _take(
         operator=actor.display_name,  # printed as 经办人 on the slip
         created_at=now,
         overdue_months=overdue,
+        tendered_fen=tendered_fen,
     )
     session.add(payment)
     session.flush()
@@ -298,6 +325,7 @@ def _take(
             "member_id": member.id,
             "amount_fen": total,
             "method": method.value,
+            "tendered_fen": tendered_fen,
             "months": [month_key(r.year, r.month) for r in rows],
         },
     )
@@ -328,8 +356,24 @@ def member_payments(session: Session, member_id: int, *, limit: int = 100) -> li
     )
 
 
-def void_payment(session: Session, actor: Actor, payment: Payment, reason: str) -> Payment:
-    """作废: reverse exactly the months this payment paid. The slip number stays used."""
+def void_payment(
+    session: Session,
+    actor: Actor,
+    payment: Payment,
+    reason: str,
+    *,
+    approved_by: str | None = None,
+) -> Payment:
+    """作废: reverse exactly the months this payment paid. The slip number stays used.
+
+    This is the reversal itself; staff go through ``voids.void``, which adds the age limit and
+    the second person's approval once the day is closed or the payment remitted. A remitted
+    payment is refused here too unless ``approved_by`` names the approver."""
+    if approved_by is None and day_close.remitted(session, payment):
+        raise Conflict(
+            f"凭条{payment.slip_no}已汇缴，作废须经党委或区级工作人员审批",
+            code="void_needs_approval",
+        )
     reason = (reason or "").strip()
     if not reason:
         raise Invalid("作废缴费须填写原因", code="reason_missing")
@@ -380,6 +424,7 @@ def void_payment(session: Session, actor: Actor, payment: Payment, reason: str) 
         after={
             **audit.snapshot(payment),
             "months": [month_key(i.year, i.month) for i in payment.items],
+            "approved_by": approved_by,
         },
     )
     return payment

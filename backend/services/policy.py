@@ -35,6 +35,8 @@ class Action(enum.StrEnum):
     AUDIT_READ = "audit.read"
     PAYMENT_TAKE = "payment.take"
     PAYMENT_VOID = "payment.void"
+    DAY_CLOSE = "day_close"
+    VOID_APPROVE = "void.approve"
     CARD_MANAGE = "card.manage"
     TRANSFER_MEMBER = "transfer.member"
     LETTER_ISSUE = "letter.issue"
@@ -80,6 +82,8 @@ POLICY: dict[Action, Rule] = {
     ),
     Action.PAYMENT_TAKE: Rule("收缴党费、补打收据", WINDOW),
     Action.PAYMENT_VOID: Rule("作废缴费", WINDOW),
+    Action.DAY_CLOSE: Rule("窗口日结（本人当日收款）、补打日结单", WINDOW),
+    Action.VOID_APPROVE: Rule("审批日结后或已汇缴缴费的作废（冲正）", DESK, OrgType.COMMITTEE),
     Action.CARD_MANAGE: Rule("发卡、挂失、注销党员卡", WINDOW),
     Action.TRANSFER_MEMBER: Rule("办理党员组织关系接转（区内、转出、转入）", WINDOW),
     Action.LETTER_ISSUE: Rule("开具、补打、登记回执和作废介绍信与证明", WINDOW),

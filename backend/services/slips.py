@@ -106,6 +106,9 @@ def payment_slip(
     doc.kv("合计", yuan(payment.amount_fen), bold=True)
     doc.kv("大写", amount_in_capitals(payment.amount_fen))
     doc.kv("缴费方式", PaymentMethod(payment.method).label)
+    if payment.tendered_fen is not None:
+        doc.kv("实收", yuan(payment.tendered_fen))
+        doc.kv("找零", yuan(payment.tendered_fen - payment.amount_fen))
     doc.kv("经办人", payment.operator)
     doc.kv("缴费时间", f"{to_local(payment.created_at, settings.dues):%Y-%m-%d %H:%M}")
     if reprint:

@@ -49,6 +49,20 @@ def _first_open_month(on: date, paid_to: tuple[int, int] | None) -> tuple[int, i
     return first if first[0] == on.year else None
 
 
+def _check_paid_to(paid_to: tuple[int, int], today: date, advance_limit: int) -> None:
+    """党费已交到 from the incoming letter: a real month, no further ahead than a member may pay
+    in advance here — a later month would open no ledger months and erase years of dues."""
+    if not 1 <= paid_to[1] <= 12:
+        raise Invalid("党费交至月份不正确", code="month_format")
+    last = transfers.add_months(today.replace(day=1), advance_limit)
+    if paid_to > (last.year, last.month):
+        raise Invalid(
+            f"党费交至{paid_to[0]}年{paid_to[1]}月超出预交期限：最多预交{advance_limit}个月"
+            f"（至{last.year}年{last.month}月），请核对介绍信",
+            code="paid_to_future",
+        )
+
+
 def transfer_in(
     session: Session,
     actor: Actor,
@@ -64,8 +78,8 @@ def transfer_in(
     from_name = (req.from_name or "").strip()
     if not from_name or len(from_name) > 100:
         raise Invalid("请填写转出的党组织（不超过100个字）", code="from_name")
-    if req.paid_to is not None and not 1 <= req.paid_to[1] <= 12:
-        raise Invalid("党费交至月份不正确", code="month_format")
+    if req.paid_to is not None:
+        _check_paid_to(req.paid_to, today, settings.dues.advance_limit_months)
     data = replace(req.data, monthly_dues_fen=None)
     member = members.create_member(
         session,

@@ -39,6 +39,7 @@ def notify(
         batch=batch,
         payload=audit._jsonable(payload) or {},
         created_by=actor.name,
+        prints=1,  # printed with the transfer: the first print counts
     )
     session.add(notice)
     session.flush()

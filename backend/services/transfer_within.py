@@ -71,7 +71,7 @@ def move_member(
     from_branch = member.org
     if from_branch.id == to_branch.id:
         raise Conflict(f"该党员已在{to_branch.name}，无需转接", code="same_branch")
-    transfers.check_move_date(session, member, on, today)
+    transfers.check_move_date(session, member, on, today, to_branch)
     probation = (
         transfers.probation_period(member)
         if bulk

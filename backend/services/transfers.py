@@ -27,7 +27,7 @@ from backend.models import (
     Transfer,
     TransferKind,
 )
-from backend.services import audit, orgs
+from backend.services import audit, closed_periods, orgs
 from backend.services.actor import Actor
 from backend.services.dues_year import from_month_on
 from backend.services.probation import probation_period
@@ -92,8 +92,15 @@ def current_membership(session: Session, member: Member) -> Membership:
     return period
 
 
-def check_move_date(session: Session, member: Member, on: date, today: date) -> Membership:
-    """A move takes effect today or on a past day inside the current membership period."""
+def check_move_date(
+    session: Session,
+    member: Member,
+    on: date,
+    today: date,
+    to_org: Organization | None = None,
+) -> Membership:
+    """A move takes effect today or on a past day inside the current membership period, and
+    never inside a period already remitted by the member's branch or the receiving one."""
     period = current_membership(session, member)
     if on > today:
         raise Invalid("转接日期不能晚于今天", code="transfer_date")
@@ -102,6 +109,9 @@ def check_move_date(session: Session, member: Member, on: date, today: date) -> 
             f"转接日期不能早于该党员编入现组织的日期（{cn_date(period.start_date)}）",
             code="transfer_date",
         )
+    closed_periods.check_not_closed(
+        session, [member.org] + ([to_org] if to_org is not None else []), on
+    )
     return period
 
 
@@ -236,6 +246,7 @@ def record(
         transfer_date=on,
         details=audit._jsonable(details) or {},
         created_by=actor.name,
+        prints=1,  # the papers handed out with the transfer: the register counts the first print
         **extra,
     )
     session.add(transfer)

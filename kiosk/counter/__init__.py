@@ -23,6 +23,7 @@ SCREENS = (
     ("counter_in", "CounterInScreen"),
     ("counter_register", "CounterRegisterScreen"),
     ("counter_floating", "CounterFloatingScreen"),
+    ("counter_close", "CounterCloseScreen"),
 )
 
 

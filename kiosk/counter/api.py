@@ -84,6 +84,18 @@ class CounterApi:
     ) -> Any:
         return self._call("POST", f"/members/{member_id}/dues-amount", on_ok, on_error, json=body)
 
+    # -- the day close (日结) ----------------------------------------------------------------
+
+    def day_close(self, on_ok: OnOk, on_error: OnError | None = None) -> Any:
+        """Today's close of the signed-in clerk: the stored one, or a preview."""
+        return self._call("GET", "/counter/day-close", on_ok, on_error)
+
+    def close_day(self, on_ok: OnOk, on_error: OnError | None = None) -> Any:
+        return self._call("POST", "/counter/day-close", on_ok, on_error, json={})
+
+    def reprint_day_close(self, close_id: int, on_ok: OnOk, on_error: OnError | None = None) -> Any:
+        return self._call("POST", f"/day-closes/{close_id}/reprint", on_ok, on_error)
+
     # -- cards --------------------------------------------------------------------------------
 
     def card_lookup(self, uid: str, on_ok: OnOk, on_error: OnError | None = None) -> Any:

@@ -15,7 +15,9 @@ from kiosk.widgets import SecondaryButton, TextLabel
 
 def payment_text(p: dict[str, Any]) -> str:
     months = "、".join(month_label(k) for k in p["months"])
-    state = f"　已作废（{p['void_reason']}）" if p["voided"] else ""
+    state = f"　已{p.get('void_kind') or '作废'}（{p['void_reason']}）" if p["voided"] else ""
+    if p.get("void_request"):
+        state = f"　作废待审批（{p['void_request']['why_approval']}）"
     when = str(p["created_at"]).replace("T", " ")[:16]
     return (
         f"凭条{p['slip_no']}　￥{p['amount']}　{p['method_label']}　{when}　"
@@ -78,7 +80,14 @@ class CounterHistoryScreen(CounterScreen):
         )
 
     def _voided(self, payment: dict[str, Any]) -> None:
-        self.ctx.dialogs.message(f"凭条{payment['slip_no']}已作废：{payment['void_reason']}")
+        pending = payment.get("void_request")
+        if pending:  # closed or remitted: a 党委 or district desk user must approve (冲正)
+            self.ctx.dialogs.message(
+                f"凭条{payment['slip_no']}{pending['why_approval']}，作废申请已提交，"
+                "待党委或区级工作人员审批后作废（冲正）"
+            )
+        else:
+            self.ctx.dialogs.message(f"凭条{payment['slip_no']}已作废：{payment['void_reason']}")
         self.reload()
 
     def back(self) -> None:

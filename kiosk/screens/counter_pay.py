@@ -41,6 +41,7 @@ def month_keys_after(first: str, last: str) -> list[str]:
 class CounterPayScreen(CounterScreen):
     member_text = StringProperty("")
     total_text = StringProperty("")
+    change_text = StringProperty("")
     method = StringProperty("cash")
     count = NumericProperty(0)
     in_flight = BooleanProperty(False)
@@ -58,6 +59,7 @@ class CounterPayScreen(CounterScreen):
         self._member = member
         self.member_text = f"{member['name']}　{member['org_name']}　卡号{member['card_no'] or '—'}"
         self.method = "cash"
+        self.ids.tendered.clear()
         earlier = sorted({k[:4] for k in ledger["unpaid_months"] if int(k[:4]) < ledger["year"]})
         self._ledgers = {ledger["year"]: ledger}
         if earlier:
@@ -135,6 +137,21 @@ class CounterPayScreen(CounterScreen):
             if chosen
             else "请选择要缴纳的月份"
         )
+        self.show_change()
+
+    def _tendered(self) -> str:
+        """实收 as typed (cash only); the backend checks it covers the total."""
+        return self.ids.tendered.value.strip() if self.method == "cash" else ""
+
+    def show_change(self) -> None:
+        """找零 as a help to the clerk; the slip prints the backend's figure."""
+        fen = yuan_to_fen(self._tendered()) if self._tendered() else None
+        if fen is None or not self.total_fen:
+            self.change_text = ""
+        elif fen < self.total_fen:
+            self.change_text = "实收不足"
+        else:
+            self.change_text = f"找零 ￥{fen_to_yuan(fen - self.total_fen)}"
 
     def take(self) -> None:
         chosen = self._chosen()
@@ -145,10 +162,11 @@ class CounterPayScreen(CounterScreen):
             self.ctx.dialogs.message("请选择要缴纳的月份")
             return
         months = "、".join(month_label(c.key) for c in chosen)
+        cash = f"\n实收：￥{self._tendered()}　{self.change_text}" if self._tendered() else ""
         self.counter.asks.confirm(
             "确认收款",
             f"缴费人：{member['name']}（{member['org_name']}）\n缴费月份：{months}\n"
-            f"合计：￥{fen_to_yuan(self.total_fen)}\n缴费方式：{METHODS[self.method]}",
+            f"合计：￥{fen_to_yuan(self.total_fen)}\n缴费方式：{METHODS[self.method]}{cash}",
             self._send,
             ok_text="确认收款",
         )
@@ -171,6 +189,8 @@ class CounterPayScreen(CounterScreen):
         # whatever is oldest when the request lands, and with two counters serving the same
         # member that could be months nobody here saw.
         body["months"] = [c.key for c in self._chosen()]
+        if self._tendered():
+            body["tendered"] = self._tendered()
         self.in_flight = True
         self.api.pay(int(member["id"]), body, self._paid, self._failed)
 
@@ -180,6 +200,8 @@ class CounterPayScreen(CounterScreen):
         done = (
             f"收款成功：凭条编号{slip}，合计￥{payment['amount']}（{payment['amount_capitals']}）"
         )
+        if payment.get("change") is not None:
+            done += f"，实收￥{payment['tendered']}，找零￥{payment['change']}"
         self.counter.refresh_member()
         if payment.get("document"):
             self.counter.print_documents([(f"slip-{slip}", payment["document"])], done)
@@ -191,7 +213,7 @@ class CounterPayScreen(CounterScreen):
     def clear_member_data(self) -> None:
         self._member = None
         self.in_flight = False
-        self.member_text = self.total_text = ""
+        self.member_text = self.total_text = self.change_text = ""
         self.choices = []
         if hasattr(self, "cursor"):
             self.cursor.reset([])
@@ -199,3 +221,4 @@ class CounterPayScreen(CounterScreen):
         self.total_fen = 0
         if "months" in self.ids:
             self.ids.months.clear_widgets()
+            self.ids.tendered.clear()

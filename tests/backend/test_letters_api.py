@@ -44,8 +44,17 @@ def test_reprint_return_slip_and_expired_warning_list(client, db, build, setting
     }
 
     first = client.get(f"/api/v1/letters/{ids[0]}", headers=c1).json
+    assert first["prints"] == 1  # the register counts the print handed out at issue
     again = client.post(f"/api/v1/letters/{ids[0]}/reprint", headers=c1).json
-    assert again["document"] == first["document"] and again["prints"] == 1
+    assert again["prints"] == 2
+    # the same paper, marked 补打 (title and each part: count and time), nothing else changed
+    assert again["document"]["title"] == first["document"]["title"] + "（补打）"
+    unmarked = [
+        b
+        for b in again["document"]["blocks"]
+        if not (b["type"] == "kv" and b["key"] in ("补打次数", "补打时间"))
+    ]
+    assert unmarked == first["document"]["blocks"]
 
     r = client.post(
         f"/api/v1/letters/{ids[0]}/return",
@@ -59,6 +68,13 @@ def test_reprint_return_slip_and_expired_warning_list(client, db, build, setting
     r = client.post(f"/api/v1/letters/{ids[1]}/revoke", json={"reason": "遗失"}, headers=c1)
     assert r.json["status_label"] == "已作废"
     assert client.get("/api/v1/letters/expired", headers=c1).json["items"] == []
+    # neither a received nor a revoked letter is ever printed again
+    for letter_id, message in (
+        (ids[0], "的回执已收回，组织关系已接转，不能补打"),
+        (ids[1], "已作废，不能补打"),
+    ):
+        refused = client.post(f"/api/v1/letters/{letter_id}/reprint", headers=c1)
+        assert refused.status_code == 409 and refused.json["message"].endswith(message)
     prints = db.scalars(select(AuditEntry).where(AuditEntry.action == "letter.print")).all()
     assert len(prints) == 1
     db.rollback()

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from backend.errors import Conflict
-from backend.models import AuditEntry, Payment, RemittanceState
-from backend.services import hall_clock, payments, remittance
+from backend.models import AuditEntry, Payment, RemittanceState, Role
+from backend.services import hall_clock, payments, remittance, voids
 from backend.services.actor import Actor
 from backend.services.remittance_ledger import pending_items
 from backend.settings import RemittanceSettings
@@ -112,8 +112,17 @@ def test_a_batch_clears_each_collection_once_and_voids_come_back_as_corrections(
     with pytest.raises(Conflict, match="截至该期末没有待汇缴的党费"):
         remittance.create_batch(db, ACTOR, settings, c1.id, YEAR, 1, 3)
 
-    # 李四's payment is voided after it was remitted: the next batch takes it back
-    payments.void_payment(db, ACTOR, p2, "重复收款")
+    # 李四's payment is voided after it was remitted — not alone, only with a 党委 desk user's
+    # approval (docs/day-close.md) — and the next batch takes it back
+    with pytest.raises(Conflict, match="已汇缴，作废须经党委或区级工作人员审批"):
+        payments.void_payment(db, ACTOR, p2, "重复收款")
+    request = voids.void(db, ACTOR, settings.dues, p2, "重复收款", today=date(YEAR, 4, 2))
+    assert request is not None and request.why_approval == "已汇缴" and not p2.voided
+    approver = Actor("user", None, "党委会计", Role.ORG_STAFF, c1.id, c1.path)
+    voids.decide(
+        db, approver, settings.dues, request, approve=True, note=None, today=date(YEAR, 4, 2)
+    )
+    assert p2.voided
     second = remittance.create_batch(db, ACTOR, settings, c1.id, YEAR, 4, 6)
     assert second.collected_fen == 5000  # 张三's April
     assert second.correction_fen == -2000

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from tests.e2e import (
+    scenarios_close,
     scenarios_desk,
     scenarios_keyboard,
     scenarios_register,
@@ -75,4 +76,5 @@ SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     "void_dialog_fits": scenarios_register.void_dialog_fits,
     "by_keyboard": scenarios_keyboard.by_keyboard,
     "within_probationary": scenarios_register.within_probationary,
+    "day_close": scenarios_close.day_close,
 }

@@ -150,12 +150,14 @@ def build_world(folder: Path, url: str | None = None) -> dict[str, Any]:
             joined=today - timedelta(days=200),
         )
         people["probation"]["joined"] = (today - timedelta(days=200)).isoformat()
+        member("close", "b2", "陈日结", today.month - 3)
         nocard = build.member(d["b1"], name="冯新卡", monthly_fen=MONTHLY_FEN)
         people["nocard"] = _facts(nocard, uid=None)
         build.user(d["district"], "counter", Role.COUNTER)
         build.user(d["b1"], "branch1", Role.ORG_STAFF)
         # A clerk whose full name differs from the user name: slips print the full name.
         build.user(d["district"], "clerk2", Role.COUNTER).full_name = CLERK2_NAME
+        build.user(d["district"], "counter2", Role.COUNTER)  # closes its day (日结)
         user = session.scalar(select(User).where(User.username == "counter"))
         assert user is not None
         staff_cards.bind_staff_card(
