@@ -1,7 +1,7 @@
 """day close (日结), void requests (冲正) and the cash tendered (实收) on payments
 
-Revision ID: 0003_day_close
-Revises: 0002
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-03
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_day_close"
-down_revision: str | None = "0002"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
