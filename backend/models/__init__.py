@@ -37,6 +37,7 @@ from backend.models.finance import (
     WaiverRequest,
     WaiverState,
 )
+from backend.models.info import CommitteeSeat, MemberAppraisal, OrgPhoto
 from backend.models.member import (
     Card,
     CardNumberSequence,
@@ -75,6 +76,7 @@ __all__ = [
     "Card",
     "CardNumberSequence",
     "CardState",
+    "CommitteeSeat",
     "DeviceState",
     "DisclosureCategory",
     "DisclosureDocument",
@@ -99,10 +101,12 @@ __all__ = [
     "LookupFailure",
     "MediaFile",
     "Member",
+    "MemberAppraisal",
     "MemberArchive",
     "MemberStatus",
     "Membership",
     "NoticeKind",
+    "OrgPhoto",
     "OrgType",
     "Organization",
     "Payment",
