@@ -89,7 +89,7 @@ def pie_chart(title: str, items: Sequence[tuple[str, int]], *, size: int = 150) 
     Slices are SVG arcs; a slice of the whole is a full circle (an arc cannot close on itself).
     """
     total = sum(v for _l, v in items)
-    radius, legend_w, row = size / 2 - 4, 210, 20
+    radius, legend_w, row = size / 2 - 4, 260, 20
     cx = cy = size / 2
     height = max(size, row * len(items) + 8)
     parts = [
