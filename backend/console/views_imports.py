@@ -179,7 +179,9 @@ def import_errors(token: str):  # type: ignore[no-untyped-def]
     return attachment(to_xlsx(sheet), XLSX_MIME, f"{title}.xlsx")
 
 
-@console_bp.get("/imports/template/<any(members,cards,dues):kind>.xlsx", endpoint="import_template")
+@console_bp.get(
+    "/imports/template/<any(members,cards,dues,orgs):kind>.xlsx", endpoint="import_template"
+)
 @login_required(Action.IMPORT_RUN)
 def import_template(kind: str):  # type: ignore[no-untyped-def]
     out = io.BytesIO()

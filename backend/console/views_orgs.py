@@ -10,7 +10,7 @@ from backend.console.forms import Form
 from backend.console.web import actor, current_user, db, hall, login_required, rollback, today
 from backend.errors import DomainError
 from backend.models import Organization, OrgType
-from backend.services import org_changes, org_stats, orgs, policy
+from backend.services import org_breakdown, org_changes, org_stats, orgs, policy
 from backend.services.policy import Action
 from backend.services.scope import get_org, org_in_scope
 
@@ -23,6 +23,7 @@ add_menu_entry(
 )
 console_bp.add_app_template_global(charts.column_chart, "column_chart")
 console_bp.add_app_template_global(charts.share_chart, "share_chart")
+console_bp.add_app_template_global(charts.pie_chart, "pie_chart")
 
 
 def _tree(root: Organization) -> dict[int | None, list[Organization]]:
@@ -81,6 +82,7 @@ def org_detail(org_id: int):  # type: ignore[no-untyped-def]
         open_ids={int(i) for i in org.path.strip("/").split("/")},
         ancestors=_ancestors(org),
         summary=org_stats.summarize(db(), org, today()),
+        groups=org_breakdown.breakdown(db(), org.path, today()),
         per_child=org_stats.members_per_child(db(), org),
         children=db()
         .scalars(

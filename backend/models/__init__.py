@@ -38,6 +38,7 @@ from backend.models.finance import (
     WaiverRequest,
     WaiverState,
 )
+from backend.models.info import CommitteeSeat, MemberAppraisal, OrgPhoto
 from backend.models.member import (
     Card,
     CardNumberSequence,
@@ -77,6 +78,7 @@ __all__ = [
     "DayClose",
     "CardNumberSequence",
     "CardState",
+    "CommitteeSeat",
     "DeviceState",
     "DisclosureCategory",
     "DisclosureDocument",
@@ -101,10 +103,12 @@ __all__ = [
     "LookupFailure",
     "MediaFile",
     "Member",
+    "MemberAppraisal",
     "MemberArchive",
     "MemberStatus",
     "Membership",
     "NoticeKind",
+    "OrgPhoto",
     "OrgType",
     "Organization",
     "Payment",

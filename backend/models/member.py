@@ -84,6 +84,12 @@ class Member(Base):
     monthly_dues_fen: Mapped[int | None]  # None: pending assessment (待核定)
     hardship: Mapped[bool] = mapped_column(default=False)
     floating: Mapped[bool] = mapped_column(default=False)
+    # 党员信息表 (docs/info-tables.md); 党内职务 are the member's committee seats
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id"))
+    work_unit: Mapped[str | None] = mapped_column(String(100))  # 工作单位及职务
+    org_life: Mapped[str | None] = mapped_column(String(20))  # 参加组织生活情况
+    skills: Mapped[str | None] = mapped_column(String(200))  # 特长
+    hardship_note: Mapped[str | None] = mapped_column(String(200))  # 困难情况
     archived: Mapped[bool] = mapped_column(default=False, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

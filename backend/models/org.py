@@ -56,6 +56,11 @@ class Organization(Base):
     postcode: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(default=True)
     dissolved_on: Mapped[date | None]  # a day, not a moment (docs/time.md)
+    # 党组织基本情况信息表 (docs/info-tables.md)
+    approved_on: Mapped[date | None]  # 批准成立日期
+    liaison: Mapped[str | None] = mapped_column(String(100))  # 联系人或联系小组
+    liaison_phone: Mapped[str | None] = mapped_column(String(30))
+    meeting_place: Mapped[str | None] = mapped_column(String(200))  # 活动场所
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     parent: Mapped[Organization | None] = relationship(remote_side="Organization.id")

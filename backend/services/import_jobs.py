@@ -25,7 +25,7 @@ from typing import IO, Any
 
 from backend.errors import NotFound
 from backend.models import Organization
-from backend.services import card_imports
+from backend.services import card_imports, org_imports
 from backend.services.import_report import RowError
 from backend.services.import_rows import DUES_COLUMNS, MEMBER_COLUMNS, Column
 
@@ -47,6 +47,7 @@ KINDS = {
     "members": ImportKind("members", "党员信息", MEMBER_COLUMNS, False),
     "cards": ImportKind("cards", "党员卡", card_imports.CARD_COLUMNS, False),
     "dues": ImportKind("dues", "党费缴纳", DUES_COLUMNS, True),
+    "orgs": ImportKind("orgs", "党组织", org_imports.ORG_COLUMNS, False),
 }
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.db import unit_of_work
 from backend.errors import DomainError, NotFound
 from backend.models import Organization
-from backend.services import card_imports, dues_imports, imports
+from backend.services import card_imports, dues_imports, imports, org_imports
 from backend.services.actor import Actor
 from backend.services.dues_year import hall_today
 from backend.services.import_jobs import SAMPLE_ROWS, Job, JobState, JobStore
@@ -133,6 +133,10 @@ class Runner:
             return imports.preview_members(
                 session, self.actor, rows, dues=self.settings.dues, today=today, progress=progress
             )
+        if job.kind == "orgs":
+            return org_imports.preview_orgs(
+                session, self.actor, rows, today=today, progress=progress
+            )
         if job.kind == "cards":
             return card_imports.preview_cards(
                 session,
@@ -162,6 +166,11 @@ class Runner:
             job.message = (
                 f"已导入{result.created}名党员，卡号{result.first_card_no}至{result.last_card_no}。"
             )
+        elif job.kind == "orgs":
+            created = org_imports.import_orgs(
+                session, self.actor, rows, today=today, progress=progress
+            )
+            job.message = f"已导入{created}个党组织。"
         elif job.kind == "cards":
             cards = card_imports.import_cards(
                 session,

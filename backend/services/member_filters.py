@@ -12,14 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, Select, and_, func, or_, select
+from sqlalchemy import Integer, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.selectable import Subquery
 
-from backend.models import DuesMonth, Member, MemberStatus, Organization
+from backend.models import CommitteeSeat, DuesMonth, Member, MemberStatus, Organization
+from backend.models.info import PARTY_POSTS
 from backend.models.member import PRE_PRC_DATE
 from backend.services.actor import Actor
 from backend.services.members import COLLEGE_EDUCATION, EDUCATION_LEVELS
+from backend.services.org_info import post_rank
 from backend.services.org_stats import born_after_for_max_age, years_before
 from backend.services.scope import members_in_scope
 
@@ -202,7 +204,18 @@ def member_query(
         stmt = stmt.where(months >= low)
         if high is not None:
             stmt = stmt.where(months <= high)
-    return stmt.order_by(Organization.code, Member.card_no, Member.id)
+    return _roster_order(stmt)
+
+
+def _roster_order(stmt: Select) -> Select:
+    """Branch by branch; in each, the committee in the order of its posts (书记, 副书记, 组织委员
+    …), then the other members by card number. A member has at most one seat per organization,
+    so the outer join adds no rows."""
+    seat = aliased(CommitteeSeat)
+    stmt = stmt.outerjoin(seat, and_(seat.member_id == Member.id, seat.org_id == Member.org_id))
+    unseated = len(PARTY_POSTS)
+    rank = case((seat.id.is_(None), unseated + 1), else_=post_rank(seat.post))
+    return stmt.order_by(Organization.code, rank, Member.card_no, Member.id)
 
 
 def months_behind_map(session: Session, member_ids: Sequence[int], today: date) -> dict[int, int]:

@@ -100,7 +100,7 @@ POLICY: dict[Action, Rule] = {
     Action.FUND_VOID: Rule("作废党建基金捐款收据", DESK),
     Action.ORG_EDIT: Rule("新建、修改、合并和撤销党组织", DESK),
     Action.ORG_MOVE: Rule("党组织整建制调整隶属关系", DESK),
-    Action.IMPORT_RUN: Rule("批量导入党员、党员卡和党费", DESK),
+    Action.IMPORT_RUN: Rule("批量导入党组织、党员、党员卡和党费", DESK),
     Action.WAIVER_REQUEST: Rule("提交党费减免申请", DESK),
     Action.WAIVER_APPROVE: Rule("审批党费减免申请", DESK),
     Action.DISCLOSURE_PUBLISH: Rule("审核、发布和撤回党务公开内容", DESK),
