@@ -23,6 +23,7 @@ from backend.models.dues import (
     PaymentMethod,
     SlipSequence,
 )
+from backend.models.floating import FloatingGuest
 from backend.models.finance import (
     DuesUse,
     FundReceipt,
@@ -87,6 +88,7 @@ __all__ = [
     "DuesCategory",
     "DuesMonth",
     "DuesMonthBackup",
+    "FloatingGuest",
     "HonorEntry",
     "HonorKind",
     "KioskDevice",
