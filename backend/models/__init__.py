@@ -23,7 +23,6 @@ from backend.models.dues import (
     PaymentMethod,
     SlipSequence,
 )
-from backend.models.floating import FloatingGuest
 from backend.models.finance import (
     DuesUse,
     FundReceipt,
@@ -38,6 +37,7 @@ from backend.models.finance import (
     WaiverRequest,
     WaiverState,
 )
+from backend.models.floating import FloatingGuest
 from backend.models.member import (
     Card,
     CardNumberSequence,
