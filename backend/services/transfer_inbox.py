@@ -30,7 +30,7 @@ from backend.services.transfer_register import mark_handled
 class InboxState(enum.StrEnum):
     """What the inbox can be filtered by."""
 
-    OPEN = "open"  # anything not yet handled
+    OPEN = "open"  # not yet handled, or a member on it has not reported yet
     RECEIVE = "receive"  # 转入通知 not yet accepted
     ASSESSMENT = "assessment"  # 党费核定 waiting for the 党委
     NOT_ARRIVED = "not_arrived"  # a member on the notice has not reported yet
@@ -66,8 +66,12 @@ def inbox_query(actor: Actor, state: InboxState | None = None) -> Select:
         .join(addressee, TransferNotice.org_id == addressee.id)
         .where(or_(org_in_scope_of(actor, addressee), exists(to_scope)))
     )
+    waiting = select(Transfer.id).where(
+        Transfer.notice_id == TransferNotice.id, Transfer.arrived_on.is_(None)
+    )
+    not_arrived = (TransferNotice.kind == NoticeKind.RECEIVE) & exists(waiting)
     if state is InboxState.OPEN:
-        stmt = stmt.where(TransferNotice.handled_at.is_(None))
+        stmt = stmt.where(or_(TransferNotice.handled_at.is_(None), not_arrived))
     elif state is InboxState.RECEIVE:
         stmt = stmt.where(
             TransferNotice.handled_at.is_(None), TransferNotice.kind == NoticeKind.RECEIVE
@@ -77,10 +81,7 @@ def inbox_query(actor: Actor, state: InboxState | None = None) -> Select:
             TransferNotice.handled_at.is_(None), TransferNotice.kind == NoticeKind.ASSESSMENT
         )
     elif state is InboxState.NOT_ARRIVED:
-        waiting = select(Transfer.id).where(
-            Transfer.notice_id == TransferNotice.id, Transfer.arrived_on.is_(None)
-        )
-        stmt = stmt.where(TransferNotice.kind == NoticeKind.RECEIVE, exists(waiting))
+        stmt = stmt.where(not_arrived)
     elif state is InboxState.DONE:
         stmt = stmt.where(TransferNotice.handled_at.is_not(None))
     return stmt.order_by(TransferNotice.id.desc())
