@@ -13,7 +13,13 @@ from pydantic import BaseModel, Field
 from backend.api import api_bp
 from backend.api.framework import Ctx, endpoint
 from backend.models import NoticeKind, TransferNotice
-from backend.services import transfer_in, transfer_inbox
+from backend.services import (
+    hall_clock,
+    transfer_archive,
+    transfer_in,
+    transfer_inbox,
+    transfer_register,
+)
 from backend.services.dues_year import hall_today
 from backend.services.letters import notice_document
 from backend.services.money import format_yuan, parse_yuan
@@ -203,4 +209,31 @@ def assess_notice(ctx: Ctx, notice_id: int, body: AssessIn) -> AssessedOut:
         monthly=format_yuan(result.monthly_fen),
         rule=result.rule,
         notice=notice_out(ctx, notice),
+    )
+
+
+class ArchiveLetterOut(BaseModel):
+    transfer_id: int
+    prints: int = Field(description="存档介绍信已打印次数（含本次）")
+    document: dict[str, Any] = Field(description="打印文档（PrintDocument.to_dict）")
+
+
+@endpoint(
+    api_bp,
+    "/transfers/<int:transfer_id>/archive-letter",
+    method="POST",
+    summary="打印区内转接的存档组织关系介绍信（计入打印次数，第二次起注明补打）",
+    response=ArchiveLetterOut,
+    errors=ERRORS,
+    action=Action.LETTER_ISSUE,
+)
+def archive_letter(ctx: Ctx, transfer_id: int) -> ArchiveLetterOut:
+    transfer = transfer_register.get_transfer(ctx.session, ctx.actor, transfer_id)
+    prints = transfer_archive.count_print(ctx.session, ctx.actor, transfer)
+    now = hall_clock.now_local(ctx.settings.dues.timezone)
+    letter = transfer_archive.content(transfer, prints, now)
+    return ArchiveLetterOut(
+        transfer_id=transfer.id,
+        prints=prints,
+        document=transfer_archive.document(letter).to_dict(),
     )
