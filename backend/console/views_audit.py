@@ -111,6 +111,7 @@ ENTITY_LABELS = {
     "payment": "缴费",
     "letter": "信函",
     "transfer": "组织关系接转",
+    "floating_guest": "流入党员",
     "disclosure": "党务公开",
     "honor": "光荣榜",
     "donation": "捐赠",
