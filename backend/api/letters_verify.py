@@ -47,6 +47,7 @@ class LetterOut(BaseModel):
 
 class LetterDetailOut(LetterOut):
     document: dict[str, Any] = Field(description="打印文档（PrintDocument.to_dict）")
+    warning: str | None = Field(default=None, description="提醒（如活动证持有人欠交党费）")
 
 
 class LetterListOut(BaseModel):
@@ -268,7 +269,7 @@ class FloatingIn(BaseModel):
     api_bp,
     "/members/<int:member_id>/floating-card",
     method="POST",
-    summary="发放流动党员活动证",
+    summary="发放流动党员活动证（欠交党费六个月以上不予发放）",
     body=FloatingIn,
     response=LetterDetailOut,
     status=201,
@@ -285,4 +286,6 @@ def issue_floating_card(ctx: Ctx, member_id: int, body: FloatingIn) -> LetterDet
         destination=body.destination,
         today=hall_today(ctx.settings.dues),
     )
-    return letter_detail(ctx, letter)
+    detail = letter_detail(ctx, letter)
+    arrears = letter.payload.get("arrears")
+    return detail.model_copy(update={"warning": arrears["warning"] if arrears else None})

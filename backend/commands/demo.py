@@ -85,7 +85,9 @@ def demo_data(reset: bool, if_empty: bool, member_count: int, seed: int, key_fil
         f"{report.organizations} 个组织，{report.members} 名党员，{report.cards} 张卡，"
         f"{report.ledger_rows} 条党费台账，{report.payments} 笔缴费；"
         f"党务公开 {content.documents + 1} 篇，光荣榜 {content.honors} 项，"
-        f"捐助党建基金 {content.donations} 笔。"
+        f"捐助党建基金 {content.donations} 笔；"
+        f"待处理的转入通知 {report.transfers.waiting_notices} 份，"
+        f"流入的流动党员 {report.transfers.floating_guests} 名。"
     )
     _echo_cards(report.demo_cards)
     _echo_users(report.users, report.password)

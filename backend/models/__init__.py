@@ -38,6 +38,7 @@ from backend.models.finance import (
     WaiverRequest,
     WaiverState,
 )
+from backend.models.floating import FloatingGuest
 from backend.models.info import CommitteeSeat, MemberAppraisal, OrgPhoto
 from backend.models.member import (
     Card,
@@ -91,6 +92,7 @@ __all__ = [
     "DuesCategory",
     "DuesMonth",
     "DuesMonthBackup",
+    "FloatingGuest",
     "HonorEntry",
     "HonorKind",
     "KioskDevice",

@@ -65,6 +65,11 @@ class Transfer(Base):
     assessment_notice_id: Mapped[int | None] = mapped_column(ForeignKey("transfer_notices.id"))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prints: Mapped[int] = mapped_column(default=0)
+    # The receiving branch's record that the member reported (报到) with the slip.
+    arrived_on: Mapped[date | None]
+    arrived_by: Mapped[str | None] = mapped_column(String(80))
+    # Prints of the archival 组织关系介绍信 of a within-district transfer (存档).
+    archive_prints: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(80))
 

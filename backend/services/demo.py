@@ -40,6 +40,7 @@ from backend.services.demo_cards import DemoCard, DemoUser, cards_path, describe
 from backend.services.demo_content import DemoContentResult, load_demo_content
 from backend.services.demo_notice import publish_addressed_notice
 from backend.services.demo_people import OrgSpec, Person, org_tree, people
+from backend.services.demo_transfers import DemoTransfers, load_demo_transfers
 from backend.services.dues_year import hall_today
 from backend.services.members import member_number
 from backend.settings import DATA_DIR, Settings
@@ -73,6 +74,7 @@ class DemoReport:
     device_key: str
     device_key_path: Path | None
     content: DemoContentResult
+    transfers: DemoTransfers
 
 
 def is_empty(session: Session) -> bool:
@@ -273,6 +275,9 @@ def generate(
         if person.note is not None
     ]
     publish_addressed_notice(session, actor, showcase[0][0], today)
+    moves = load_demo_transfers(
+        session, actor, settings, by_code, {member_id for member_id, _u, _n in showcase}, today
+    )
     uids = [(uid, note) for _member_id, uid, note in showcase]
     if device_key_path is not None:
         remember(cards_path(device_key_path), uids)
@@ -280,7 +285,7 @@ def generate(
     return DemoReport(
         today=today,
         organizations=len(by_code),
-        members=len(member_ids),
+        members=len(member_ids) + moves.arrivals_from_outside,
         cards=len(member_ids) + sum(1 for p in persons if p.lost_uid),
         ledger_rows=stats.ledger_rows,
         payments=stats.payments,
@@ -292,4 +297,5 @@ def generate(
         device_key=key,
         device_key_path=device_key_path,
         content=content,
+        transfers=moves,
     )

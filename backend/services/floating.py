@@ -2,13 +2,15 @@
 
 - Away six months or less at a known place: a 党员证明信 (the member still votes and pays at
   home); valid until the end of the absence.
-- Place or time uncertain: a 流动党员活动证, numbered in the district's series, valid through
-  the year it was last reviewed (年度审验); the member is flagged as floating while it is valid.
+- Place or time uncertain: a 流动党员活动证, numbered in the district's series, valid for twelve
+  months from the day of issue or of the latest yearly review (年度审验); the member is flagged
+  as floating while it is valid. Dues owed at home are checked first: six months or more
+  refuse the card, fewer are named in a warning and printed on it.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -16,12 +18,49 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, Invalid
 from backend.models import Letter, LetterKind, LetterState, Member, OrgType
-from backend.services import audit, letter_register, orgs, scope, transfers
+from backend.services import audit, ledger, letter_register, orgs, scope, transfers
 from backend.services.actor import Actor
+from backend.services.money import format_yuan
 from backend.settings import Settings
 
 CERTIFICATE_MAX_MONTHS = 6
+CARD_VALID_MONTHS = 12
+# 党章第九条: six months without paying dues is handled as leaving the Party; such a member is
+# for the branch to deal with first, not to be sent away with a card
+# (docs/transfers-and-letters.md).
+ARREARS_REFUSE_MONTHS = 6
 MAX_TEXT = 100
+
+
+def card_valid_until(start: date) -> date:
+    """The last valid day of a card issued or reviewed on ``start``: twelve months later, less a
+    day (issued 3 December 2026 → valid through 2 December 2027)."""
+    return transfers.add_months(start, CARD_VALID_MONTHS) - timedelta(days=1)
+
+
+def check_arrears(session: Session, member: Member, today: date) -> dict[str, Any] | None:
+    """Dues owed at home for past months before a 活动证 is issued.
+
+    Six months or more: refused (``dues_arrears``). Fewer: returned (fen, months, a Chinese
+    warning) so the card prints them and staff can tell the member. ``None`` when paid up.
+    """
+    months = ledger.unpaid_past_months(session, member.id, today)
+    if not months:
+        return None
+    keys = [f"{y}-{m:02d}" for y, m in months]
+    fen = ledger.arrears_fen(session, member.id, today)
+    text = f"欠交党费{format_yuan(fen)}元（{transfers.months_span(keys)}）"
+    if len(months) >= ARREARS_REFUSE_MONTHS:
+        raise Conflict(
+            f"该党员{text}，已达六个月，不能发放流动党员活动证；请先由所在支部督促补交党费"
+            "或按党章规定处理",
+            code="dues_arrears",
+        )
+    return {
+        "arrears_fen": fen,
+        "arrears_months": keys,
+        "warning": f"该党员{text}，已在活动证上注明，请提醒其尽快补交",
+    }
 
 
 def _text(raw: str | None, what: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
@@ -138,12 +177,15 @@ def issue_floating_card(
     destination: str,
     today: date,
 ) -> Letter:
-    """流动党员活动证: numbered in the district's series, valid through this year."""
+    """流动党员活动证: numbered in the district's series, valid for twelve months. A member
+    owing dues is refused or warned (``check_arrears``); the warning is in
+    ``letter.payload["arrears"]``."""
     member = _active_member(session, actor, member_id)
     if _valid_floating_card(session, member, today) is not None:
         raise Conflict("该党员已有有效的流动党员活动证", code="floating_card_exists")
     host = _text(host_name, "流入地党组织")
     place = _text(destination, "外出地点", limit=50)
+    arrears = check_arrears(session, member, today)
     district = orgs.ancestor_of_type(session, member.org, OrgType.DISTRICT)
     issuer = district or transfers.committee_of(session, member.org)
     payload = {
@@ -151,6 +193,7 @@ def issue_floating_card(
         "host_name": host,
         "destination": place,
         "issuer": issuer.name,
+        "arrears": arrears,
     }
     letter = letter_register.issue(
         session,
@@ -161,7 +204,7 @@ def issue_floating_card(
         from_name=payload["home_org"],
         to_name=host,
         issued_on=today,
-        valid_until=date(today.year, 12, 31),
+        valid_until=card_valid_until(today),
         payload=payload,
     )
     letter.reviewed_year = today.year
@@ -172,7 +215,8 @@ def issue_floating_card(
 def review_floating_card(
     session: Session, actor: Actor, letter: Letter, *, year: int, today: date
 ) -> Letter:
-    """年度审验: extends the card through the reviewed year (this year or the next)."""
+    """年度审验 for this year or the next, once per year: the card is then valid for twelve
+    months from the review day (never shorter than it already was)."""
     if letter.kind is not LetterKind.FLOATING:
         raise Invalid("只有流动党员活动证需要年度审验", code="letter_kind")
     if letter.state is not LetterState.ISSUED:
@@ -183,7 +227,7 @@ def review_floating_card(
         raise Conflict(f"该活动证{year}年度已审验", code="already_reviewed")
     before = {"reviewed_year": letter.reviewed_year, "valid_until": letter.valid_until}
     letter.reviewed_year = year
-    letter.valid_until = date(year, 12, 31)
+    letter.valid_until = max(letter.valid_until, card_valid_until(today))
     session.flush()
     audit.record(
         session,

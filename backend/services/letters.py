@@ -258,6 +258,10 @@ def floating_card(settings: Settings, letter: Letter) -> PrintDocument:
     doc.kv("发证日期", cn_date(letter.issued_on))
     doc.kv("年度审验", f"{letter.reviewed_year}年度已审验")
     doc.kv("有效期至", cn_date(letter.valid_until))
+    arrears = p.get("arrears")
+    if arrears:
+        span = months_span(arrears["arrears_months"])
+        doc.kv("欠交党费", f"{format_yuan(arrears['arrears_fen'])}元（{span}）", bold=True)
     doc.text("持证人在流入地参加组织生活、交纳党费，不参加流入地党组织的选举；本证每年审验一次。")
     doc.qr(letter_url(settings, letter))
     doc.text("扫码核验真伪", align="center")

@@ -47,6 +47,8 @@ class Action(enum.StrEnum):
     DUES_SET = "dues.set"
     DUES_ASSESS_NEW = "dues.assess_new"
     NOTICE_HANDLE = "notice.handle"
+    TRANSFER_ARRIVAL = "transfer.arrival"
+    FLOATING_INTAKE = "floating.intake"
     REMITTANCE_PREPARE = "remittance.prepare"
     REMITTANCE_CONFIRM = "remittance.confirm"
     DUES_USE = "dues.use"
@@ -94,6 +96,8 @@ POLICY: dict[Action, Rule] = {
     Action.DUES_SET: Rule("核定或调整党员月交党费", DESK),
     Action.DUES_ASSESS_NEW: Rule("核定新转入党员党费", DESK, OrgType.COMMITTEE),
     Action.NOTICE_HANDLE: Rule("处理转入通知", DESK),
+    Action.TRANSFER_ARRIVAL: Rule("登记转入党员报到", DESK),
+    Action.FLOATING_INTAKE: Rule("登记和注销流入的流动党员", WINDOW),
     Action.REMITTANCE_PREPARE: Rule("编制和撤销党费汇缴单", DESK),
     Action.REMITTANCE_CONFIRM: Rule("确认和冲销党费汇缴", DESK),
     Action.DUES_USE: Rule("登记党费使用、生成党费公开草稿", DESK),

@@ -70,7 +70,8 @@ def test_a_plausible_district_of_3_committees_10_general_branches_40_branches(db
     assert report.organizations == 54
     # Members: valid records, from students to members who joined before 1949.
     members = db.scalars(select(Member)).all()
-    assert len(members) == MEMBERS == report.members
+    # the demo's one member transferred in from outside the district (docs/demo.md)
+    assert len(members) == MEMBERS + 1 == report.members
     for m in members:  # every record passes the same checks as a clerk's entry
         data = MemberData(**{k: getattr(m, k) for k in MEMBER_FIELDS}).normalize()
         assert data.sex == m.sex and data.birth_date == m.birth_date
@@ -82,7 +83,7 @@ def test_a_plausible_district_of_3_committees_10_general_branches_40_branches(db
     assert categories["retired"] > 10 and categories["employed"] > 30
     assert min(m.birth_date for m in members) < date(1931, 1, 1)
     assert max(m.birth_date for m in members) > date(2000, 1, 1)
-    assert len({m.id_number for m in members}) == MEMBERS
+    assert len({m.id_number for m in members}) == MEMBERS + 1
 
 
 def test_demo_cards_show_the_months_behind_they_promise(db, report, client) -> None:  # type: ignore[no-untyped-def]
@@ -172,7 +173,7 @@ def test_refuses_a_database_with_data_and_reset_starts_again(db, settings, repor
     assert demo.is_empty(db)
     again = demo.generate(db, settings, member_count=20, device_key_path=None)
     db.commit()
-    assert again.members == db.scalar(select(func.count()).select_from(Member)) == 20
+    assert again.members == db.scalar(select(func.count()).select_from(Member)) == 21
     # The audit log is still append-only after a reset.
     with pytest.raises(DBAPIError):
         db.execute(text("DELETE FROM audit_log"))
@@ -282,3 +283,27 @@ def test_demo_fills_the_board_the_honor_roll_and_the_attract_loop(db, report, cl
         ).json
         seen[note] = {i["title"] for i in page["items"]}
     assert "关于与您进行年度谈心谈话的通知" in seen["按时缴纳"] - seen["欠缴2个月"]
+
+
+def test_notices_wait_in_the_inboxes_and_floating_members_have_arrived(db, report) -> None:  # type: ignore[no-untyped-def]
+    """The receiving side has something to do on a fresh demo (docs/demo.md)."""
+    from backend.models import FloatingGuest, NoticeKind, User
+    from backend.services import transfer_inbox
+    from backend.services.actor import Actor
+
+    def inbox(username: str) -> list[transfer_inbox.InboxItem]:
+        user = db.scalar(select(User).where(User.username == username))
+        actor = Actor.for_user(user)
+        stmt = transfer_inbox.inbox_query(actor, transfer_inbox.InboxState.OPEN)
+        return [transfer_inbox.item(db, actor, n) for n in db.scalars(stmt)]
+
+    branch = inbox("zhibu01")
+    receive = [i for i in branch if i.notice.kind is NoticeKind.RECEIVE]
+    assert len(receive) == 2 and all(i.can_accept for i in receive)
+    [waiting] = [i for i in branch if i.notice.kind is NoticeKind.ASSESSMENT]
+    assert waiting.state_label.startswith("等待党委核定") and not waiting.can_assess
+    [assess] = [i for i in inbox("dangwei01") if i.notice.kind is NoticeKind.ASSESSMENT]
+    assert assess.can_assess and assess.notice.payload["members"][0]["name"] == "韩新来"
+    assert report.transfers.waiting_notices == 3
+    guests = db.scalars(select(FloatingGuest)).all()
+    assert len(guests) == 3 and all(g.left_on is None and g.card_number for g in guests)

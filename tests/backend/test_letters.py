@@ -244,13 +244,13 @@ def test_floating_card_issue_review_and_end(db, build, settings) -> None:  # typ
     assert member.floating and card.number == "01000000-2026-L0001"
     kvs = dict(kv_list(letter_document(settings, card)))
     assert kvs["流入地党组织"] == "深圳某流动党委" and kvs["流出地党组织"].endswith("第一党支部")
-    assert kvs["年度审验"] == "2026年度已审验" and kvs["有效期至"] == "2026年12月31日"
+    assert kvs["年度审验"] == "2026年度已审验" and kvs["有效期至"] == "2027年11月19日"
     with pytest.raises(Conflict, match="已有有效的流动党员活动证"):
         floating.issue_floating_card(
             db, SYSTEM, settings, member.id, host_name="x", destination="y", today=TODAY
         )
-    floating.review_floating_card(db, SYSTEM, card, year=2027, today=TODAY)
-    assert card.valid_until == date(2027, 12, 31)
+    floating.review_floating_card(db, SYSTEM, card, year=2027, today=date(2027, 10, 8))
+    assert card.valid_until == date(2028, 10, 7)
     floating.end_floating(db, SYSTEM, card, reason="已返回")
     assert not member.floating and card.state.value == "revoked"
 

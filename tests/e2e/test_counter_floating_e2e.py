@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from backend.models import Member
+from backend.services.floating import card_valid_until
 from tests.e2e.checks import Staff, assert_holds
 from tests.e2e.conftest import CounterBackend, Player
 from tests.e2e.scenarios_floating import FLOATING_HOST, HOST, PLACE, months_later
@@ -89,13 +90,14 @@ def test_certificate_and_floating_card_issued_printed_reviewed_and_ended(
         f"流入地党组织 {FLOATING_HOST}",
         f"外出地点 {PLACE}",
         f"年度审验 {today.year}年度已审验",
-        f"有效期至 {today.year}年12月31日",
+        f"有效期至 {cn_day(card_valid_until(today))}",
     )
     assert (
         f"现有流动党员活动证：证号{card['number']}　流入地党组织：{FLOATING_HOST}"
         in (facts["card_shown"])
     )
-    assert f"有效期至{today.year + 1}-12-31" in facts["reviewed"]
+    # reviewed for next year on the day of issue: still a year from issue (never shortened)
+    assert f"有效期至{card_valid_until(today).isoformat()}" in facts["reviewed"]
     assert "该党员已结束流动" in facts["ended"]
 
     assert card["status"] == "revoked" and card["revoke_reason"] == "已返回居住地"
