@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
 
-from backend.db import make_engine, make_session_factory
+from backend.db import make_engine, make_read_session_factory, make_session_factory
 from backend.errors import DomainError
 from backend.services import hall_clock
 from backend.settings import DATA_DIR, Settings
@@ -27,6 +27,7 @@ class Hall:
     settings: Settings
     engine: Engine
     session_factory: sessionmaker[Session]
+    read_session_factory: sessionmaker[Session]  # no write lock: docs/transactions.md
 
 
 _HTTP_MESSAGES = {
@@ -49,7 +50,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     engine = make_engine(settings.database_url)
-    app.extensions["hall"] = Hall(settings, engine, make_session_factory(engine))
+    app.extensions["hall"] = Hall(
+        settings, engine, make_session_factory(engine), make_read_session_factory(engine)
+    )
 
     from backend.api import api_bp
     from backend.console import console_bp

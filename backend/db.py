@@ -3,6 +3,11 @@
 SQLite is the embedded default: WAL, a busy timeout and ``BEGIN IMMEDIATE`` make its writers
 queue instead of failing with "database is locked", which is what keeps slip numbers gap-free
 under concurrent payments. PostgreSQL gets row locks from the services themselves.
+
+Reads get their own factory (``make_read_session_factory``): a deferred ``BEGIN`` under
+``PRAGMA query_only`` on SQLite, ``SET TRANSACTION READ ONLY`` on PostgreSQL, so a long export
+never holds the write lock and an accidental write fails loudly. Which request gets which is
+described in docs/transactions.md.
 """
 
 from __future__ import annotations
@@ -13,13 +18,22 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+READ_ONLY = "hall_read_only"  # the execution option that marks a read-only engine
+
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin_pg(conn):  # type: ignore[no-untyped-def]
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -37,11 +51,28 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # query_only is a flag of the connection, not of the transaction: set it every time,
+        # since a pooled connection may come back from a read into a write or the reverse.
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("PRAGMA query_only=ON")
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("PRAGMA query_only=OFF")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that only read: no write lock on SQLite, a read-only transaction everywhere."""
+    return sessionmaker(
+        bind=engine.execution_options(**{READ_ONLY: True}),
+        expire_on_commit=False,
+        autoflush=False,
+        info={READ_ONLY: True},
+    )
 
 
 @contextmanager

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from flask import Response, flash, redirect, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
 
 from backend.console import console_bp
 from backend.console.forms import Form
 from backend.console.views_members import filters_from
-from backend.console.web import actor, db, login_required, today
-from backend.services import audit
+from backend.console.web import actor, audit_apart, db, login_required, today
+from backend.models import Member, Organization
 from backend.services.exports import XLSX_MIME, Column, Sheet, to_xlsx
 from backend.services.member_filters import member_query
 
-EXPORT_LIMIT = 20_000
+EXPORT_LIMIT = 200_000  # the xlsx is streamed: a whole district fits
 COLUMNS = [
     Column("党员编号", width=16),
     Column("卡号", width=8),
@@ -49,40 +52,61 @@ def members_export():  # type: ignore[no-untyped-def]
     sheet = Sheet(
         title="党员名册",
         columns=COLUMNS,
+        rows=roll_rows(session_, stmt),  # type: ignore[arg-type]
         header_lines=[f"导出日期：{day.isoformat()}，共{total}名"],
     )
-    for m, org, behind in session_.execute(stmt):
-        sheet.rows.append(
-            [
-                m.member_no or "",
-                m.card_no or "",
-                m.name,
-                {"M": "男", "F": "女"}.get(m.sex, ""),
-                m.id_number,
-                m.birth_date.isoformat(),
-                m.education or "",
-                m.joined_date.isoformat(),
-                m.status.label,
-                org.name,
-                org.code,
-                m.phone or "",
-                m.monthly_dues_fen,
-                int(behind),
-                "是" if m.hardship else "",
-                "是" if m.floating else "",
-            ]
-        )
+    data = to_xlsx(sheet)
     # Personal data leaving the system: who took which list is kept in the audit log.
-    audit.record(
-        session_,
-        actor(),
+    audit_apart(
         "member.export",
         "member",
         None,
-        after={"filters": {k: v for k, v in form.values.items() if v}, "rows": total},
+        {"filters": {k: v for k, v in form.values.items() if v}, "rows": total},
     )
     return Response(
-        to_xlsx(sheet),
+        data,
         mimetype=XLSX_MIME,
         headers={"Content-Disposition": "attachment; filename=members.xlsx"},
     )
+
+
+def roll_rows(session_: Session, stmt: Select) -> Iterator[list[object]]:
+    """The roll's lines from one query of plain columns (no ORM objects), streamed."""
+    columns = stmt.with_only_columns(
+        Member.member_no,
+        Member.card_no,
+        Member.name,
+        Member.sex,
+        Member.id_number,
+        Member.birth_date,
+        Member.education,
+        Member.joined_date,
+        Member.status,
+        Organization.name,
+        Organization.code,
+        Member.phone,
+        Member.monthly_dues_fen,
+        stmt.selected_columns.months_behind,
+        Member.hardship,
+        Member.floating,
+        maintain_column_froms=True,
+    )
+    for r in session_.execute(columns.execution_options(yield_per=2000)):
+        yield [
+            r[0] or "",
+            r[1] or "",
+            r[2],
+            {"M": "男", "F": "女"}.get(r[3], ""),
+            r[4],
+            r[5].isoformat(),
+            r[6] or "",
+            r[7].isoformat(),
+            r[8].label,
+            r[9],
+            r[10],
+            r[11] or "",
+            r[12],
+            int(r[13]),
+            "是" if r[14] else "",
+            "是" if r[15] else "",
+        ]
