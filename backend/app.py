@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,8 @@ from backend.services import hall_clock
 from backend.settings import DATA_DIR, Settings
 
 log = logging.getLogger(__name__)
+
+SWITCH_INTERVAL_SECONDS = 0.0005
 
 
 @dataclass
@@ -40,6 +43,10 @@ _HTTP_MESSAGES = {
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     settings = settings or Settings.from_env(**overrides)
+    # One process serves the kiosks and the console: a long export is CPU-bound Python, and at
+    # the default 5 ms switch interval a tap (dozens of short waits on the database, each
+    # handing the GIL back) would queue 5 ms behind it at every wait (docs/transactions.md).
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     hall_clock.use_zone(settings.dues.timezone)
     app = Flask(__name__, instance_path=str(DATA_DIR / "instance"))
     app.config.update(

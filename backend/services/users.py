@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -27,6 +28,17 @@ from backend.settings import Settings
 
 # A fixed hash to compare against when the user does not exist, so timing does not reveal names.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+# At most this many password checks at once in a process: each takes ~0.1 s of a core, and a
+# flood of sign-ins must leave the other core to the hall (docs/transactions.md).
+_HASH_SLOTS = threading.BoundedSemaphore(1)
+
+
+def password_matches(session: Session, stored_hash: str, secret: str) -> bool:
+    """The scrypt check, outside any transaction: the session's transaction ends first (on
+    SQLite it holds the write lock), so what follows reads the account afresh."""
+    session.rollback()
+    with _HASH_SLOTS:
+        return check_password_hash(stored_hash, secret)
 
 
 def token_digest(token: str) -> str:
@@ -77,7 +89,7 @@ def verify_login(session: Session, settings: Settings, username: str, password: 
     """Check a password, counting failures and locking the account after too many."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password)
+        password_matches(session, _DUMMY_HASH, password)
         raise Unauthorized("用户名或密码错误", code="bad_credentials")
     return check_secret(
         session,
@@ -105,7 +117,7 @@ def check_secret(
     if user.locked_until and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
         raise Forbidden(f"密码错误次数过多，账户已锁定，请{minutes}分钟后再试", code="locked")
-    if not check_password_hash(stored_hash, secret):
+    if not password_matches(session, stored_hash, secret):
         user.failed_logins += 1
         if user.failed_logins >= settings.login_max_failures:
             user.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
