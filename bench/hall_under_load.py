@@ -1,7 +1,8 @@
-"""Kiosk taps while the hall is busy: a district ledger export running and 32 clients flooding
-the sign-in with wrong passwords, against the real backend (``flask run``, a subprocess) on
-loopback, on SQLite or PostgreSQL. Used by ``tests/backend/test_hall_under_load.py`` (which
-asserts) and run on its own to print the figures for bench/RESULTS.md:
+"""Kiosk taps while the hall is busy: a district ledger export running (in the background, as
+the console runs long exports) and 32 clients flooding the sign-in with wrong passwords, against
+the real backend (``flask run``, a subprocess) on loopback, on SQLite or PostgreSQL. Used by
+``tests/backend/test_hall_under_load.py`` (which asserts) and run on its own to print the
+figures for bench/RESULTS.md:
 
     .venv/bin/python -m bench.hall_under_load --db sqlite --members 20000
     .venv/bin/python -m bench.hall_under_load --db postgres --members 20000
@@ -102,19 +103,30 @@ def _console(base: str) -> requests.Session:
     return client
 
 
-def run(base: str, device_key: str, members: int, taps: int, gap: float) -> Figures:
+def run(
+    base: str, device_key: str, members: int, taps: int, gap: float, busy: bool = True
+) -> Figures:
     figures = Figures()
     stop = threading.Event()
     exporting = threading.Event()
     console = _console(base)
 
     def export() -> None:
+        """The district ledger as a background export (POST, then poll, then download)."""
         started = time.perf_counter()
         exporting.set()
-        response = console.get(f"{base}/console/finance/ledger?format=xlsx", timeout=600)
+        page = console.get(f"{base}/console/imports", timeout=60).text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        begun = console.post(
+            f"{base}/console/exports/ledger", data={"csrf_token": token}, allow_redirects=False
+        )
+        job = begun.headers["Location"].rstrip("/").split("/")[-1]
+        while console.get(f"{base}/console/imports/{job}/status").json()["state"] == "exporting":
+            time.sleep(0.5)
         figures.export_s = time.perf_counter() - started
-        figures.export_status, figures.export_bytes = response.status_code, len(response.content)
         exporting.clear()
+        response = console.get(f"{base}/console/exports/{job}/file", timeout=600)
+        figures.export_status, figures.export_bytes = response.status_code, len(response.content)
 
     lock = threading.Lock()
 
@@ -154,10 +166,11 @@ def run(base: str, device_key: str, members: int, taps: int, gap: float) -> Figu
         tap(n)
     exporter = threading.Thread(target=export, daemon=True)
     flooders = [threading.Thread(target=flood, args=(n,), daemon=True) for n in range(FLOODERS)]
-    exporter.start()
-    for thread in flooders:
-        thread.start()
-    time.sleep(1.0)  # the export is under way and every flooder has a request in
+    if busy:
+        exporter.start()
+        for thread in flooders:
+            thread.start()
+        time.sleep(1.0)  # the export is under way and every flooder has a request in
     step = max(1, members // (taps + 1))
     for i in range(taps):
         during = exporting.is_set()
@@ -165,18 +178,21 @@ def run(base: str, device_key: str, members: int, taps: int, gap: float) -> Figu
         figures.taps_during_export += during
         time.sleep(gap)
     stop.set()
-    for thread in flooders:
-        thread.join(60)
-    exporter.join(600)
+    if busy:
+        for thread in flooders:
+            thread.join(60)
+        exporter.join(600)
     return figures
 
 
-def scenario(url: str, members: int, taps: int, gap: float, log: Path | None = None) -> Figures:
+def scenario(
+    url: str, members: int, taps: int, gap: float, log: Path | None = None, busy: bool = True
+) -> Figures:
     device_key = prepare(url, members)
     server = BackendServer(url, log=log)
     server.start(timeout=60)
     try:
-        return run(server.url, device_key, members, taps, gap)
+        return run(server.url, device_key, members, taps, gap, busy)
     finally:
         server.stop()
 
@@ -196,19 +212,20 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=20_000)
     parser.add_argument("--taps", type=int, default=100)
     parser.add_argument("--gap", type=float, default=0.1)
+    parser.add_argument("--quiet", action="store_true", help="taps alone: no export, no flood")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}", flush=True)
     if args.db == "postgres":
         cluster = PgCluster.start()
         try:
             url = postgres_database(cluster, "load")
-            figures = scenario(url, args.members, args.taps, args.gap)
+            figures = scenario(url, args.members, args.taps, args.gap, busy=not args.quiet)
         finally:
             cluster.stop()
     else:
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite:///{Path(folder) / 'load.db'}"
-            figures = scenario(url, args.members, args.taps, args.gap)
+            figures = scenario(url, args.members, args.taps, args.gap, busy=not args.quiet)
     print(figures.summary(), flush=True)
     print(f"load average after: {os.getloadavg()}", flush=True)
 

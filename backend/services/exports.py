@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -83,13 +84,16 @@ def to_xlsx(sheet: Sheet) -> bytes:
         ws.column_dimensions[get_column_letter(i)].width = column.width + 2
     styles = _Styles(ws)
     row_number = 0
+    merged: list[CellRange] = []  # given to the sheet at the end: ``merged_cells.add`` is O(n)
 
     def spanning(text: str, font: Font | None = None) -> None:
         nonlocal row_number
         row_number += 1
         ws.append([styles.cell(text, font=font)])
         if width > 1:
-            ws.merged_cells.add(f"A{row_number}:{get_column_letter(width)}{row_number}")
+            merged.append(
+                CellRange(min_col=1, min_row=row_number, max_col=width, max_row=row_number)
+            )
 
     spanning(sheet.title, Font(bold=True, size=14))
     for line in sheet.header_lines:
@@ -109,6 +113,7 @@ def to_xlsx(sheet: Sheet) -> bytes:
     for line in sheet.footer_lines:
         ws.append([line])
         row_number += 1
+    ws.merged_cells = MultiCellRange(merged)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

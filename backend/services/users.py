@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -24,21 +24,21 @@ from backend.models.base import utcnow
 from backend.services import audit
 from backend.services.actor import Actor
 from backend.services.scope import path_in_scope
+from backend.services.thread_priority import lower_this_thread
 from backend.settings import Settings
 
 # A fixed hash to compare against when the user does not exist, so timing does not reveal names.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
-# At most this many password checks at once in a process: each takes ~0.1 s of a core, and a
-# flood of sign-ins must leave the other core to the hall (docs/transactions.md).
-_HASH_SLOTS = threading.BoundedSemaphore(1)
+# One password check at a time in a process, in a thread of lower CPU priority: each takes
+# ~0.1 s of a core, and a flood of sign-ins must leave the hall its cores (docs/transactions.md).
+_HASHER = ThreadPoolExecutor(1, "password-check", initializer=lower_this_thread)
 
 
 def password_matches(session: Session, stored_hash: str, secret: str) -> bool:
     """The scrypt check, outside any transaction: the session's transaction ends first (on
     SQLite it holds the write lock), so what follows reads the account afresh."""
     session.rollback()
-    with _HASH_SLOTS:
-        return check_password_hash(stored_hash, secret)
+    return _HASHER.submit(check_password_hash, stored_hash, secret).result()
 
 
 def token_digest(token: str) -> str:
