@@ -195,7 +195,7 @@ def measure(name: str, build: Callable[[Session], Sheet], factory, runs: int) ->
     return result
 
 
-def run(url: str, members: int, batch_lines: int, runs: int) -> list[dict]:
+def run(url: str, members: int, batch_lines: int, runs: int, only: str | None = None) -> list[dict]:
     year = date.today().year
     started = time.perf_counter()
     generate(url, members=members, uid_key="bench-card-key", year=year)
@@ -220,6 +220,7 @@ def run(url: str, members: int, batch_lines: int, runs: int) -> list[dict]:
         found = session.get(RemittanceBatch, batch_id)
         return finance_docs.batch_sheet(session, found, dues, printed_on=today, printed_by="b")
 
+    chosen = {"ledger": "district ledger", "roll": "member roll", "batch": "remittance batch"}
     results = [
         measure(n, b, factory, runs)
         for n, b in (
@@ -227,6 +228,7 @@ def run(url: str, members: int, batch_lines: int, runs: int) -> list[dict]:
             ("member roll", roll),
             ("remittance batch", batch),
         )
+        if only is None or chosen[only] == n
     ]
     engine.dispose()
     return results
@@ -238,17 +240,24 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--batch-lines", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", choices=("ledger", "roll", "batch"), help="one export alone")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}", flush=True)
     if args.db == "postgres":
         cluster = PgCluster.start()
         try:
-            run(cluster.url, args.members, args.batch_lines, args.runs)
+            run(cluster.url, args.members, args.batch_lines, args.runs, args.only)
         finally:
             cluster.stop()
     else:
         with tempfile.TemporaryDirectory() as folder:
-            run(f"sqlite:///{Path(folder) / 'bench.db'}", args.members, args.batch_lines, args.runs)
+            run(
+                f"sqlite:///{Path(folder) / 'bench.db'}",
+                args.members,
+                args.batch_lines,
+                args.runs,
+                args.only,
+            )
     print(f"load average after: {os.getloadavg()}", flush=True)
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
@@ -27,7 +28,6 @@ from backend.models import (
     RemittanceItem,
     RemittanceItemKind,
 )
-from backend.services.dues_year import to_local
 from backend.services.exports import Column, Section, Sheet, letter_pdf
 from backend.services.fund import METHODS
 from backend.services.ledger import MonthState, month_state
@@ -70,13 +70,15 @@ def batch_sheet(
         .execution_options(yield_per=5000)
     )
     by_source: dict[int, list[Sequence[object]]] = defaultdict(list)
+    zone = ZoneInfo(settings.timezone)  # to_local's conversion, with the zone looked up once
     for source_id, kind, amount, slip_year, slip_seq, created_at, name, year, month in rows:
+        received = created_at.replace(tzinfo=UTC).astimezone(zone)
         by_source[source_id].append(
             [
                 f"{slip_year}{slip_seq:06d}",  # Payment.slip_no
                 name,
                 f"{year}年{month}月",
-                f"{to_local(created_at, settings):%Y-%m-%d}",
+                received.date().isoformat(),
                 amount,
                 "收缴" if kind is RemittanceItemKind.COLLECTION else "作废更正",
             ]
