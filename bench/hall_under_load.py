@@ -41,6 +41,7 @@ FLOODERS = 32
 @dataclass
 class Figures:
     taps_ms: list[float] = field(default_factory=list)
+    quiet_taps_ms: list[float] = field(default_factory=list)  # before the load starts
     tap_failures: list[str] = field(default_factory=list)
     logins: int = 0
     login_statuses: dict[int, int] = field(default_factory=dict)
@@ -50,7 +51,10 @@ class Figures:
     taps_during_export: int = 0
 
     def p95(self) -> float:
-        return statistics.quantiles(self.taps_ms, n=20, method="inclusive")[18]
+        return _p95(self.taps_ms)
+
+    def quiet_p95(self) -> float:
+        return _p95(self.quiet_taps_ms)
 
     def summary(self) -> dict[str, object]:
         taps = sorted(self.taps_ms)
@@ -60,6 +64,7 @@ class Figures:
             "tap_p50_ms": round(statistics.median(taps), 1),
             "tap_p95_ms": round(self.p95(), 1),
             "tap_max_ms": round(taps[-1], 1),
+            "quiet_tap_p95_ms": round(self.quiet_p95(), 1),
             "tap_failures": len(self.tap_failures),
             "bogus_logins": self.logins,
             "login_statuses": self.login_statuses,
@@ -67,6 +72,10 @@ class Figures:
             "export_status": self.export_status,
             "export_bytes": self.export_bytes,
         }
+
+
+def _p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20, method="inclusive")[18]
 
 
 def prepare(url: str, members: int) -> str:
@@ -164,6 +173,9 @@ def run(
 
     for n in range(1, 11):  # warm-up: connection, caches
         tap(n)
+    for n in range(11, 41):  # the same taps on a quiet hall, for comparison
+        figures.quiet_taps_ms.append(tap(n))
+        time.sleep(gap)
     exporter = threading.Thread(target=export, daemon=True)
     flooders = [threading.Thread(target=flood, args=(n,), daemon=True) for n in range(FLOODERS)]
     if busy:
