@@ -23,7 +23,6 @@ from backend.db import unit_of_work
 from backend.errors import DomainError
 from backend.services.exports import Sheet, to_xlsx
 from backend.services.import_jobs import Job, JobState, JobStore
-from backend.services.thread_priority import lower_this_thread
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +49,6 @@ class ExportRunner:
         return thread
 
     def _run(self, job: Job, build: Build) -> None:
-        lower_this_thread()  # the thread ends with the export
         try:
             with unit_of_work(self.read_session_factory) as session:
                 sheet, total = build(session)

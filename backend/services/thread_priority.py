@@ -1,8 +1,10 @@
 """Lower the CPU priority of the calling thread (Linux: each thread has its own nice value).
 
-Slow background work — password checks, long exports — runs in its own threads niced this
-way, so that on a busy machine the kernel gives the cores to kiosk taps first
-(docs/transactions.md). Elsewhere it does nothing.
+For slow work that lets go of the interpreter lock while it runs — the scrypt password check —
+in a thread of its own: on a busy machine the kernel then gives the cores to kiosk taps first
+(docs/transactions.md). Not for Python-heavy work such as an export: a low-priority thread that
+holds the interpreter lock when the kernel puts it aside would make every other thread wait
+(priority inversion). Elsewhere than Linux it does nothing.
 """
 
 from __future__ import annotations
