@@ -28,7 +28,7 @@ def _district(build, db):  # type: ignore[no-untyped-def]
 
 def _finished(client, location: str) -> str:  # type: ignore[no-untyped-def]
     token = location.rstrip("/").split("/")[-1]
-    for _ in range(200):
+    for _ in range(600):
         status = client.get(f"/console/imports/{token}/status").get_json()
         if status["state"] != "exporting":
             assert status["state"] == "done", status
