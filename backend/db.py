@@ -51,14 +51,14 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
-        # query_only is a flag of the connection, not of the transaction: set it every time,
-        # since a pooled connection may come back from a read into a write or the reverse.
-        if conn.get_execution_options().get(READ_ONLY):
-            conn.exec_driver_sql("PRAGMA query_only=ON")
-            conn.exec_driver_sql("BEGIN")
-        else:
-            conn.exec_driver_sql("PRAGMA query_only=OFF")
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # query_only is a flag of the connection, not of the transaction: a pooled connection
+        # may go from a read to a write or back, so it is switched whenever that changes.
+        read = bool(conn.get_execution_options().get(READ_ONLY))
+        info = conn.connection.info
+        if info.get(READ_ONLY, False) != read:
+            conn.exec_driver_sql(f"PRAGMA query_only={'ON' if read else 'OFF'}")
+            info[READ_ONLY] = read
+        conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
