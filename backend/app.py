@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,12 +14,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
 
 from backend import http_security
-from backend.db import make_engine, make_session_factory
+from backend.db import make_engine, make_read_session_factory, make_session_factory
 from backend.errors import DomainError
 from backend.services import hall_clock
 from backend.settings import DATA_DIR, Settings
 
 log = logging.getLogger(__name__)
+
+SWITCH_INTERVAL_SECONDS = 0.0005
 
 
 @dataclass
@@ -28,6 +31,7 @@ class Hall:
     settings: Settings
     engine: Engine
     session_factory: sessionmaker[Session]
+    read_session_factory: sessionmaker[Session]  # no write lock: docs/transactions.md
 
 
 _HTTP_MESSAGES = {
@@ -40,6 +44,10 @@ _HTTP_MESSAGES = {
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     settings = settings or Settings.from_env(**overrides)
+    # One process serves the kiosks and the console: a long export is CPU-bound Python, and at
+    # the default 5 ms switch interval a tap (dozens of short waits on the database, each
+    # handing the GIL back) would queue 5 ms behind it at every wait (docs/transactions.md).
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     hall_clock.use_zone(settings.dues.timezone)
     app = Flask(__name__, instance_path=str(DATA_DIR / "instance"))
     app.config.update(
@@ -51,7 +59,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     http_security.install(app, settings)
     engine = make_engine(settings.database_url)
-    app.extensions["hall"] = Hall(settings, engine, make_session_factory(engine))
+    app.extensions["hall"] = Hall(
+        settings, engine, make_session_factory(engine), make_read_session_factory(engine)
+    )
 
     from backend.api import api_bp
     from backend.console import console_bp

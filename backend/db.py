@@ -3,6 +3,11 @@
 SQLite is the embedded default: WAL, a busy timeout and ``BEGIN IMMEDIATE`` make its writers
 queue instead of failing with "database is locked", which is what keeps slip numbers gap-free
 under concurrent payments. PostgreSQL gets row locks from the services themselves.
+
+Reads get their own factory (``make_read_session_factory``): a deferred ``BEGIN`` under
+``PRAGMA query_only`` on SQLite, ``SET TRANSACTION READ ONLY`` on PostgreSQL, so a long export
+never holds the write lock and an accidental write fails loudly. Which request gets which is
+described in docs/transactions.md.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.private_files import create_private
 
+READ_ONLY = "hall_read_only"  # the execution option that marks a read-only engine
+
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
@@ -26,7 +33,14 @@ def make_engine(url: str) -> Engine:
             create_private(Path(engine.url.database).resolve())
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin_pg(conn):  # type: ignore[no-untyped-def]
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -44,11 +58,28 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # query_only is a flag of the connection, not of the transaction: a pooled connection
+        # may go from a read to a write or back, so it is switched whenever that changes.
+        read = bool(conn.get_execution_options().get(READ_ONLY))
+        info = conn.connection.info
+        if info.get(READ_ONLY, False) != read:
+            conn.exec_driver_sql(f"PRAGMA query_only={'ON' if read else 'OFF'}")
+            info[READ_ONLY] = read
+        conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that only read: no write lock on SQLite, a read-only transaction everywhere."""
+    return sessionmaker(
+        bind=engine.execution_options(**{READ_ONLY: True}),
+        expire_on_commit=False,
+        autoflush=False,
+        info={READ_ONLY: True},
+    )
 
 
 @contextmanager

@@ -120,19 +120,26 @@ def endpoint(
     status: int = 200,
     errors: tuple[int, ...] = (),
     action: Action | None = None,
+    read_only: bool | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``read_only`` defaults to "a GET from staff or the public": such requests never take the
+    write lock. A kiosk's GETs write (they keep its member session alive and note the device's
+    last contact) and are short; a GET that writes says ``read_only=False``. See
+    docs/transactions.md."""
     from backend.api import auth as auth_mod
 
     if auth is Auth.STAFF and action is None:
         raise TypeError(f"staff endpoint {rule} must name its policy action")
     if action is not None:
         errors = tuple(sorted({*errors, 403}))
+    reads_only = (method == "GET" and auth is not Auth.DEVICE) if read_only is None else read_only
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapper(**path_args: Any) -> Response | tuple[Response, int]:
             h = hall()
-            session: Session = h.session_factory()
+            factory = h.read_session_factory if reads_only else h.session_factory
+            session: Session = factory()
             g.db = session
             try:
                 actor = auth_mod.authenticate(session, h.settings, auth)

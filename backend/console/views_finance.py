@@ -110,6 +110,7 @@ def finance_ledger():  # type: ignore[no-untyped-def]
         heading="党费台账",
         show_year=True,
         endpoint="console.finance_ledger",
+        export_kind="ledger",
     )
 
 

@@ -19,10 +19,19 @@ from sqlalchemy import select
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
 from backend.console.views_finance import attachment, chosen_org
-from backend.console.web import actor, current_user, db, hall, login_required, settings, today
+from backend.console.web import (
+    actor,
+    audit_apart,
+    current_user,
+    db,
+    hall,
+    login_required,
+    settings,
+    today,
+)
 from backend.errors import Invalid, NotFound
 from backend.models import CardState, Organization, OrgType, PaymentMethod
-from backend.services import audit, list_exports
+from backend.services import list_exports
 from backend.services.exports import XLSX_MIME, Column, Sheet, to_xlsx
 from backend.services.import_jobs import KINDS, Job, JobState, JobStore
 from backend.services.import_rows import write_template
@@ -198,13 +207,9 @@ def cards_export():  # type: ignore[no-untyped-def]
     sheet = list_exports.cards_sheet(
         db(), org, today(), settings().dues, state=CardState(state) if state else None
     )
+    data = to_xlsx(sheet)
     # Personal data leaving the system: who took which list is kept in the audit log.
-    audit.record(
-        db(),
-        actor(),
-        "card.export",
-        "card",
-        None,
-        after={"org_id": org.id, "state": state, "rows": len(sheet.rows)},
+    audit_apart(
+        "card.export", "card", None, {"org_id": org.id, "state": state, "rows": len(sheet.rows)}
     )
-    return attachment(to_xlsx(sheet), XLSX_MIME, f"{sheet.title}.xlsx")
+    return attachment(data, XLSX_MIME, f"{sheet.title}.xlsx")

@@ -54,10 +54,22 @@ def settings() -> Settings:
 
 
 def db() -> Session:
-    """The request's session, opened on first use and closed when the request ends."""
+    """The request's session, opened on first use and closed when the request ends: read-only
+    (no write lock) when ``login_required`` said so, see docs/transactions.md."""
     if "console_db" not in g:
-        g.console_db = hall().session_factory()
+        read = g.get("console_read_only", False)
+        g.console_db = (hall().read_session_factory if read else hall().session_factory)()
     return g.console_db
+
+
+def audit_apart(action: str, entity: str, entity_id: int | None, after: dict[str, Any]) -> None:
+    """An audit row written by a read-only request (a download of personal data), in its own
+    short write transaction once the slow part is done (docs/transactions.md)."""
+    from backend.db import unit_of_work
+    from backend.services import audit
+
+    with unit_of_work(hall().session_factory) as write:
+        audit.record(write, actor(), action, entity, entity_id, after=after)
 
 
 def rollback() -> None:
@@ -125,14 +137,19 @@ def login_required(
     action: policy.Action | None = None,
     *,
     variants: dict[str, policy.Action] | None = None,
+    read_only: bool | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Sign-in (and, if named, the policy's leave for ``action``) required; one transaction
     per request. A page serving several verbs through its ``action`` URL part (``/…/<any(
-    confirm,cancel):action>``) names the stricter action of a verb in ``variants``."""
+    confirm,cancel):action>``) names the stricter action of a verb in ``variants``.
+
+    A GET runs in a read-only transaction unless ``read_only=False`` (docs/transactions.md)."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapper(**kwargs: Any) -> Any:
+            if "console_db" not in g:
+                g.console_read_only = request.method == "GET" if read_only is None else read_only
             session_ = db()
             try:
                 user, reason = _signed_in_user()

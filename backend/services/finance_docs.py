@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from backend.errors import Conflict
@@ -27,10 +28,9 @@ from backend.models import (
     RemittanceItem,
     RemittanceItemKind,
 )
-from backend.services.dues_year import to_local
 from backend.services.exports import Column, Section, Sheet, letter_pdf
 from backend.services.fund import METHODS
-from backend.services.ledger import MonthState, classify
+from backend.services.ledger import MonthState, month_state
 from backend.services.money import amount_in_capitals, format_yuan
 from backend.settings import DuesSettings
 from devices.printer.document import PrintDocument
@@ -49,26 +49,38 @@ def batch_sheet(
     printed_by: str,
 ) -> Sheet:
     """汇缴明细表: every payment item of the batch, grouped by the organization that collected."""
+    # One query of plain columns, no ORM objects (a year's batch has 20,000 lines or more).
     rows = session.execute(
-        select(RemittanceItem, Payment, Member.name, PaymentItem.year, PaymentItem.month)
+        select(
+            RemittanceItem.source_org_id,
+            RemittanceItem.kind,
+            RemittanceItem.amount_fen,
+            Payment.slip_year,
+            Payment.slip_seq,
+            Payment.created_at,
+            Member.name,
+            PaymentItem.year,
+            PaymentItem.month,
+        )
         .join(Payment, Payment.id == RemittanceItem.payment_id)
         .join(Member, Member.id == Payment.member_id)
         .join(PaymentItem, PaymentItem.id == RemittanceItem.payment_item_id)
         .where(RemittanceItem.batch_id == batch.id)
         .order_by(Payment.slip_year, Payment.slip_seq, PaymentItem.year, PaymentItem.month)
-    ).all()
+        .execution_options(yield_per=5000)
+    )
     by_source: dict[int, list[Sequence[object]]] = defaultdict(list)
-    for item, payment, name, year, month in rows:
-        kind = "收缴" if item.kind is RemittanceItemKind.COLLECTION else "作废更正"
-        received = to_local(payment.created_at, settings)
-        by_source[item.source_org_id].append(
+    zone = ZoneInfo(settings.timezone)  # to_local's conversion, with the zone looked up once
+    for source_id, kind, amount, slip_year, slip_seq, created_at, name, year, month in rows:
+        received = created_at.replace(tzinfo=UTC).astimezone(zone)
+        by_source[source_id].append(
             [
-                payment.slip_no,
+                f"{slip_year}{slip_seq:06d}",  # Payment.slip_no
                 name,
                 f"{year}年{month}月",
-                f"{received:%Y-%m-%d}",
-                item.amount_fen,
-                kind,
+                received.date().isoformat(),
+                amount,
+                "收缴" if kind is RemittanceItemKind.COLLECTION else "作废更正",
             ]
         )
     body: list[Sequence[object] | Section] = []
@@ -144,39 +156,55 @@ def ledger_sheet(
     session: Session, org: Organization, year: int, today: date, *, printed_by: str
 ) -> Sheet:
     """当年党费收缴台账 of a 党委, 总支 or branch: one line per member and branch, as of now."""
+    # One set-based query: the database turns a year's months (1,200,000 rows for a district of
+    # 100,000 members) into one row per member and branch, twelve months side by side; no ORM
+    # objects (docs/transactions.md, "Exports").
+    per_month = []
+    for month in range(1, 13):
+        here = DuesMonth.month == month
+        per_month += [
+            func.count(case((here, 1))),
+            func.max(case((here, DuesMonth.due_fen))),
+            func.max(case((here, DuesMonth.paid_fen))),
+            func.max(case((and_(here, DuesMonth.waived), 1), else_=0)),
+        ]
+    keys = (
+        Organization.id,
+        Organization.name,
+        Organization.code,
+        Member.id,
+        Member.card_no,
+        Member.name,
+        Member.monthly_dues_fen,
+    )
     rows = session.execute(
-        select(DuesMonth, Member.name, Member.card_no, Member.monthly_dues_fen, Organization)
+        select(*keys, *per_month)
+        .select_from(DuesMonth)
         .join(Member, Member.id == DuesMonth.member_id)
         .join(Organization, Organization.id == DuesMonth.org_id)
         .where(DuesMonth.year == year, Organization.path.startswith(org.path, autoescape=True))
-        .order_by(Organization.code, Member.card_no, Member.id, DuesMonth.month)
-    ).all()
-    grouped: dict[int, dict[int, _LedgerLine]] = defaultdict(dict)
-    orgs: dict[int, Organization] = {}
-    for month_row, name, card_no, monthly, branch in rows:
-        orgs[branch.id] = branch
-        line = grouped[branch.id].setdefault(
-            month_row.member_id, _LedgerLine(card_no, name, monthly)
-        )
-        state = classify(month_row, today)
-        past = (year, month_row.month) < (today.year, today.month)
-        if not month_row.waived:
-            line.due_fen += month_row.due_fen or 0
-        line.paid_fen += month_row.paid_fen
-        if state is MonthState.PAID:
-            line.cells[month_row.month - 1] = format_yuan(month_row.paid_fen)
-        else:
-            line.cells[month_row.month - 1] = (
-                "欠" if state is MonthState.UNPAID and past else (_CELL[state])
-            )
-        if state is MonthState.UNPAID and past:
-            line.arrears_fen += (month_row.due_fen or 0) - month_row.paid_fen
+        .group_by(*keys)
+        .order_by(Organization.code, Member.card_no, Member.id)
+        .execution_options(yield_per=5000)
+    )
+    grouped: dict[int, list[_LedgerLine]] = defaultdict(list)
+    orgs: dict[int, str] = {}
+    for r in rows:
+        org_id = r[0]
+        if org_id not in orgs:
+            orgs[org_id] = f"{r[1]}（{r[2]}）"
+        line = _LedgerLine(r[4], r[5], r[6])
+        grouped[org_id].append(line)
+        for month in range(1, 13):
+            present, due, paid, waived = r[3 + 4 * month : 7 + 4 * month]
+            if present:
+                _ledger_month(line, month, due, paid or 0, bool(waived), year, today)
     body: list[Sequence[object] | Section] = []
     all_lines: list[_LedgerLine] = []
-    for branch_id, members in grouped.items():
-        body.append(Section(f"{orgs[branch_id].name}（{orgs[branch_id].code}）"))
-        body.extend(line.values() for line in members.values())
-        all_lines.extend(members.values())
+    for branch_id, lines in grouped.items():
+        body.append(Section(orgs[branch_id]))
+        body.extend(line.values() for line in lines)
+        all_lines.extend(lines)
     total = _LedgerLine(None, "合计", None, cells=[""] * 12)
     total.due_fen = sum(line.due_fen for line in all_lines)
     total.paid_fen = sum(line.paid_fen for line in all_lines)
@@ -201,6 +229,22 @@ def ledger_sheet(
         footer_lines=[f"打印：{printed_by}　打印日期：{today:%Y年%m月%d日}"],
         landscape=True,
     )
+
+
+def _ledger_month(
+    line: _LedgerLine, month: int, due: int | None, paid: int, waived: bool, year: int, today: date
+) -> None:
+    state = month_state(waived, due, paid, year, month, today)
+    overdue = state is MonthState.UNPAID and (year, month) < (today.year, today.month)
+    if not waived:
+        line.due_fen += due or 0
+    line.paid_fen += paid
+    if state is MonthState.PAID:
+        line.cells[month - 1] = format_yuan(paid)
+    else:
+        line.cells[month - 1] = "欠" if overdue else _CELL[state]
+    if overdue:
+        line.arrears_fen += (due or 0) - paid
 
 
 # --- the fund's receipt and certificate -----------------------------------------------------

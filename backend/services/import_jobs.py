@@ -55,6 +55,7 @@ class JobState(enum.StrEnum):
     CHECKING = "checking"
     CHECKED = "checked"  # preview ready; waiting for confirm (or for a fixed file)
     IMPORTING = "importing"
+    EXPORTING = "exporting"  # a long export (``export_runs``) writing its file
     DONE = "done"
     FAILED = "failed"
 
@@ -84,7 +85,7 @@ class Job:
 
     @property
     def running(self) -> bool:
-        return self.state in (JobState.CHECKING, JobState.IMPORTING)
+        return self.state in (JobState.CHECKING, JobState.IMPORTING, JobState.EXPORTING)
 
     @property
     def percent(self) -> int:
@@ -134,6 +135,18 @@ class JobStore:
             shutil.copyfileobj(stream, out)
         self.save(job)
         return job
+
+    def create_export(self, *, user_id: int, kind: str, filename: str) -> Job:
+        """A job with no upload: a long export whose file ``export_runs`` writes to ``result``."""
+        self.sweep()
+        job = Job(secrets.token_urlsafe(18), user_id, kind, filename, "xlsx")
+        job.state, job.stage = JobState.EXPORTING, "查询数据"
+        self._folder(job.token).mkdir(parents=True, mode=0o700)
+        self.save(job)
+        return job
+
+    def result(self, job: Job) -> Path:
+        return self._folder(job.token) / f"result.{job.suffix}"
 
     def get(self, token: str, user_id: int) -> Job:
         """The job, if it exists and belongs to ``user_id``; anyone else's looks like none."""

@@ -63,13 +63,20 @@ def _is_past(year: int, month: int, today: date) -> bool:
 
 
 def classify(row: DuesMonth, today: date) -> MonthState:
-    if row.waived:
+    return month_state(row.waived, row.due_fen, row.paid_fen, row.year, row.month, today)
+
+
+def month_state(
+    waived: bool, due_fen: int | None, paid_fen: int, year: int, month: int, today: date
+) -> MonthState:
+    """``classify`` on plain values (a ledger export reads columns, not rows)."""
+    if waived:
         return MonthState.WAIVED
-    if row.due_fen is None:
+    if due_fen is None:
         return MonthState.PENDING
-    if row.paid_fen >= row.due_fen:
+    if paid_fen >= due_fen:
         return MonthState.PAID
-    if (row.year, row.month) > (today.year, today.month):
+    if (year, month) > (today.year, today.month):
         return MonthState.NOT_DUE
     return MonthState.UNPAID
 

@@ -16,14 +16,13 @@ from datetime import timedelta
 
 from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash
 
 from backend.errors import DomainError, Forbidden, RateLimited, Unauthorized
 from backend.models import LoginThrottle, User
 from backend.models.base import utcnow
 from backend.services import audit
 from backend.services.actor import Actor
-from backend.services.users import DUMMY_HASH
+from backend.services.users import DUMMY_HASH, password_matches
 from backend.settings import Settings
 
 _LOGIN = Actor.system("login")
@@ -37,7 +36,7 @@ def verify_login(
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
         session.commit()
-        check_password_hash(DUMMY_HASH, password)
+        password_matches(DUMMY_HASH, password)
         raise failed(
             session,
             None,
@@ -71,7 +70,7 @@ def check_secret(
     password and staff card + PIN). The address's attempt must already be reserved."""
     _reserve_account(session, settings, user)
     session.commit()  # release the write lock before hashing
-    if check_password_hash(stored_hash, secret):
+    if password_matches(stored_hash, secret):
         session.execute(
             update(User)
             .where(User.id == user.id)

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from backend.errors import Conflict, Forbidden, Invalid
 from backend.models import (
@@ -25,10 +26,20 @@ from backend.models.base import utcnow
 from backend.services import audit
 from backend.services.actor import Actor
 from backend.services.scope import path_in_scope
+from backend.services.thread_priority import lower_this_thread
 from backend.settings import Settings
 
 # A fixed hash to compare against when the user does not exist, so timing does not reveal names.
 DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+# One password check at a time in a process, in a thread of lower CPU priority: each takes
+# ~0.1 s of a core, and a flood of sign-ins must leave the hall its cores (docs/transactions.md).
+_HASHER = ThreadPoolExecutor(1, "password-check", initializer=lower_this_thread)
+
+
+def password_matches(stored_hash: str, secret: str) -> bool:
+    """The scrypt check. Callers hold no transaction while it runs (on SQLite one would hold
+    the write lock), see ``sign_in``."""
+    return _HASHER.submit(check_password_hash, stored_hash, secret).result()
 
 
 def token_digest(token: str) -> str:

@@ -1,4 +1,4 @@
-// The import progress bar: polls the job's status and shows the result page when it is done.
+// The import (and long export) progress bar: polls the job's status and shows the result page when it is done.
 (function () {
   "use strict";
   var box = document.getElementById("import-progress");
@@ -19,7 +19,7 @@
     fetch(box.getAttribute("data-status"), { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (s) {
-        if (s.state === "checking" || s.state === "importing") {
+        if (s.state === "checking" || s.state === "importing" || s.state === "exporting") {
           show(s);
           window.setTimeout(poll, 500);
         } else {
