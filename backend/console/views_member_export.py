@@ -11,7 +11,7 @@ from backend.console.views_members import filters_from
 from backend.console.web import actor, db, login_required, today
 from backend.services import audit
 from backend.services.exports import XLSX_MIME, Column, Sheet, to_xlsx
-from backend.services.member_filters import member_query
+from backend.services.member_filters import MemberFilters, member_query
 from backend.services.policy import Action
 
 EXPORT_LIMIT = 20_000
@@ -39,7 +39,11 @@ COLUMNS = [
 @login_required(Action.READ)
 def members_export():  # type: ignore[no-untyped-def]
     form = Form(request.args)
-    filters = filters_from(form)
+    return export_response(form, filters_from(form))
+
+
+def export_response(form: Form, filters: MemberFilters) -> Response:
+    """The roll matching ``filters`` as xlsx (also the bulk action's export of picked members)."""
     day = today()
     stmt = member_query(actor(), filters, day, with_months_behind=True)
     session_ = db()
@@ -80,7 +84,11 @@ def members_export():  # type: ignore[no-untyped-def]
         "member.export",
         "member",
         None,
-        after={"filters": {k: v for k, v in form.values.items() if v}, "rows": total},
+        after={
+            "filters": {k: v for k, v in form.values.items() if v and k != "csrf_token"},
+            **({"members": list(filters.ids)} if filters.ids else {}),
+            "rows": total,
+        },
     )
     return Response(
         to_xlsx(sheet),
