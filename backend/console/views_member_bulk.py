@@ -7,7 +7,6 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from flask import Response, flash, redirect, request, url_for
-from sqlalchemy import select
 
 from backend.console import console_bp
 from backend.console.forms import Form
@@ -15,7 +14,6 @@ from backend.console.views_finance import send_pdf
 from backend.console.views_member_export import export_response
 from backend.console.web import actor, db, login_required, rollback, settings, today
 from backend.errors import DomainError
-from backend.models import Organization, OrgType
 from backend.services import transfer_selection
 from backend.services.card_prints import card_prints
 from backend.services.dues_year import hall_now
@@ -28,18 +26,6 @@ FILTER_KEYS = {
     "q", "org_id", "age_band", "education", "status", "sex", "behind",
     "hardship", "pre_1949", "pending", "archived", "page",
 }  # fmt: skip
-
-
-def destination_branches() -> list[Organization]:
-    """Where a member may be moved: any active branch of the district (the sending side
-    starts a 区内转接, docs/transfers-and-letters.md)."""
-    return list(
-        db().scalars(
-            select(Organization)
-            .where(Organization.type == OrgType.BRANCH, Organization.active.is_(True))
-            .order_by(Organization.code)
-        )
-    )
 
 
 def picked() -> list[int]:

@@ -42,9 +42,9 @@ def search():  # type: ignore[no-untyped-def]
     full_ids: dict[int, str] = {}
     if hits and policy.allows(actor(), Action.MEMBER_EDIT):
         full_ids = dict(
-            db().execute(
-                select(Member.id, Member.id_number).where(Member.id.in_([h.id for h in hits]))
-            ).all()
+            db()
+            .execute(select(Member.id, Member.id_number).where(Member.id.in_([h.id for h in hits])))
+            .all()
         )
     return render_template(
         "console/search.html", q=q, hits=hits, full_ids=full_ids, message=message, limit=LIMIT

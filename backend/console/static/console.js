@@ -49,6 +49,21 @@
     var link = event.target.closest && event.target.closest("a[data-back]");
     if (link && window.history.length > 1) { event.preventDefault(); window.history.back(); }
   });
+  // "复制链接": the page's address holds its filters, so the link reopens the same list.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy-link]");
+    if (!button) { return; }
+    var done = document.getElementById("copy-link-done");
+    var shown = function () { if (done) { done.hidden = false; } };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(window.location.href).then(shown, function () {
+        window.prompt("复制本页链接：", window.location.href);
+      });
+    } else {
+      window.prompt("复制本页链接：", window.location.href);
+      shown();
+    }
+  });
   // A keyboard-wedge card reader types the UID and Enter: keep the UID box focused.
   var uid = document.querySelector("input[data-card-reader]");
   if (uid) { uid.focus(); uid.select(); }
