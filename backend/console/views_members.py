@@ -118,7 +118,6 @@ def members_list():  # type: ignore[no-untyped-def]
         behind_of=behind,
         orgs=_scope_orgs(),
         branches=destination_branches(),
-        saved=[],
         today=today(),
         **_choices(),
     )
