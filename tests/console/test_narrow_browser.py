@@ -49,6 +49,8 @@ def _no_sideways_scroll(page: Any) -> None:
 def test_the_menu_folds_and_opens_and_nothing_scrolls_sideways(live_hall: LiveHall, phone) -> None:  # type: ignore[no-untyped-def]
     orgs = _district(live_hall)
     page = phone
+    page.goto(f"{live_hall.url}/console/login")
+    _no_sideways_scroll(page)
     browser_sign_in(page, live_hall, "admin")
     page.wait_for_url("**/console/")
     menu, toggle = page.locator("#console-menu"), page.locator("#menu-toggle")
