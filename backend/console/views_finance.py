@@ -15,7 +15,6 @@ from backend.errors import DomainError, Invalid
 from backend.models import Organization, OrgType
 from backend.services import dues_desk, exports, finance_docs, remittance, reports, voids
 from backend.services.policy import Action
-from backend.services.remittance_ledger import cutoff_utc, outstanding, period_end
 from backend.services.scope import get_org, org_in_scope
 
 SECTION = "党费"
@@ -149,51 +148,7 @@ def finance_reminders():  # type: ignore[no-untyped-def]
 # --- remittance ------------------------------------------------------------------------------
 
 
-@console_bp.get("/finance/remittance")
-@login_required(Action.READ)
-def finance_remittance():  # type: ignore[no-untyped-def]
-    form = Form(request.args)
-    org, year = chosen_org(form), chosen_year(form)
-    end_month = form.integer("end_month", "截止月份") or today().month
-    cutoff = period_end(year, min(max(end_month, 1), 12))
-    lines = outstanding(
-        db(), org, cutoff_utc(cutoff, settings().dues.timezone), settings().remittance
-    )
-    names = {o.id: o for o in scope_orgs()}
-    return render_template(
-        "finance/remittance.html",
-        form=form,
-        org=org,
-        year=year,
-        end_month=end_month,
-        cutoff=cutoff,
-        lines=lines,
-        names=names,
-        batches=remittance.list_batches(db(), actor()),
-        orgs=[o for o in names.values() if o.type is not OrgType.DISTRICT],
-    )
-
-
-@console_bp.post("/finance/remittance")
-@login_required(Action.REMITTANCE_PREPARE)
-def finance_remittance_create():  # type: ignore[no-untyped-def]
-    form = Form(request.form)
-    try:
-        batch = remittance.create_batch(
-            db(),
-            actor(),
-            settings(),
-            form.integer("org_id", "党组织", required=True) or 0,
-            chosen_year(form),
-            form.integer("start_month", "起始月份") or 1,
-            form.integer("end_month", "截止月份") or 12,
-        )
-    except DomainError as exc:
-        rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("console.finance_remittance", **request.form.to_dict()))
-    flash(f"已生成汇缴批次{batch.batch_no}，请核对明细后确认", "success")
-    return redirect(url_for("console.finance_batch", batch_id=batch.id))
+# The remittance page and its batch form: views_remittance.py.
 
 
 @console_bp.get("/finance/remittance/<int:batch_id>")

@@ -10,7 +10,7 @@ from backend.console.forms import Form
 from backend.console.views_members import filters_from
 from backend.console.web import actor, audit_apart, db, login_required, today
 from backend.services.exports import XLSX_MIME, Sheet, to_xlsx
-from backend.services.member_filters import member_query
+from backend.services.member_filters import MemberFilters, member_query
 from backend.services.member_roll import COLUMNS, roll_rows
 from backend.services.policy import Action
 
@@ -21,7 +21,11 @@ EXPORT_LIMIT = 200_000  # the xlsx is streamed: a whole district fits
 @login_required(Action.READ)
 def members_export():  # type: ignore[no-untyped-def]
     form = Form(request.args)
-    filters = filters_from(form)
+    return export_response(form, filters_from(form))
+
+
+def export_response(form: Form, filters: MemberFilters) -> Response:
+    """The roll matching ``filters`` as xlsx (also the bulk action's export of picked members)."""
     day = today()
     stmt = member_query(actor(), filters, day, with_months_behind=True)
     session_ = db()
@@ -41,7 +45,11 @@ def members_export():  # type: ignore[no-untyped-def]
         "member.export",
         "member",
         None,
-        {"filters": {k: v for k, v in form.values.items() if v}, "rows": total},
+        {
+            "filters": {k: v for k, v in form.values.items() if v and k != "csrf_token"},
+            **({"members": list(filters.ids)} if filters.ids else {}),
+            "rows": total,
+        },
     )
     return Response(
         data,

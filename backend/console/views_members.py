@@ -117,8 +117,21 @@ def members_list():  # type: ignore[no-untyped-def]
         page=page,
         behind_of=behind,
         orgs=_scope_orgs(),
+        branches=destination_branches(),
         today=today(),
         **_choices(),
+    )
+
+
+def destination_branches() -> list[Organization]:
+    """Where the bulk form may move members: any active branch of the district (the sending
+    side starts a 区内转接, docs/transfers-and-letters.md)."""
+    return list(
+        db().scalars(
+            select(Organization)
+            .where(Organization.type == OrgType.BRANCH, Organization.active.is_(True))
+            .order_by(Organization.code)
+        )
     )
 
 

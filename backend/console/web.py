@@ -64,10 +64,15 @@ def db() -> Session:
 
 def audit_apart(action: str, entity: str, entity_id: int | None, after: dict[str, Any]) -> None:
     """An audit row written by a read-only request (a download of personal data), in its own
-    short write transaction once the slow part is done (docs/transactions.md)."""
+    short write transaction once the slow part is done (docs/transactions.md). A request that
+    already writes (a POST) records it in its own transaction: a second writer would wait on
+    the first one's SQLite lock."""
     from backend.db import unit_of_work
     from backend.services import audit
 
+    if not g.get("console_read_only", False):
+        audit.record(db(), actor(), action, entity, entity_id, after=after)
+        return
     with unit_of_work(hall().session_factory) as write:
         audit.record(write, actor(), action, entity, entity_id, after=after)
 

@@ -51,6 +51,7 @@ from backend.models.member import (
     MemberStatus,
 )
 from backend.models.org import Organization, OrgType
+from backend.models.saved_filters import SavedFilter
 from backend.models.transfers import (
     Letter,
     LetterKind,
@@ -117,6 +118,7 @@ __all__ = [
     "PaymentItem",
     "PaymentMethod",
     "Role",
+    "SavedFilter",
     "SlipSequence",
     "StaffToken",
     "Transfer",

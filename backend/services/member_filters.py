@@ -70,6 +70,7 @@ class MemberFilters:
     behind: str = ""
     pending_assessment: bool = False
     archived: bool = False  # the deleted-member archive instead of the roll
+    ids: tuple[int, ...] = ()  # members picked on the roll (a bulk action); empty: any
 
 
 def month_index(year: int, month: int) -> int:
@@ -169,6 +170,8 @@ def member_query(
     if with_months_behind or f.behind in BEHIND_BANDS:
         stmt = stmt.outerjoin(behind, behind.c.member_id == Member.id)
     stmt = stmt.where(Member.archived.is_(f.archived))
+    if f.ids:
+        stmt = stmt.where(Member.id.in_(f.ids))
     if f.org_id is not None:
         root = aliased(Organization)
         root_path = select(root.path).where(root.id == f.org_id).scalar_subquery()

@@ -1,9 +1,9 @@
 """党费汇缴: remittance batches (the seed's 汇缴过渡库) made from the remittance ledger.
 
-A draft batch lists what is outstanding (``remittance_ledger.pending_items``) and clears nothing;
-confirming it clears its items, after checking nothing changed since it was drawn up (a void, or
-another batch confirmed first). A confirmed batch is undone only by ``reverse_batch``: audited,
-with a reason, and never while a later batch corrects one of its items.
+A draft batch lists what is outstanding in its period (``remittance_ledger.period_items``) and
+clears nothing; confirming it clears its items, after checking nothing changed since it was drawn
+up (a void, or another batch confirmed first). A confirmed batch is undone only by
+``reverse_batch``: audited, with a reason, and never while a later batch corrects one of its items.
 
 See docs/dues.md.
 """
@@ -27,10 +27,10 @@ from backend.services import audit, policy
 from backend.services.actor import Actor
 from backend.services.policy import Action
 from backend.services.remittance_ledger import (
+    Period,
     build_lines,
-    cutoff_utc,
     pending_items,
-    period_end,
+    period_items,
 )
 from backend.services.scope import get_org, path_in_scope
 from backend.settings import Settings
@@ -45,7 +45,8 @@ def create_batch(
     start_month: int,
     end_month: int,
 ) -> RemittanceBatch:
-    """Make a draft batch from the remittance ledger. It clears nothing until confirmed."""
+    """Make a draft batch from the remittance ledger: the collections taken in the period (and
+    outstanding corrections). It clears nothing until confirmed."""
     policy.authorize(actor, Action.REMITTANCE_PREPARE)
     if not 1 <= start_month <= end_month <= 12 or not 2000 <= year <= 2100:
         raise Invalid("汇缴期间不正确", code="period")
@@ -59,10 +60,12 @@ def create_batch(
     )
     if open_draft is not None:
         raise Conflict("该组织还有待确认的汇缴批次，请先确认或取消", code="draft_exists")
-    cutoff = period_end(year, end_month)
-    items = pending_items(session, org, cutoff_utc(cutoff, settings.dues.timezone))
+    period = Period(year, start_month, end_month)
+    items = period_items(session, org, period, settings.dues.timezone)
     if not items:
-        raise Conflict("截至该期末没有待汇缴的党费", code="nothing_to_remit")
+        raise Conflict(
+            f"{year}年{start_month}—{end_month}月没有待汇缴的党费", code="nothing_to_remit"
+        )
     seq = session.scalar(
         select(func.coalesce(func.max(RemittanceBatch.seq), 0)).where(
             RemittanceBatch.org_id == org.id, RemittanceBatch.year == year
@@ -74,7 +77,7 @@ def create_batch(
         seq=int(seq or 0) + 1,
         start_month=start_month,
         end_month=end_month,
-        cutoff=cutoff,
+        cutoff=period.last_day,
         state=RemittanceState.DRAFT,
         created_by=actor.name,
     )

@@ -1,11 +1,14 @@
 """党费汇缴库: the remittance ledger (collections not yet remitted) and the shares per level.
 
 Every valid payment item is a collection waiting in the remittance ledger until a confirmed batch
-clears it. A batch is made by an organization for a period and covers every collection in its
-subtree received up to the period's last day and not yet remitted, so nothing is dropped (a late
-entry goes into the next batch) and nothing is counted twice (a partial unique index lets a
-payment item be cleared by one batch only). A payment voided after it was remitted becomes a
-correction (a negative item) in the next batch. A confirmed batch is undone only by
+clears it. A batch is made by an organization for a period (months of one year) and covers the
+collections of its subtree **taken** in that period (the receipt's day, hall time) and not yet
+remitted — whatever months they pay for. Every receipt has one day, so it belongs to exactly one
+period: nothing is dropped (what is left in a period after its batch, or entered late, goes into
+another batch for that period or shows as outstanding from earlier periods) and nothing is
+counted twice (a partial unique index lets a payment item be cleared by one batch only). A payment
+voided after it was remitted becomes a correction (a negative item) in the next batch, whatever
+its period. A confirmed batch is undone only by
 ``reverse_batch``: audited, with a reason, and never while a later batch corrects one of its items.
 
 Shares: an organization passes ``RemittanceSettings.<level>_bp`` of what it receives to its
@@ -83,10 +86,14 @@ def _cleared(kind: RemittanceItemKind):  # type: ignore[no-untyped-def]
 
 
 def pending_items(
-    session: Session, org: Organization, before_utc: datetime | None
+    session: Session,
+    org: Organization,
+    before_utc: datetime | None,
+    since_utc: datetime | None = None,
 ) -> list[Pending]:
-    """The remittance ledger of ``org``'s subtree: unremitted collections received before
-    ``before_utc`` (all when None), then every remitted item whose payment was voided since."""
+    """The remittance ledger of ``org``'s subtree: unremitted collections received in
+    [``since_utc``, ``before_utc``) (unbounded where None), then every remitted item whose payment
+    was voided since."""
     in_subtree = Organization.path.startswith(org.path, autoescape=True)
     base = (
         select(PaymentItem.id, Payment.id, Payment.org_id, PaymentItem.amount_fen)
@@ -98,6 +105,8 @@ def pending_items(
     collections = base.where(Payment.voided.is_(False), ~_cleared(RemittanceItemKind.COLLECTION))
     if before_utc is not None:
         collections = collections.where(Payment.created_at < before_utc)
+    if since_utc is not None:
+        collections = collections.where(Payment.created_at >= since_utc)
     corrections = base.where(
         Payment.voided.is_(True),
         _cleared(RemittanceItemKind.COLLECTION),
@@ -152,6 +161,51 @@ def build_lines(
     return lines
 
 
+@dataclass(frozen=True)
+class Period:
+    """A batch's period: months ``start_month``..``end_month`` of ``year`` (hall time)."""
+
+    year: int
+    start_month: int
+    end_month: int
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.start_month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return period_end(self.year, self.end_month)
+
+    def utc_bounds(self, timezone: str) -> tuple[datetime, datetime]:
+        """[first instant, first instant after) of the period as naive UTC timestamps."""
+        return (
+            cutoff_utc(self.first_day - timedelta(days=1), timezone),
+            cutoff_utc(self.last_day, timezone),
+        )
+
+
+def period_items(
+    session: Session, org: Organization, period: Period, timezone: str
+) -> list[Pending]:
+    """What a batch of ``org`` for ``period`` takes: the collections taken in the period, plus
+    every outstanding correction."""
+    since, before = period.utc_bounds(timezone)
+    return pending_items(session, org, before, since)
+
+
+def earlier_outstanding(
+    session: Session, org: Organization, period: Period, timezone: str
+) -> tuple[int, int]:
+    """(count, fen) of unremitted collections taken before the period: left for their own
+    period's batch, shown so they are not forgotten."""
+    since, _before = period.utc_bounds(timezone)
+    items = [
+        p for p in pending_items(session, org, since) if p.kind is RemittanceItemKind.COLLECTION
+    ]
+    return len(items), sum(p.amount_fen for p in items)
+
+
 def period_end(year: int, end_month: int) -> date:
     return (
         date(year + 1, 1, 1) - timedelta(days=1)
@@ -161,7 +215,12 @@ def period_end(year: int, end_month: int) -> date:
 
 
 def outstanding(
-    session: Session, org: Organization, before_utc: datetime | None, settings: RemittanceSettings
+    session: Session,
+    org: Organization,
+    period: Period,
+    timezone: str,
+    settings: RemittanceSettings,
 ) -> list[RemittanceLine]:
-    """The remittance ledger summed per source organization, as a batch would take it now."""
-    return build_lines(session, org, pending_items(session, org, before_utc), settings)
+    """The period's part of the remittance ledger summed per source organization, as a batch
+    for ``period`` would take it now."""
+    return build_lines(session, org, period_items(session, org, period, timezone), settings)

@@ -145,14 +145,14 @@ def transfer_within(
         NoticeKind.RECEIVE,
         transfers.receiving_parent(to_branch),
         batch,
-        _notice_payload(settings, to_branch, [member_line(member, to_branch, on)], on, today),
+        notice_payload(settings, to_branch, [member_line(member, to_branch, on)], on, today),
     )
     transfer.notice_id = notice.id
     session.flush()
     return transfer
 
 
-def _notice_payload(
+def notice_payload(
     settings: Settings,
     to_branch: Organization,
     lines: list[dict[str, Any]],
@@ -223,7 +223,7 @@ def transfer_branch(
         NoticeKind.RECEIVE,
         transfers.receiving_parent(to_branch),
         batch,
-        _notice_payload(settings, to_branch, lines, on, today),
+        notice_payload(settings, to_branch, lines, on, today),
     )
     for transfer in moved:
         transfer.notice_id = notice.id

@@ -109,7 +109,7 @@ def test_a_batch_clears_each_collection_once_and_voids_come_back_as_corrections(
     assert len(pending_items(db, c1, None)) == 6
     remittance.confirm_batch(db, ACTOR, draft.id)
     assert {p.payment_id for p in pending_items(db, c1, None)} == {late.id}
-    with pytest.raises(Conflict, match="截至该期末没有待汇缴的党费"):
+    with pytest.raises(Conflict, match="2025年1—3月没有待汇缴的党费"):
         remittance.create_batch(db, ACTOR, settings, c1.id, YEAR, 1, 3)
 
     # 李四's payment is voided after it was remitted — not alone, only with a 党委 desk user's
@@ -155,7 +155,7 @@ def test_a_stale_draft_cannot_be_confirmed(build, db, settings) -> None:
     with pytest.raises(Conflict, match="请取消本批次后重新生成"):
         remittance.confirm_batch(db, ACTOR, draft.id)
     remittance.cancel_batch(db, ACTOR, draft.id)
-    with pytest.raises(Conflict, match="截至该期末没有待汇缴的党费"):
+    with pytest.raises(Conflict, match="2025年1—3月没有待汇缴的党费"):
         remittance.create_batch(db, ACTOR, settings, orgs["b1"].id, YEAR, 1, 3)
 
 
@@ -224,7 +224,7 @@ def test_remittance_over_the_api(client, build, db, settings) -> None:
     r = client.post(f"/api/v1/remittance/batches/{batch['id']}/confirm", headers=headers)
     assert r.json["state_label"] == "已汇缴"
     again = client.post("/api/v1/remittance/batches", json=body, headers=headers)
-    assert again.status_code == 409 and again.json["message"] == "截至该期末没有待汇缴的党费"
+    assert again.status_code == 409 and again.json["message"] == "2025年1—3月没有待汇缴的党费"
     pdf = client.get(f"/api/v1/remittance/batches/{batch['id']}/export?format=pdf", headers=headers)
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     r = client.post(
@@ -237,3 +237,37 @@ def test_remittance_over_the_api(client, build, db, settings) -> None:
     other = {**body, "org_id": orgs["c2"].id}
     r = client.post("/api/v1/remittance/batches", json=other, headers=headers)
     assert r.status_code == 404 and r.json["code"] == "org_not_found"
+
+
+def test_a_batch_holds_only_the_receipts_taken_in_its_period(build, db, settings) -> None:
+    """A 10–12月 batch once held every unremitted receipt since January; now it holds the
+    receipts taken from 1 October to 31 December (hall time), whatever months they pay for."""
+    orgs = build.district()
+    member = build.member(orgs["b1"], name="赵六", monthly_fen=3000)
+    build.ledger(member, YEAR)
+    taken = {
+        "jan": (datetime(YEAR, 1, 15, 2, tzinfo=UTC), [1]),
+        # 30 Sep, 23:00 in Beijing is 15:00 UTC: still the third quarter in hall time
+        "sep": (datetime(YEAR, 9, 30, 15, tzinfo=UTC), [2]),
+        # 1 Oct, 00:30 in Beijing (16:30 UTC on 30 Sep): the fourth quarter
+        "oct": (datetime(YEAR, 9, 30, 16, 30, tzinfo=UTC), [3, 4]),
+        "dec": (datetime(YEAR, 12, 31, 15, tzinfo=UTC), [5]),
+        # 1 Jan of the next year, 00:00 in Beijing: the next period
+        "next": (datetime(YEAR, 12, 31, 16, tzinfo=UTC), [6, 7]),
+    }
+    paid = {
+        name: _pay(db, settings, member, months, f"key-period-{name}", hall_clock.stored(at))
+        for name, (at, months) in taken.items()
+    }
+    batch = remittance.create_batch(db, ACTOR, settings, orgs["c1"].id, YEAR, 10, 12)
+    held = {i.payment_id for i in remittance.batch_items(db, batch)}
+    assert held == {paid["oct"].id, paid["dec"].id}
+    assert batch.collected_fen == 3 * 3000
+    assert (batch.start_month, batch.end_month, batch.cutoff) == (10, 12, date(YEAR, 12, 31))
+    remittance.confirm_batch(db, ACTOR, batch.id)
+    # the earlier receipts are still waiting, for a batch of their own period
+    first = remittance.create_batch(db, ACTOR, settings, orgs["c1"].id, YEAR, 1, 9)
+    assert {i.payment_id for i in remittance.batch_items(db, first)} == {
+        paid["jan"].id,
+        paid["sep"].id,
+    }

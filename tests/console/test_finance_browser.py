@@ -83,6 +83,7 @@ def test_remittance_batch_in_the_browser(live_hall: LiveHall, page) -> None:  # 
     lines = page.locator("#outstanding-table tbody tr").all_inner_texts()
     assert len(lines) == 2 and "幸福社区第一党支部" in lines[0] and "50.00" in lines[0]
     page.select_option("#f-start_month", "4")
+    page.click("#outstanding-filters button[type=submit]")
     page.click("#create-batch button[type=submit]")
     page.wait_for_url("**/finance/remittance/*")
     assert page.inner_text("#batch-state") == "待确认"
@@ -116,3 +117,65 @@ def test_a_branch_clerk_cannot_open_another_branchs_report(live_hall: LiveHall, 
     assert "未找到该党组织，或不在您的管理范围内" in page.inner_text("main")
     assert "李四" not in page.content()
     shot(page, "finance-04-branch-scope")
+
+
+def test_the_remittance_form_acts_on_the_organization_and_period_shown(
+    live_hall: LiveHall, page
+) -> None:  # type: ignore[no-untyped-def]
+    """The district admin opens 党费汇缴 from the menu: the selector, the heading and the batch
+    form all name the same 党委 (the district never remits); a 4—6月 batch holds April's
+    receipts only, not the January one; a refused form comes back without the CSRF token in
+    the address."""
+    orgs = _district(live_hall)
+    january = payments.pay(
+        live_hall.build.session,
+        Actor.system("t"),
+        live_hall.settings.dues,
+        live_hall.build.member(orgs["b1"], name="赵六", monthly_fen=3000),
+        idempotency_key="browser-pay-zhao-jan",
+        months=[f"{YEAR}-01"],
+        today=date(YEAR, 1, 10),
+    )
+    january.payment.created_at = hall_clock.stored(datetime(YEAR, 1, 10, 2, tzinfo=UTC))
+    live_hall.commit()
+    browser_sign_in(page, live_hall, "admin")
+    page.wait_for_url("**/console/")
+    page.click("nav >> text=党费汇缴")
+    selected = page.locator("#f-org_id option:checked").inner_text()
+    assert selected == "01010000 第一街道党工委"
+    assert "示范区委" not in page.locator("#f-org_id").inner_text()
+    assert "第一街道党工委" in page.inner_text("#outstanding-heading")
+
+    page.fill("#f-year", str(YEAR))
+    page.select_option("#f-start_month", "4")
+    page.select_option("#f-end_month", "6")
+    page.click("#outstanding-filters button[type=submit]")
+    assert page.locator("#f-org_id option:checked").inner_text() == selected
+    assert "第一街道党工委" in page.inner_text("#outstanding-heading")
+    assert page.locator("#create-batch input[name=org_id]").get_attribute("value") == str(
+        orgs["c1"].id
+    )
+    # every form carrying the CSRF token posts it; none puts it in a URL
+    methods = page.locator("form:has(input[name=csrf_token])").evaluate_all(
+        "forms => forms.map(f => f.method)"
+    )
+    assert methods and set(methods) == {"post"}
+    lines = page.locator("#outstanding-table tbody tr").all_inner_texts()
+    assert "30.00" not in " ".join(lines)  # 赵六's January receipt is not in 4—6月
+    assert "1 笔（30.00 元）" in page.inner_text("#earlier-outstanding")
+    shot(page, "finance-05-remittance-period")
+    page.click("#create-batch button[type=submit]")
+    page.wait_for_url("**/finance/remittance/*")
+    assert "第一街道党工委" in page.inner_text(".kv")
+    assert "2025年4月至6月" in page.inner_text(".kv")
+    detail = page.inner_text("#batch-detail")
+    assert "张三" in detail and "李四" in detail and "赵六" not in detail
+
+    # a second batch while the draft is open is refused; the page keeps org and period
+    page.goto(f"{live_hall.url}/console/finance/remittance?org_id={orgs['c1'].id}"
+              f"&year={YEAR}&start_month=4&end_month=6")  # fmt: skip
+    page.click("#create-batch button[type=submit]")
+    page.wait_for_selector("text=该组织还有待确认的汇缴批次")
+    assert "csrf_token" not in page.url
+    assert page.locator("#f-org_id option:checked").inner_text() == selected
+    assert page.locator("#f-start_month option:checked").inner_text() == "4月"
