@@ -181,7 +181,7 @@ def failed(
         user.id if user else None,
         after={
             "username": (username or "")[:50] or None,
-            "address": address,
+            "client_ip": address,
             "method": method,
             "reason": error.code,
         },

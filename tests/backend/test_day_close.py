@@ -207,10 +207,20 @@ def test_a_void_after_the_close_needs_a_desk_approval_and_is_a_correction_next_d
     assert again.status_code == 409 and again.json["message"].endswith("的作废申请正在等待审批")
     decide = f"/api/v1/void-requests/{request['id']}"
     # Not the clerk, not a branch desk: a 党委 (or district) desk user, and not the requester.
-    for who in ("clerk", "zhibu"):
+    refusals = {
+        "clerk": (
+            "role_forbidden",
+            "您的账户没有使用此功能的权限（审批日结后或已汇缴缴费的作废（冲正））",
+        ),
+        "zhibu": (
+            "level_forbidden",
+            "“审批日结后或已汇缴缴费的作废（冲正）”须由党委或上级党组织的工作人员办理",
+        ),
+    }
+    for who, (code, message) in refusals.items():
         refused = client.post(f"{decide}/approve", json={}, headers=counter[who])
         assert refused.status_code == 403, who
-        assert refused.json["message"] == "作废申请须由党委或区级的组织工作人员审批"
+        assert (refused.json["code"], refused.json["message"]) == (code, message)
     pending = client.get("/api/v1/void-requests", headers=counter["dangwei"])
     assert [p["slip_no"] for p in pending.json["items"]] == [first.json["slip_no"]]
     ok = client.post(f"{decide}/approve", json={"note": "情况属实"}, headers=counter["dangwei"])

@@ -118,7 +118,7 @@ def test_a_batch_clears_each_collection_once_and_voids_come_back_as_corrections(
         payments.void_payment(db, ACTOR, p2, "重复收款")
     request = voids.void(db, ACTOR, settings.dues, p2, "重复收款", today=date(YEAR, 4, 2))
     assert request is not None and request.why_approval == "已汇缴" and not p2.voided
-    approver = Actor("user", None, "党委会计", Role.ORG_STAFF, c1.id, c1.path)
+    approver = Actor("user", None, "党委会计", Role.ORG_STAFF, c1.id, c1.path, c1.type)
     voids.decide(
         db, approver, settings.dues, request, approve=True, note=None, today=date(YEAR, 4, 2)
     )

@@ -148,7 +148,7 @@ def test_each_failed_sign_in_is_audited_without_the_password(client, build: Buil
         (str(user.id), "clerk", "bad_credentials"),
         (None, "nobody", "bad_credentials"),
     ]
-    assert {r.after["address"] for r in rows} == {"127.0.0.1"}
+    assert {r.after["client_ip"] for r in rows} == {"127.0.0.1"}
     everything = " ".join(str(r.after) for r in rows)
     assert "Secret-typo" not in everything
     # The successful sign-in reset the count and gave the address's attempt back.

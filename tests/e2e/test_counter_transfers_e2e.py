@@ -120,7 +120,13 @@ def test_out_of_district_letter_capitals_and_qr(
     )
     paid_to = capitals_year_month(today.year, today.month)
     assert all(flat(part).startswith(paid_to) for part in letter.split("党费已交到")[1:])
-    assert result["facts"]["reprint"] == letter, "a reprint is the same paper"
+    reprint = result["facts"]["reprint"].splitlines()
+    marks = [line for line in reprint if "补打" in line]
+    assert marks[0].strip() == "（补打）", "the title says it is a reprint"
+    assert sum("补打次数" in m and "第1次" in m for m in marks) == 3, "each part gives the count"
+    assert sum("补打时间" in m for m in marks) == 3, "and the time"
+    unmarked = [line for line in reprint if "补打" not in line]
+    assert unmarked == letter.splitlines(), "apart from the marks a reprint is the same paper"
     [url] = result["facts"]["qr"]
     assert url.startswith(f"{player.backend.url}/v/l/{no}.")
     page = requests.get(url, timeout=10)
