@@ -54,6 +54,7 @@ def verification_out(result: verify.Verification, center: str) -> VerificationOu
     summary="核验凭条或证明的真伪（公开，只显示脱敏信息）",
     auth=Auth.PUBLIC,
     response=VerificationOut,
+    read_only=False,  # a forged link is audited (services/verify.py)
 )
 def verify_document(ctx: Ctx, kind: str, token: str) -> VerificationOut:
     result = verify.verify(ctx.session, ctx.settings, kind, token)

@@ -10,10 +10,10 @@ from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
 from backend.console.paging import paginate
 from backend.console.views_finance import chosen_org, scope_orgs, send, send_pdf
-from backend.console.web import actor, db, login_required, settings, today
+from backend.console.web import actor, audit_apart, db, login_required, settings, today
 from backend.errors import DomainError
 from backend.models import TransferKind
-from backend.services import audit, hall_clock, transfer_archive, transfer_register, transfer_stats
+from backend.services import hall_clock, transfer_archive, transfer_register, transfer_stats
 from backend.services.policy import Action
 
 EXPORT_LIMIT = 5_000
@@ -52,13 +52,11 @@ def register():  # type: ignore[no-untyped-def]
             flash(exc.message, "error")
             return redirect(url_for("console.transfer_register", **_args()))
         # Personal data leaving the system: who took which list is kept in the audit log.
-        audit.record(
-            db(),
-            actor(),
+        audit_apart(
             "transfer.export",
             "transfer",
             None,
-            after={"filter": f.describe(), "format": fmt, "rows": len(sheet.rows)},
+            {"filter": f.describe(), "format": fmt, "rows": len(sheet.rows)},
         )
         return send(sheet, fmt)
     if form.ok:

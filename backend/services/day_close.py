@@ -28,7 +28,7 @@ from backend.models import (
     VoidRequest,
     VoidRequestState,
 )
-from backend.services import audit
+from backend.services import audit, users
 from backend.services.actor import Actor
 from backend.services.dues_year import to_local
 from backend.services.remittance_ledger import cutoff_utc
@@ -49,8 +49,9 @@ class Line:
 
 @dataclass
 class DaySummary:
-    operator: str
+    operator: str  # the user name payments carry
     hall_day: date
+    operator_name: str = ""  # the clerk's full name, printed as 经办人
     slip_count: int = 0
     first_slip: str | None = None
     last_slip: str | None = None
@@ -199,7 +200,12 @@ def summarize(
             .order_by(Payment.slip_year, Payment.slip_seq)
         )
     )
-    s = DaySummary(operator=operator, hall_day=day, slip_count=len(taken))
+    s = DaySummary(
+        operator=operator,
+        hall_day=day,
+        operator_name=users.full_name_of(session, operator),
+        slip_count=len(taken),
+    )
     if taken:
         s.first_slip, s.last_slip = taken[0].slip_no, taken[-1].slip_no
     own_requests = _approved(session, [p.id for p in taken])

@@ -58,7 +58,7 @@ def close_document(
     if closed_at is None:
         doc.text("尚未日结，仅供核对", align="center")
     doc.kv("日结日期", f"{s.hall_day:%Y-%m-%d}")
-    doc.kv("经办人", s.operator)
+    doc.kv("经办人", s.operator_name or s.operator)
     if reprint:
         doc.kv("补打次数", f"第{max(prints - 1, 1)}次")
     doc.rule()

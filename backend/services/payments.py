@@ -301,7 +301,7 @@ def _take(
         amount_fen=total,
         method=method.value,
         idempotency_key=key,
-        operator=actor.display_name,  # printed as 经办人 on the slip
+        operator=actor.name,  # the user name: day closes and voids match on it
         created_at=now,
         overdue_months=overdue,
         tendered_fen=tendered_fen,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Conflict
 from backend.models import Member, Organization, Payment, PaymentMethod, SlipSequence
-from backend.services import audit, ledger, sequences
+from backend.services import audit, ledger, sequences, users
 from backend.services.actor import Actor
 from backend.services.dues_year import hall_now, to_local
 from backend.services.masking import mask_name
@@ -109,7 +109,7 @@ def payment_slip(
     if payment.tendered_fen is not None:
         doc.kv("实收", yuan(payment.tendered_fen))
         doc.kv("找零", yuan(payment.tendered_fen - payment.amount_fen))
-    doc.kv("经办人", payment.operator)
+    doc.kv("经办人", users.full_name_of(session, payment.operator))
     doc.kv("缴费时间", f"{to_local(payment.created_at, settings.dues):%Y-%m-%d %H:%M}")
     if reprint:
         doc.kv("补打时间", f"{hall_now(settings.dues):%Y-%m-%d %H:%M}")

@@ -36,6 +36,13 @@ DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 _HASHER = ThreadPoolExecutor(1, "password-check", initializer=lower_this_thread)
 
 
+def full_name_of(session: Session, username: str) -> str:
+    """The name a paper prints as 经办人 for the user recorded as ``username`` (records keep
+    the user name, which never changes; a name not of a user, e.g. an import's, prints as is)."""
+    full_name = session.scalar(select(User.full_name).where(User.username == username))
+    return full_name or username
+
+
 def password_matches(stored_hash: str, secret: str) -> bool:
     """The scrypt check. Callers hold no transaction while it runs (on SQLite one would hold
     the write lock), see ``sign_in``."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, Invalid, NotFound
@@ -97,25 +97,27 @@ def void(
     return request
 
 
-def requests_in_scope(session: Session, actor: Actor, *, pending_only: bool) -> list[VoidRequest]:
-    stmt = (
+def _in_scope(actor: Actor) -> Select[tuple[VoidRequest]]:
+    """Requests on payments collected inside the actor's subtree — by the organization the
+    money was collected for, not where the member is now: that 党委 remitted it."""
+    return (
         select(VoidRequest)
         .join(Payment, Payment.id == VoidRequest.payment_id)
         .join(Organization, Organization.id == Payment.org_id)
         .where(scope.org_in_scope(actor))
     )
+
+
+def requests_in_scope(session: Session, actor: Actor, *, pending_only: bool) -> list[VoidRequest]:
+    stmt = _in_scope(actor)
     if pending_only:
         stmt = stmt.where(VoidRequest.state == VoidRequestState.PENDING)
     return list(session.scalars(stmt.order_by(VoidRequest.requested_at.desc(), VoidRequest.id)))
 
 
 def get_request(session: Session, actor: Actor, request_id: int) -> VoidRequest:
-    request = session.get(VoidRequest, request_id)
-    if request is not None:
-        try:
-            payments.get_payment(session, actor, request.payment_id)
-        except NotFound:
-            request = None
+    """The same scope as the list: what a user sees listed they can open, nothing else."""
+    request = session.scalar(_in_scope(actor).where(VoidRequest.id == request_id))
     if request is None:
         raise NotFound("未找到该作废申请，或不在您的管理范围内", code="void_request_not_found")
     return request

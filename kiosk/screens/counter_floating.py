@@ -9,12 +9,11 @@ each printing its paper through the counter's print queue; below them the member
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk.screens.counter_base import CounterScreen
+from kiosk.screens.counter_base import CounterScreen, hall_date
 
 CERTIFICATE_FIELDS = ("host_name", "purpose", "start", "end")
 FLOATING_FIELDS = ("floating_host", "destination")
@@ -48,7 +47,7 @@ class CounterFloatingScreen(CounterScreen):
         self.clear_member_data()
         self._member = member
         self.member_text = f"{member['name']}　{member['org_name']}　{member['status_label']}党员"
-        self.ids.start.set(datetime.now(UTC).astimezone().date().isoformat())
+        self.ids.start.set(hall_date().isoformat())
         self.load_card()
 
     # -- the member's valid 流动党员活动证 -----------------------------------------------------
@@ -76,7 +75,7 @@ class CounterFloatingScreen(CounterScreen):
     @staticmethod
     def _review_year(card: dict[str, Any]) -> int:
         """The year after the last one reviewed (the backend accepts this year or the next)."""
-        last = card["reviewed_year"] or datetime.now(UTC).astimezone().date().year - 1
+        last = card["reviewed_year"] or hall_date().year - 1
         return int(last) + 1
 
     def review(self) -> None:
@@ -174,7 +173,7 @@ class CounterFloatingScreen(CounterScreen):
         for field in fields:
             self.ids[field].clear()
         if letter["kind"] == "certificate":
-            self.ids.start.set(datetime.now(UTC).astimezone().date().isoformat())
+            self.ids.start.set(hall_date().isoformat())
         self.load_card()
         label = letter["kind_label"]
         done = f"已开具{label}，编号{letter['number']}。\n正在打印：{label}"

@@ -33,7 +33,9 @@ def printed(document: dict[str, Any]) -> list[str]:
 @pytest.fixture
 def counter(client, build: Builders, db, settings) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     orgs = build.district()
-    build.user(orgs["district"], "chuangkou", Role.COUNTER)
+    # The clerk's full name differs from the user name: records match on the user name, papers
+    # print the full name.
+    build.user(orgs["district"], "chuangkou", Role.COUNTER).full_name = "王窗口"
     build.user(orgs["district"], "chuangkou2", Role.COUNTER)
     build.user(orgs["district"], "quwei")
     build.user(orgs["c1"], "dangwei")
@@ -138,7 +140,7 @@ def test_the_day_close_prints_the_days_totals(client, counter, db) -> None:  # t
     assert paper[:2] == ["日结单", "示范区党员服务中心"]
     expected = {
         "日结日期": f"{counter['today']:%Y-%m-%d}",
-        "经办人": "chuangkou",
+        "经办人": "王窗口",
         "凭条号段": f"{slips[0]}—{slips[3]}",
         "开出凭条": "4张",
         "有效缴费": "3笔",

@@ -135,8 +135,10 @@ def test_the_qr_link_verifies_and_a_tampered_one_does_not(client, db, settings, 
         answer = client.get(f"/v/s/{forged}", headers={"Accept": "application/json"}).json
         assert (answer["status_label"], answer["fields"]) == ("无效", []), forged
     assert "无效" in client.get(f"/v/s/{number}.{forged_sig}").get_data(as_text=True)
+    api = client.get(f"/api/v1/verify/s/{number}.{forged_sig}")  # the JSON API audits it too
+    assert (api.status_code, api.json["status_label"]) == (200, "无效")
     logged = db.scalars(select(AuditEntry).where(AuditEntry.action == "verify.rejected")).all()
-    assert len(logged) == 5
+    assert len(logged) == 6
     assert {e.actor_type for e in logged} == {"system"}
     assert logged[0].after["number"] == "2026000001"
 
