@@ -35,7 +35,7 @@ class DuesSettings:
     warning_months: int = 6
     advance_limit_months: int = 6
     warning_text: str = "有情提醒：党费要按时缴纳，按党章规定逾期六个月，可作自行退党处理！"
-    reminder_text: str = "温馨提示：您已连续{months}个月未交党费，请尽快到所在支部或服务窗口缴纳。"
+    reminder_text: str = "温馨提示：您已有{months}个月党费未交，请尽快到所在支部或服务窗口缴纳。"
     # The hall's clock: which day it is for the ledger and slip year, and the time printed on
     # slips. The server itself may run on UTC.
     timezone: str = "Asia/Shanghai"

@@ -26,7 +26,7 @@ from tests.kiosk.harness import (
 )
 
 FINAL_WARNING = "有情提醒：党费要按时缴纳，按党章规定逾期六个月，可作自行退党处理！"
-REMINDER_START = "温馨提示：您已连续5个月未交党费"
+REMINDER_START = "温馨提示：您已有5个月党费未交"
 
 
 @dataclass
@@ -115,7 +115,7 @@ async def tap_member(stage: Stage) -> None:
     assert "正式党员" in text
     assert f"每月党费：{member['monthly']} 元" in text
     assert f"累计欠缴：{member['arrears']} 元" in text
-    assert "连续未交：2 个月" in text
+    assert "欠交：2 个月" in text
     assert FINAL_WARNING not in text and "温馨提示" not in text
     cells = stage.app.sm.get_screen("member").cells
     today = date.fromisoformat(stage.world["today"])
@@ -135,7 +135,7 @@ async def warnings(stage: Stage) -> None:
     final = await show_member(stage, "final")
     text = screen_text()
     assert FINAL_WARNING in text
-    assert "连续未交：6 个月" in text
+    assert "欠交：6 个月" in text
     assert f"累计欠缴：{final['arrears']} 元" in text
     stage.shot("member-six-months")
     await show_member(stage, "reminder")
