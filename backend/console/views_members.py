@@ -23,7 +23,7 @@ from backend.models import (
     Organization,
     OrgType,
 )
-from backend.services import ledger, members
+from backend.services import ledger, ledger_span, members
 from backend.services.input_rules import whole_number
 from backend.services.member_filters import (
     AGE_BANDS,
@@ -184,6 +184,7 @@ def member_new():  # type: ignore[no-untyped-def]
                     card_no_digits=settings().card_no_digits,
                     today=today(),
                 )
+                ledger_span.open_after_registration(db(), actor(), member, today())
             except DomainError as exc:
                 rollback()
                 form.fail(exc, MEMBER_FIELDS)
