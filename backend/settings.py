@@ -61,6 +61,8 @@ class Settings:
     center_name: str = "示范区党员服务中心"
     public_base_url: str = "http://127.0.0.1:5000"
     card_no_digits: int = 5
+    # The district's segment of every organization code (the seed: 区级统一为"01").
+    district_code: str = "01"
     kiosk_session_seconds: int = 120
     # However long a member keeps using the kiosk, a card session ends this long after the tap.
     kiosk_session_max_seconds: int = 600
