@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.errors import Conflict
@@ -30,7 +30,7 @@ from backend.models import (
 from backend.services.dues_year import to_local
 from backend.services.exports import Column, Section, Sheet, letter_pdf
 from backend.services.fund import METHODS
-from backend.services.ledger import MonthState, classify
+from backend.services.ledger import MonthState, classify, owed_condition
 from backend.services.money import amount_in_capitals, format_yuan
 from backend.settings import DuesSettings
 from devices.printer.document import PrintDocument
@@ -121,31 +121,57 @@ _CELL = {
 @dataclass
 class _LedgerLine:
     card_no: str | None
+    member_no: str | None
     name: str
+    sex: str
     monthly_fen: int | None
     due_fen: int = 0
     paid_fen: int = 0
-    arrears_fen: int = 0
+    arrears_fen: int = 0  # this year's past months still owed
+    total_arrears_fen: int = 0  # every year's, for the months kept by this organization
     cells: list[str] = field(default_factory=lambda: ["—"] * 12)
 
     def values(self) -> list[object]:
         return [
             self.card_no,
+            self.member_no,
             self.name,
+            self.sex,
             self.monthly_fen,
             self.due_fen,
             self.paid_fen,
             *self.cells,
             self.arrears_fen,
+            self.total_arrears_fen,
         ]
+
+
+_SEX = {"M": "男", "F": "女"}
+
+
+def _arrears_by_line(
+    session: Session, org: Organization, today: date
+) -> dict[tuple[int, int], int]:
+    """(branch id, member id) → everything owed for past months, all years, under that branch:
+    each month counts under the organization in its ledger row, so the column adds up."""
+    rows = session.execute(
+        select(
+            DuesMonth.org_id, DuesMonth.member_id, func.sum(DuesMonth.due_fen - DuesMonth.paid_fen)
+        )
+        .join(Organization, Organization.id == DuesMonth.org_id)
+        .where(Organization.path.startswith(org.path, autoescape=True), owed_condition(today))
+        .group_by(DuesMonth.org_id, DuesMonth.member_id)
+    )
+    return {(int(o), int(m)): int(total or 0) for o, m, total in rows}
 
 
 def ledger_sheet(
     session: Session, org: Organization, year: int, today: date, *, printed_by: str
 ) -> Sheet:
-    """当年党费收缴台账 of a 党委, 总支 or branch: one line per member and branch, as of now."""
+    """当年党费收缴台账 of a 党委, 总支 or branch: one line per member and branch, as of now,
+    with the ledger's columns (卡号, 党员编号, 姓名, 性别, 月交 …) and 累计欠交 across years."""
     rows = session.execute(
-        select(DuesMonth, Member.name, Member.card_no, Member.monthly_dues_fen, Organization)
+        select(DuesMonth, Member, Organization)
         .join(Member, Member.id == DuesMonth.member_id)
         .join(Organization, Organization.id == DuesMonth.org_id)
         .where(DuesMonth.year == year, Organization.path.startswith(org.path, autoescape=True))
@@ -153,10 +179,17 @@ def ledger_sheet(
     ).all()
     grouped: dict[int, dict[int, _LedgerLine]] = defaultdict(dict)
     orgs: dict[int, Organization] = {}
-    for month_row, name, card_no, monthly, branch in rows:
+    for month_row, member, branch in rows:
         orgs[branch.id] = branch
         line = grouped[branch.id].setdefault(
-            month_row.member_id, _LedgerLine(card_no, name, monthly)
+            month_row.member_id,
+            _LedgerLine(
+                member.card_no,
+                member.member_no,
+                member.name,
+                _SEX.get(member.sex or "", ""),
+                member.monthly_dues_fen,
+            ),
         )
         state = classify(month_row, today)
         past = (year, month_row.month) < (today.year, today.month)
@@ -171,31 +204,41 @@ def ledger_sheet(
             )
         if state is MonthState.UNPAID and past:
             line.arrears_fen += (month_row.due_fen or 0) - month_row.paid_fen
+    owed_total = _arrears_by_line(session, org, today)
+    for branch_id, members in grouped.items():
+        for member_id, line in members.items():
+            line.total_arrears_fen = owed_total.get((branch_id, member_id), 0)
     body: list[Sequence[object] | Section] = []
     all_lines: list[_LedgerLine] = []
     for branch_id, members in grouped.items():
         body.append(Section(f"{orgs[branch_id].name}（{orgs[branch_id].code}）"))
         body.extend(line.values() for line in members.values())
         all_lines.extend(members.values())
-    total = _LedgerLine(None, "合计", None, cells=[""] * 12)
+    total = _LedgerLine(None, None, "合计", "", None, cells=[""] * 12)
     total.due_fen = sum(line.due_fen for line in all_lines)
     total.paid_fen = sum(line.paid_fen for line in all_lines)
     total.arrears_fen = sum(line.arrears_fen for line in all_lines)
+    total.total_arrears_fen = sum(line.total_arrears_fen for line in all_lines)
     return Sheet(
         title=f"{org.name}{year}年党费收缴台账",
         columns=[
             Column("卡号", width=7),
+            Column("党员编号", width=17),
             Column("姓名", width=8),
+            Column("性别", width=7),
             Column("月交", "money", 7),
             Column("全年应交", "money", 9),
             Column("已交", "money", 9),
             *[Column(f"{m}月", width=6) for m in range(1, 13)],
+            Column("本年欠交", "money", 9),
             Column("累计欠交", "money", 9),
         ],
         rows=body,
         header_lines=[
             f"截至{today:%Y年%m月%d日}的实时台账。月份栏：金额为已交，“欠”为逾期未交，"
             "“未交”为本月未交，“免”为减免，“待定”为待核定，空白为未到期，“—”为不在本组织。",
+            "本年欠交：本年度截至上月未交；累计欠交：历年截至上月未交（含往年），"
+            "均按各月所在组织计入。",
         ],
         total=total.values(),
         footer_lines=[f"打印：{printed_by}　打印日期：{today:%Y年%m月%d日}"],

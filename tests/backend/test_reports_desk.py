@@ -52,12 +52,13 @@ def test_ledger_print_shows_each_month(build, db) -> None:
     row.waived = True
     sheet = finance_docs.ledger_sheet(db, orgs["g1"], YEAR, TODAY, printed_by="张会计")
     assert sheet.title == "幸福社区党总支2025年党费收缴台账"
-    lines = {r[1]: r for r in sheet.rows if not isinstance(r, finance_docs.Section)}
+    lines = {r[2]: r for r in sheet.rows if not isinstance(r, finance_docs.Section)}
     five = lines["五个月"]
-    assert five[5:17] == ["10.00", "10.00", "欠", "欠", "欠", "欠", "欠", "未交", "", "", "", "免"]
-    assert five[3] == 11000 and five[4] == 2000 and five[17] == 5000  # due without December
+    assert five[7:19] == ["10.00", "10.00", "欠", "欠", "欠", "欠", "欠", "未交", "", "", "", "免"]
+    assert five[5] == 11000 and five[6] == 2000 and five[19] == 5000  # due without December
+    assert five[20] == 5000  # no other year owed
     assert (
-        sheet.total[3] == 11000 + 24000 + 36000 and sheet.total[17] == 5000 + 12000 + 9000
+        sheet.total[5] == 11000 + 24000 + 36000 and sheet.total[19] == 5000 + 12000 + 9000
     )  # April, June, July
     text = PdfReader(io.BytesIO(exports.to_pdf(sheet))).pages[0].extract_text()
     assert "幸福社区党总支2025年党费收缴台账" in text and "中间交过" in text
