@@ -224,7 +224,7 @@ def ledger_sheet(
         columns=[
             Column("卡号", width=7),
             Column("党员编号", width=17),
-            Column("姓名", width=8),
+            Column("姓名", width=10),
             Column("性别", width=7),
             Column("月交", "money", 7),
             Column("全年应交", "money", 9),

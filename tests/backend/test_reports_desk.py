@@ -40,9 +40,7 @@ def test_reminders_flag_members_before_the_sixth_month(build, db, settings) -> N
         ("五个月", 5, 5000, "reminder"),
     ]
     assert rows[0].warning.text.startswith("有情提醒：党费要按时缴纳")
-    assert (
-        rows[1].warning.text == "温馨提示：您已有5个月党费未交，请尽快到所在支部或服务窗口缴纳。"
-    )
+    assert rows[1].warning.text == "温馨提示：您已有5个月党费未交，请尽快到所在支部或服务窗口缴纳。"
     assert dues_desk.reminders(db, ACTOR, settings.dues, orgs["b3"].id, TODAY) == []
 
 
