@@ -10,8 +10,9 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from backend.models import DuesMonth
-from backend.services import dues_desk, exports, finance_docs
+from backend.services import dues_desk, dues_use, exports, finance_docs
 from backend.services.actor import Actor
+from backend.settings import RemittanceSettings
 from tests.builders import PASSWORD, Builders
 
 YEAR = 2025
@@ -82,21 +83,36 @@ def test_ledger_and_reminders_over_the_api(client, build, db) -> None:
 
 def test_publication_adds_collected_remitted_and_used(build, db) -> None:
     orgs = _setup(build, db)
-    dues_desk.record_use(
+    shares = RemittanceSettings(branch_bp=8000, general_branch_bp=5000, committee_bp=5000)
+    use = dues_use.record_use(
         db,
         ACTOR,
+        shares,
         orgs["c1"].id,
         used_on=date(YEAR, 7, 1),
         purpose="走访慰问老党员",
-        amount_fen=30000,
+        amount_fen=3000,
     )
-    gone = dues_desk.record_use(
-        db, ACTOR, orgs["c1"].id, used_on=date(YEAR, 7, 2), purpose="录错", amount_fen=100
+    dues_use.approve_use(
+        db,
+        ACTOR,
+        use.id,
+        meeting_on=date(YEAR, 6, 28),
+        meeting="第3次党委会",
+        decision="同意慰问老党员",
+        today=TODAY,
     )
-    dues_desk.void_use(db, ACTOR, gone.id)
-    pub = dues_desk.publication(db, ACTOR, orgs["c1"].id, YEAR)
+    gone = dues_use.record_use(
+        db, ACTOR, shares, orgs["c1"].id, used_on=date(YEAR, 7, 2), purpose="录错", amount_fen=100
+    )
+    dues_use.void_use(db, ACTOR, gone.id)
+    pub = dues_desk.publication(db, ACTOR, orgs["c1"].id, YEAR, remittance=shares)
     assert pub.collected_fen == 2000 + 2000 + 12000  # 五个月, 六个月, 中间交过 (b1, b2)
-    assert pub.used_fen == 30000 and [u.purpose for u in pub.uses] == ["走访慰问老党员"]
+    assert pub.kept_fen == 3200  # 160.00 × 80% (branches) × 50% (总支) × 50% kept by the 党委
+    assert pub.used_fen == 3000 and [u.purpose for u in pub.uses] == ["走访慰问老党员"]
     sheet = dues_desk.publication_sheet(pub, printed_on=date(YEAR, 12, 31))
     assert sheet.title == "第一街道党工委2025年度党费收缴使用情况公示"
+    assert sheet.rows == [
+        ["2025-07-01", "走访慰问老党员", 3000, "2025-06-28 第3次党委会：同意慰问老党员"]
+    ]
     assert "共收缴党费160.00元（壹佰陆拾元整）" in sheet.header_lines[0]

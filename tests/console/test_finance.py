@@ -145,14 +145,16 @@ def test_publication_records_uses_and_makes_a_disclosure_draft(build, db, sign_i
         data={"action": "add_use", "used_on": f"{YEAR}-07-01", "purpose": "七一慰问老党员",
               "amount": "100.00", "org_id": orgs["c1"].id, "year": YEAR},
     )  # fmt: skip
-    assert r.status_code == 302
+    # by default every level passes all it receives upward: the 党委 keeps nothing to spend
+    assert r.status_code == 400
+    assert "党费使用不能超过本组织留存的党费：可用余额0.00元" in page_text(r)
     html = page_text(client.get(url))
     assert "第一街道党工委2025年度党费收缴使用情况公示" in html
-    assert "共收缴党费150.00元" in html and "七一慰问老党员" in html
+    assert "共收缴党费150.00元" in html and "七一慰问老党员" not in html
     client.post(url, data={"action": "draft", "org_id": orgs["c1"].id, "year": YEAR})
     doc = db.scalar(select(DisclosureDocument))
     assert doc.title == "第一街道党工委2025年度党费收缴使用情况公示"
-    assert doc.status.value == "draft" and "七一慰问老党员" in doc.body_md
+    assert doc.status.value == "draft" and "本组织留存0.00元" in doc.body_md
 
 
 def test_fund_desk_records_a_donation_with_receipt_and_certificate(build, db, sign_in) -> None:
