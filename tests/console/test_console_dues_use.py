@@ -64,6 +64,12 @@ def test_record_approve_and_publish_a_quarter(client, sign_in, build: Builders, 
     same = client.post(url, data=decision)
     assert same.status_code == 400 and "请由另一名工作人员记录" in page_text(same)
     sign_in("zhibu2")
+    empty = client.post(url, data={**decision, "decision": ""})
+    assert empty.status_code == 400
+    assert '<div class="err" id="err-decision">请填写支委会决定内容（不超过500个字）</div>' in (
+        page_text(empty)
+    )
+    assert 'value="第7次支委会"' in page_text(empty)  # what was typed is kept
     assert client.post(url, data=decision).status_code == 302
     page = page_text(client.get(url))
     assert (
