@@ -37,7 +37,7 @@ class DuesSettings:
     # A payment older than this many days can no longer be voided (docs/day-close.md).
     void_limit_days: int = 30
     warning_text: str = "有情提醒：党费要按时缴纳，按党章规定逾期六个月，可作自行退党处理！"
-    reminder_text: str = "温馨提示：您已连续{months}个月未交党费，请尽快到所在支部或服务窗口缴纳。"
+    reminder_text: str = "温馨提示：您已有{months}个月党费未交，请尽快到所在支部或服务窗口缴纳。"
     # The hall's clock: which day it is for the ledger and slip year, and the time printed on
     # slips. The server itself may run on UTC.
     timezone: str = "Asia/Shanghai"
@@ -63,6 +63,8 @@ class Settings:
     center_name: str = "示范区党员服务中心"
     public_base_url: str = "http://127.0.0.1:5000"
     card_no_digits: int = 5
+    # The district's segment of every organization code (the seed: 区级统一为"01").
+    district_code: str = "01"
     kiosk_session_seconds: int = 120
     # However long a member keeps using the kiosk, a card session ends this long after the tap.
     kiosk_session_max_seconds: int = 600

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 SESSION_HEADER = "X-Kiosk-Session"
 OFFLINE_CODE = "offline"
+MAX_CARD_NO_DIGITS = 10  # the backend's limit on a typed card number
 OFFLINE_MESSAGE = "暂时无法连接服务器，请稍后再试或联系工作人员"
 BAD_ANSWER_MESSAGE = "服务器返回的数据有误，请联系工作人员"
 
@@ -83,6 +84,8 @@ class BackendClient:
         self._etags: dict[str, tuple[str, Any]] = {}
         self._listeners: list[Callable[[bool], None]] = []
         self.online: bool | None = None
+        # The hall's card-number width, from ``/health`` (None until the backend has answered).
+        self.card_no_digits: int | None = None
         self._closed = False
 
     # -- the kiosk API (each returns a Future; callbacks run via ``deliver``) ----------------
@@ -184,7 +187,19 @@ class BackendClient:
         healthy = isinstance(answer, dict) and answer.get("status") == "ok"
         if not healthy:
             self._set_online(False)  # answering with an error is not being usable
+        else:
+            self._remember_hall(answer)
         return healthy
+
+    def load_hall_settings(self) -> Future[Any]:
+        """``GET /health`` on the pool, to learn the hall's settings (the card-number width)
+        before the reconnect monitor's next probe."""
+        return self._call(self._remember_hall, _log_error, "GET", "/health")
+
+    def _remember_hall(self, answer: Any) -> None:
+        digits = answer.get("card_no_digits") if isinstance(answer, dict) else None
+        if isinstance(digits, int) and 1 <= digits <= MAX_CARD_NO_DIGITS:
+            self.card_no_digits = digits
 
     def close(self) -> None:
         self._closed = True

@@ -58,6 +58,9 @@ class MemberSummaryOut(BaseModel):
     months: list[MonthOut]
     arrears: str
     consecutive_unpaid: int
+    months_owed: int = Field(
+        description="欠交月数（往月未交清的月份，不论是否连续；提醒与警示据此）"
+    )
     warning: WarningOut
     joined_on: str = Field(description="入党日期（ISO）")
     party_age: int | None = Field(description="党龄（整年，自转正起算；预备党员为空）")
@@ -97,6 +100,7 @@ def summary_out(s: kiosk.MemberSummary) -> MemberSummaryOut:
         ],
         arrears=format_yuan(s.arrears_fen),
         consecutive_unpaid=s.consecutive_unpaid,
+        months_owed=s.months_owed,
         warning=WarningOut(level=s.warning.level, text=s.warning.text),
         joined_on=s.joined_on.isoformat(),
         party_age=s.party_age_years,

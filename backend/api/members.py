@@ -80,6 +80,9 @@ class MemberOut(BaseModel):
     monthly_dues: str | None
     arrears: str
     consecutive_unpaid: int
+    months_owed: int = Field(
+        description="欠交月数（往月未交清的月份，不论是否连续；提醒与警示据此）"
+    )
     warning: WarningOut
     archived: bool
     floating: bool = Field(description="流动党员（持流动党员活动证）")
@@ -111,6 +114,9 @@ class LedgerOut(BaseModel):
     arrears: str
     unpaid_months: list[str]
     consecutive_unpaid: int
+    months_owed: int = Field(
+        description="欠交月数（往月未交清的月份，不论是否连续；提醒与警示据此）"
+    )
     warning: WarningOut
     advance_until: str
 
@@ -185,7 +191,8 @@ def detail(ctx: Ctx, member_id: int) -> MemberOut:
     today = dues_year.hall_today(ctx.settings.dues)
     card = cards.active_card(ctx.session, m)
     consecutive = ledger.consecutive_unpaid(ctx.session, m.id, today)
-    warning = ledger.warning_for(consecutive, ctx.settings.dues)
+    owed = ledger.months_owed(ctx.session, m.id, today)
+    warning = ledger.warning_for(owed, ctx.settings.dues)
     return MemberOut(
         id=m.id,
         name=m.name,
@@ -214,6 +221,7 @@ def detail(ctx: Ctx, member_id: int) -> MemberOut:
         monthly_dues=_yuan(m.monthly_dues_fen),
         arrears=format_yuan(ledger.arrears_fen(ctx.session, m.id, today)),
         consecutive_unpaid=consecutive,
+        months_owed=owed,
         warning=WarningOut(level=warning.level, text=warning.text),
         archived=m.archived,
         floating=m.floating,
@@ -259,6 +267,7 @@ def member_ledger(ctx: Ctx, member_id: int, query: LedgerQuery) -> LedgerOut:
         arrears=format_yuan(view.arrears_fen),
         unpaid_months=[key(y, m) for y, m in view.unpaid_past],
         consecutive_unpaid=view.consecutive_unpaid,
+        months_owed=view.months_owed,
         warning=WarningOut(level=view.warning.level, text=view.warning.text),
         advance_until=key(*view.advance_until),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, jsonify
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from backend.api import api_bp
@@ -15,13 +15,17 @@ class Health(BaseModel):
     status: str
     database: str
     center: str
+    card_no_digits: int = Field(description="卡号位数（自助机手工输入卡号时按此补零）")
 
 
 @endpoint(api_bp, "/health", summary="服务状态", auth=Auth.PUBLIC, response=Health)
 def health(ctx: Ctx) -> Health:
     ctx.session.execute(text("SELECT 1"))
     return Health(
-        status="ok", database=ctx.session.get_bind().dialect.name, center=ctx.settings.center_name
+        status="ok",
+        database=ctx.session.get_bind().dialect.name,
+        center=ctx.settings.center_name,
+        card_no_digits=ctx.settings.card_no_digits,
     )
 
 

@@ -170,6 +170,7 @@ class ReminderOut(BaseModel):
     card_no: str | None
     org_name: str
     consecutive_months: int
+    months_owed: int = Field(description="欠交月数（不论是否连续；提醒与警示据此）")
     arrears: str
     level: str = Field(description="reminder：提醒；final：已满六个月")
     text: str
@@ -182,7 +183,7 @@ class RemindersOut(BaseModel):
 @endpoint(
     api_bp,
     "/reports/reminders",
-    summary="欠费提醒名单（连续未交达到提醒月数的党员）",
+    summary="欠费提醒名单（欠交月数达到提醒月数的党员）",
     query=ReminderQuery,
     response=RemindersOut,
     errors=(404,),
@@ -203,6 +204,7 @@ def reminders(ctx: Ctx, query: ReminderQuery) -> RemindersOut:
             card_no=r.card_no,
             org_name=r.org_name,
             consecutive_months=r.consecutive,
+            months_owed=r.owed,
             arrears=format_yuan(r.arrears_fen),
             level=r.warning.level,
             text=r.warning.text,

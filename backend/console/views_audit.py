@@ -60,6 +60,7 @@ AUDIT_LABELS = {
     "dues.waiver_applied": "党费减免生效",
     "dues_use.create": "登记党费使用",
     "dues_use.void": "作废党费使用记录",
+    "dues_use.approve": "记录支委会决定（党费使用）",
     "waiver.submit": "提交减免申请",
     "waiver.approve": "批准减免",
     "waiver.reject": "不批准减免",

@@ -23,7 +23,7 @@ from backend.models import (
     Organization,
     OrgType,
 )
-from backend.services import ledger, members
+from backend.services import ledger, ledger_span, members
 from backend.services.input_rules import whole_number
 from backend.services.member_filters import (
     AGE_BANDS,
@@ -32,7 +32,7 @@ from backend.services.member_filters import (
     MemberFilters,
     member_query,
     months_behind,
-    months_behind_map,
+    months_owed_map,
 )
 from backend.services.policy import Action
 from backend.services.scope import get_member, org_in_scope
@@ -110,7 +110,7 @@ def filters_from(form: Form) -> MemberFilters:
 def members_list():  # type: ignore[no-untyped-def]
     form = Form(request.args)
     page = paginate(db(), member_query(actor(), filters_from(form), today()))
-    behind = months_behind_map(db(), [member.id for member, _org in page.items], today())
+    behind = months_owed_map(db(), [member.id for member, _org in page.items], today())
     return render_template(
         "console/members/list.html",
         form=form,
@@ -197,6 +197,7 @@ def member_new():  # type: ignore[no-untyped-def]
                     card_no_digits=settings().card_no_digits,
                     today=today(),
                 )
+                ledger_span.open_after_registration(db(), actor(), member, today())
             except DomainError as exc:
                 rollback()
                 form.fail(exc, MEMBER_FIELDS)
@@ -253,6 +254,7 @@ def member_detail(member_id: int):  # type: ignore[no-untyped-def]
         .limit(10)
     )
     behind = months_behind(session_, member.id, day)
+    owed = ledger.months_owed(session_, member.id, day)
     org_names = {o.id: o.name for o in _scope_orgs()}
     return render_template(
         "console/members/detail.html",
@@ -263,7 +265,8 @@ def member_detail(member_id: int):  # type: ignore[no-untyped-def]
         months=ledger.year_months(session_, member.id, day.year, day),
         arrears=ledger.arrears_fen(session_, member.id, day),
         behind=behind,
-        warning=ledger.warning_for(behind, settings().dues),
+        owed=owed,
+        warning=ledger.warning_for(owed, settings().dues),
         org_names=org_names,
         today=day,
     )

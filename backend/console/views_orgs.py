@@ -7,7 +7,16 @@ from sqlalchemy import select
 
 from backend.console import add_menu_entry, charts, console_bp
 from backend.console.forms import Form
-from backend.console.web import actor, current_user, db, hall, login_required, rollback, today
+from backend.console.web import (
+    actor,
+    current_user,
+    db,
+    hall,
+    login_required,
+    rollback,
+    settings,
+    today,
+)
 from backend.errors import DomainError
 from backend.models import Organization, OrgType
 from backend.services import org_breakdown, org_changes, org_stats, orgs, policy
@@ -116,6 +125,7 @@ def org_new(parent_id: int):  # type: ignore[no-untyped-def]
                     name=name or "",
                     type=org_type or "",
                     parent=parent,
+                    district_code=settings().district_code,
                     **{k: form.get(k) or None for k in org_changes.EDITABLE if k != "name"},
                 )
             except DomainError as exc:
@@ -169,7 +179,15 @@ def org_move(org_id: int):  # type: ignore[no-untyped-def]
         if form.ok and parent_id is not None:
             try:
                 new_parent = _load(parent_id)
-                org_changes.move_org(db(), actor(), org, new_parent, code or "", on=on)
+                org_changes.move_org(
+                    db(),
+                    actor(),
+                    org,
+                    new_parent,
+                    code or "",
+                    on=on,
+                    district_code=settings().district_code,
+                )
             except DomainError as exc:
                 rollback()
                 form.fail(exc, MOVE_FIELDS)

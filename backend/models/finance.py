@@ -209,7 +209,10 @@ class WaiverApproval(Base):
 
 
 class DuesUse(Base):
-    """A use of retained dues (党费使用), published yearly with the dues collected."""
+    """A use of retained dues (党费使用), published quarterly and yearly with the dues collected.
+
+    It counts (in the publication) only once the organization's committee (支委会) decision is
+    recorded: the meeting's date, the meeting and the decision's text (docs/dues.md)."""
 
     __tablename__ = "dues_uses"
 
@@ -221,6 +224,15 @@ class DuesUse(Base):
     voided: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(80))
+    approval_date: Mapped[date | None]  # the 支委会 meeting that decided the spending
+    approval_meeting: Mapped[str | None] = mapped_column(String(100))
+    approval_decision: Mapped[str | None] = mapped_column(String(500))
+    approved_at: Mapped[datetime | None]  # when the decision was recorded here
+    approved_by: Mapped[str | None] = mapped_column(String(80))
+
+    @property
+    def approved(self) -> bool:
+        return self.approval_date is not None
 
 
 class FundReceipt(Base):

@@ -1,5 +1,6 @@
-"""The dues desk's lists: payments with their slips, unpaid reminders, and the yearly publication
-of dues collected and used (党费收缴使用情况公示) with the uses it reports."""
+"""The dues desk's lists: payments with their slips, unpaid reminders, and the quarterly and
+yearly publication of dues collected and used (党费收缴使用情况公示) with the approved uses it
+reports (the uses themselves: ``dues_use``)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.errors import Conflict, Invalid, NotFound
 from backend.models import (
     DisclosureDocument,
-    DuesMonth,
     DuesUse,
     Member,
     Organization,
@@ -20,16 +19,17 @@ from backend.models import (
     RemittanceBatch,
     RemittanceState,
 )
-from backend.services import audit, disclosure, disclosure_categories, policy
+from backend.services import disclosure, disclosure_categories, dues_use, ledger, policy
 from backend.services.actor import Actor
 from backend.services.exports import Column, Sheet
-from backend.services.ledger import MonthState, Warning, classify, warning_for
+from backend.services.ledger import Warning, warning_for
+from backend.services.member_filters import arrears_subquery, months_behind_map
 from backend.services.money import amount_in_capitals, format_yuan
 from backend.services.policy import Action
-from backend.services.remittance_ledger import cutoff_utc
+from backend.services.remittance_ledger import cutoff_utc, period_end
 from backend.services.reports import Period, subtree_total
-from backend.services.scope import get_org, path_in_scope
-from backend.settings import DuesSettings
+from backend.services.scope import get_org
+from backend.settings import DuesSettings, RemittanceSettings
 
 
 def payments_list(
@@ -60,114 +60,67 @@ class Reminder:
     card_no: str | None
     phone: str | None
     org_name: str
-    consecutive: int
+    consecutive: int  # the run of unpaid months ending last month (the Constitution's figure)
     arrears_fen: int
     warning: Warning
+    owed: int = 0  # months owed, all years: what the reminder and the warning follow
 
 
 def reminders(
     session: Session, actor: Actor, settings: DuesSettings, org_id: int, today: date
 ) -> list[Reminder]:
-    """Members who have not paid for ``reminder_months`` months in a row or more, flagged
-    before the sixth month (DOMAIN §1), longest run first."""
+    """Members owing ``reminder_months`` months or more (in a row or not), flagged before the
+    sixth month (docs/dues.md), most months owed first."""
     org = get_org(session, actor, org_id)
-    horizon = today.year - 3
+    owed = ledger.months_owed_subquery(today)
     rows = session.execute(
-        select(DuesMonth, Member.name, Member.card_no, Member.phone, Organization.name)
-        .join(Member, Member.id == DuesMonth.member_id)
+        select(
+            Member.id, Member.name, Member.card_no, Member.phone, Organization.name, owed.c.months
+        )
+        .join(owed, owed.c.member_id == Member.id)
         .join(Organization, Organization.id == Member.org_id)
         .where(
             Member.archived.is_(False),
             Organization.path.startswith(org.path, autoescape=True),
-            DuesMonth.year >= horizon,
+            owed.c.months >= settings.reminder_months,
         )
-        .order_by(DuesMonth.member_id, DuesMonth.year.desc(), DuesMonth.month.desc())
     ).all()
-    out: list[Reminder] = []
-    current: int | None = None
-    run = arrears = 0
-    counting = True
-    info: tuple[str, str | None, str | None, str] = ("", None, None, "")
-    expected = (today.year, today.month)
-
-    def close() -> None:
-        if current is not None and run >= settings.reminder_months:
-            name, card_no, phone, org_name = info
-            warning = warning_for(run, settings)
-            out.append(Reminder(current, name, card_no, phone, org_name, run, arrears, warning))
-
-    for month_row, name, card_no, phone, org_name in rows:
-        if month_row.member_id != current:
-            close()
-            current, run, arrears, counting = month_row.member_id, 0, 0, True
-            info = (name, card_no, phone, org_name)
-            expected = _previous(today.year, today.month)
-        key = (month_row.year, month_row.month)
-        if key >= (today.year, today.month):
-            continue
-        state = classify(month_row, today)
-        if state is MonthState.UNPAID:
-            arrears += (month_row.due_fen or 0) - month_row.paid_fen
-        if counting and key == expected and state is MonthState.UNPAID:
-            run += 1
-            expected = _previous(*key)
-        else:
-            counting = False
-    close()
-    return sorted(out, key=lambda r: (-r.consecutive, r.org_name, r.card_no or ""))
+    ids = [r[0] for r in rows]
+    runs = months_behind_map(session, ids, today)
+    arrears = {int(m): int(a) for m, a in session.execute(select(arrears_subquery(today, ids)))}
+    out = [
+        Reminder(
+            member_id,
+            name,
+            card_no,
+            phone,
+            org_name,
+            runs.get(member_id, 0),
+            arrears.get(member_id, 0),
+            warning_for(int(months), settings),
+            int(months),
+        )
+        for member_id, name, card_no, phone, org_name, months in rows
+    ]
+    return sorted(out, key=lambda r: (-r.owed, -r.consecutive, r.org_name, r.card_no or ""))
 
 
-def _previous(year: int, month: int) -> tuple[int, int]:
-    return (year, month - 1) if month > 1 else (year - 1, 12)
-
-
-# --- uses and the yearly publication ---------------------------------------------------------
-
-
-def record_use(
-    session: Session, actor: Actor, org_id: int, *, used_on: date, purpose: str, amount_fen: int
-) -> DuesUse:
-    """Record a use of the dues an organization kept (for the yearly publication)."""
-    policy.authorize(actor, Action.DUES_USE)
-    org = get_org(session, actor, org_id)
-    purpose = (purpose or "").strip()
-    if not purpose or len(purpose) > 100:
-        raise Invalid("请填写用途（不超过100个字）", code="purpose_missing")
-    if amount_fen <= 0:
-        raise Invalid("金额必须大于零", code="amount_invalid")
-    use = DuesUse(
-        org_id=org.id,
-        used_on=used_on,
-        purpose=purpose,
-        amount_fen=amount_fen,
-        created_by=actor.name,
-    )
-    session.add(use)
-    session.flush()
-    audit.record(session, actor, "dues_use.create", "dues_use", use.id, after=audit.snapshot(use))
-    return use
-
-
-def void_use(session: Session, actor: Actor, use_id: int) -> DuesUse:
-    policy.authorize(actor, Action.DUES_USE)
-    use = session.get(DuesUse, use_id)
-    if use is None or not path_in_scope(actor, session.get_one(Organization, use.org_id).path):
-        raise NotFound("未找到该使用记录，或不在您的管理范围内", code="dues_use_not_found")
-    if use.voided:
-        raise Conflict("该使用记录已作废", code="already_voided")
-    use.voided = True
-    session.flush()
-    audit.record(session, actor, "dues_use.void", "dues_use", use.id, after={"voided": True})
-    return use
+# --- the quarterly and yearly publication (收缴使用公示) --------------------------------------
 
 
 @dataclass(frozen=True)
 class Publication:
     org: Organization
-    year: int
-    collected_fen: int
-    remitted_fen: int
-    uses: list[DuesUse]
+    period: Period
+    collected_fen: int  # paid in the subtree for months of the period
+    remitted_fen: int  # passed upward by the organization's confirmed batches of the period
+    kept_fen: int  # what the organization itself keeps of the collected dues (dues_use.kept_fen)
+    uses: list[DuesUse]  # approved by the committee, used in the period: what counts
+    pending: list[DuesUse]  # used in the period, waiting for the committee's decision
+
+    @property
+    def year(self) -> int:
+        return self.period.year
 
     @property
     def used_fen(self) -> int:
@@ -175,30 +128,56 @@ class Publication:
 
     @property
     def title(self) -> str:
-        return f"{self.org.name}{self.year}年度党费收缴使用情况公示"
+        return f"{self.org.name}{self.period.label}党费收缴使用情况公示"
 
 
-def publication(session: Session, actor: Actor, org_id: int, year: int) -> Publication:
+def publication(
+    session: Session,
+    actor: Actor,
+    org_id: int,
+    year: int,
+    *,
+    quarter: int | None = None,
+    remittance: RemittanceSettings | None = None,
+) -> Publication:
+    """The figures of a year's or a quarter's publication; only uses with the committee's
+    decision recorded count (docs/dues.md, Using the dues kept)."""
     org = get_org(session, actor, org_id)
-    collected = subtree_total(session, org, Period(year)).paid_fen
+    period = Period.parse(year, quarter)
+    collected = subtree_total(session, org, period).paid_fen
     remitted = session.scalar(
         select(func.coalesce(func.sum(RemittanceBatch.upward_fen), 0)).where(
             RemittanceBatch.org_id == org.id,
             RemittanceBatch.year == year,
+            RemittanceBatch.end_month.between(period.start_month, period.end_month),
             RemittanceBatch.state == RemittanceState.CONFIRMED,
         )
     )
+    last_day = period_end(year, period.end_month)
     uses = session.scalars(
         select(DuesUse)
         .where(
             DuesUse.org_id == org.id,
             DuesUse.voided.is_(False),
-            DuesUse.used_on >= date(year, 1, 1),
-            DuesUse.used_on <= date(year, 12, 31),
+            DuesUse.used_on >= date(year, period.start_month, 1),
+            DuesUse.used_on <= last_day,
         )
         .order_by(DuesUse.used_on, DuesUse.id)
     ).all()
-    return Publication(org, year, collected, int(remitted or 0), list(uses))
+    kept = dues_use.kept_fen(session, org, remittance or RemittanceSettings(), period)
+    return Publication(
+        org,
+        period,
+        collected,
+        int(remitted or 0),
+        kept,
+        [u for u in uses if u.approved],
+        [u for u in uses if not u.approved],
+    )
+
+
+def decision_text(use: DuesUse) -> str:
+    return f"{use.approval_date:%Y-%m-%d} {use.approval_meeting}：{use.approval_decision}"
 
 
 def publication_sheet(pub: Publication, *, printed_on: date) -> Sheet:
@@ -206,16 +185,20 @@ def publication_sheet(pub: Publication, *, printed_on: date) -> Sheet:
         title=pub.title,
         columns=[
             Column("日期", width=12),
-            Column("用途", width=40),
-            Column("金额（元）", "money", 14),
+            Column("用途", width=30),
+            Column("金额（元）", "money", 12),
+            Column("支委会决定", width=40),
         ],
-        rows=[[f"{u.used_on:%Y-%m-%d}", u.purpose, u.amount_fen] for u in pub.uses],
+        rows=[
+            [f"{u.used_on:%Y-%m-%d}", u.purpose, u.amount_fen, decision_text(u)] for u in pub.uses
+        ],
         header_lines=[
-            f"{pub.year}年度本组织及所属党组织共收缴党费{format_yuan(pub.collected_fen)}元"
+            f"{pub.period.label}本组织及所属党组织共收缴党费{format_yuan(pub.collected_fen)}元"
             f"（{amount_in_capitals(pub.collected_fen)}），按规定上缴{format_yuan(pub.remitted_fen)}元，"
-            f"使用{format_yuan(pub.used_fen)}元，明细如下：",
+            f"本组织留存{format_yuan(pub.kept_fen)}元，"
+            f"经支委会决定使用{format_yuan(pub.used_fen)}元，明细如下：",
         ],
-        total=["", "合计", pub.used_fen],
+        total=["", "合计", pub.used_fen, ""],
         footer_lines=[f"{pub.org.name}", f"{printed_on:%Y年%m月%d日}"],
     )
 
@@ -227,11 +210,17 @@ def publication_draft(
     review and approval before any board shows it."""
     policy.authorize(actor, Action.DUES_USE)
     sheet = publication_sheet(pub, printed_on=today)
-    lines = [sheet.header_lines[0], "", "| 日期 | 用途 | 金额（元） |", "| --- | --- | ---: |"]
-    lines += [
-        f"| {u.used_on:%Y-%m-%d} | {u.purpose} | {format_yuan(u.amount_fen)} |" for u in pub.uses
+    lines = [
+        sheet.header_lines[0],
+        "",
+        "| 日期 | 用途 | 金额（元） | 支委会决定 |",
+        "| --- | --- | ---: | --- |",
     ]
-    lines += [f"| | 合计 | {format_yuan(pub.used_fen)} |", "", *sheet.footer_lines]
+    lines += [
+        f"| {u.used_on:%Y-%m-%d} | {u.purpose} | {format_yuan(u.amount_fen)} | {decision_text(u)} |"
+        for u in pub.uses
+    ]
+    lines += [f"| | 合计 | {format_yuan(pub.used_fen)} | |", "", *sheet.footer_lines]
     category = disclosure_categories.find_category(session, "党费收缴使用")
     return disclosure.create_document(
         session,

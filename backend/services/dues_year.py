@@ -33,7 +33,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from backend.errors import Conflict, Invalid
-from backend.models import DuesAssessment, DuesCategory, DuesMonth, DuesMonthBackup, Member
+from backend.models import (
+    DuesAssessment,
+    DuesCategory,
+    DuesMonth,
+    DuesMonthBackup,
+    Member,
+    Transfer,
+    TransferKind,
+)
 from backend.models.base import utcnow
 from backend.services import audit, dues_pending, hall_clock
 from backend.services.actor import Actor
@@ -133,10 +141,27 @@ def _not_opened(year: int) -> ColumnElement[bool]:
     return Member.id.not_in(select(opened.member_id).where(opened.year == year))
 
 
+def _covered_by_letter(year: int, month: ColumnElement[int]) -> ColumnElement[bool]:
+    """The month is covered by the "党费已交到" of the member's incoming 介绍信 (transfer in):
+    paid elsewhere, so this district never charges it, in whichever year it falls."""
+    covered = aliased(Transfer)
+    return (
+        select(covered.id)
+        .where(
+            covered.member_id == Member.id,
+            covered.kind == TransferKind.IN,
+            covered.dues_paid_year.is_not(None),
+            covered.dues_paid_year * 12 + covered.dues_paid_month >= year * 12 + month,
+        )
+        .exists()
+    )
+
+
 def _ledger_insert(year: int, members: ColumnElement[bool], from_month: int = 1) -> Insert:
     """INSERT … SELECT of ledger months for the chosen members that have no month of this year
     yet. Months before the member joined the Party (probationary members pay from admission)
-    are left out; each row carries the member's current organization."""
+    and months an incoming letter says were paid elsewhere are left out; each row carries the
+    member's current organization."""
     months = _months_table(year, from_month)
     source = select(
         Member.id,
@@ -150,6 +175,7 @@ def _ledger_insert(year: int, members: ColumnElement[bool], from_month: int = 1)
         members,
         Member.archived.is_(False),
         Member.joined_date < months.c.next_start,
+        ~_covered_by_letter(year, months.c.month),
         _not_opened(year),
     )
     return insert(DuesMonth).from_select(LEDGER_COLUMNS, source)

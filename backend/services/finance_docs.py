@@ -30,7 +30,7 @@ from backend.models import (
 )
 from backend.services.exports import Column, Section, Sheet, letter_pdf
 from backend.services.fund import METHODS
-from backend.services.ledger import MonthState, month_state
+from backend.services.ledger import MonthState, month_state, owed_condition
 from backend.services.money import amount_in_capitals, format_yuan
 from backend.settings import DuesSettings
 from devices.printer.document import PrintDocument
@@ -133,32 +133,58 @@ _CELL = {
 @dataclass
 class _LedgerLine:
     card_no: str | None
+    member_no: str | None
     name: str
+    sex: str
     monthly_fen: int | None
     due_fen: int = 0
     paid_fen: int = 0
-    arrears_fen: int = 0
+    arrears_fen: int = 0  # this year's past months still owed
+    total_arrears_fen: int = 0  # every year's, for the months kept by this organization
     cells: list[str] = field(default_factory=lambda: ["—"] * 12)
 
     def values(self) -> list[object]:
         return [
             self.card_no,
+            self.member_no,
             self.name,
+            self.sex,
             self.monthly_fen,
             self.due_fen,
             self.paid_fen,
             *self.cells,
             self.arrears_fen,
+            self.total_arrears_fen,
         ]
+
+
+_SEX = {"M": "男", "F": "女"}
+
+
+def _arrears_by_line(
+    session: Session, org: Organization, today: date
+) -> dict[tuple[int, int], int]:
+    """(branch id, member id) → everything owed for past months, all years, under that branch:
+    each month counts under the organization in its ledger row, so the column adds up."""
+    rows = session.execute(
+        select(
+            DuesMonth.org_id, DuesMonth.member_id, func.sum(DuesMonth.due_fen - DuesMonth.paid_fen)
+        )
+        .join(Organization, Organization.id == DuesMonth.org_id)
+        .where(Organization.path.startswith(org.path, autoescape=True), owed_condition(today))
+        .group_by(DuesMonth.org_id, DuesMonth.member_id)
+    )
+    return {(int(o), int(m)): int(total or 0) for o, m, total in rows}
 
 
 def ledger_sheet(
     session: Session, org: Organization, year: int, today: date, *, printed_by: str
 ) -> Sheet:
-    """当年党费收缴台账 of a 党委, 总支 or branch: one line per member and branch, as of now."""
+    """当年党费收缴台账 of a 党委, 总支 or branch: one line per member and branch, as of now,
+    with the ledger's columns (卡号, 党员编号, 姓名, 性别, 月交 …) and 累计欠交 across years."""
     # One set-based query: the database turns a year's months (1,200,000 rows for a district of
     # 100,000 members) into one row per member and branch, twelve months side by side; no ORM
-    # objects (docs/transactions.md, "Exports").
+    # objects (docs/transactions.md, "Exports"). A second one sums every year's arrears.
     per_month = []
     for month in range(1, 13):
         here = DuesMonth.month == month
@@ -174,9 +200,12 @@ def ledger_sheet(
         Organization.code,
         Member.id,
         Member.card_no,
+        Member.member_no,
         Member.name,
+        Member.sex,
         Member.monthly_dues_fen,
     )
+    first_month = len(keys)
     rows = session.execute(
         select(*keys, *per_month)
         .select_from(DuesMonth)
@@ -187,16 +216,19 @@ def ledger_sheet(
         .order_by(Organization.code, Member.card_no, Member.id)
         .execution_options(yield_per=5000)
     )
+    owed_total = _arrears_by_line(session, org, today)
     grouped: dict[int, list[_LedgerLine]] = defaultdict(list)
     orgs: dict[int, str] = {}
     for r in rows:
-        org_id = r[0]
+        org_id, member_id = r[0], r[3]
         if org_id not in orgs:
             orgs[org_id] = f"{r[1]}（{r[2]}）"
-        line = _LedgerLine(r[4], r[5], r[6])
+        line = _LedgerLine(r[4], r[5], r[6], _SEX.get(r[7] or "", ""), r[8])
+        line.total_arrears_fen = owed_total.get((org_id, member_id), 0)
         grouped[org_id].append(line)
         for month in range(1, 13):
-            present, due, paid, waived = r[3 + 4 * month : 7 + 4 * month]
+            at = first_month + 4 * (month - 1)
+            present, due, paid, waived = r[at : at + 4]
             if present:
                 _ledger_month(line, month, due, paid or 0, bool(waived), year, today)
     body: list[Sequence[object] | Section] = []
@@ -205,25 +237,31 @@ def ledger_sheet(
         body.append(Section(orgs[branch_id]))
         body.extend(line.values() for line in lines)
         all_lines.extend(lines)
-    total = _LedgerLine(None, "合计", None, cells=[""] * 12)
+    total = _LedgerLine(None, None, "合计", "", None, cells=[""] * 12)
     total.due_fen = sum(line.due_fen for line in all_lines)
     total.paid_fen = sum(line.paid_fen for line in all_lines)
     total.arrears_fen = sum(line.arrears_fen for line in all_lines)
+    total.total_arrears_fen = sum(line.total_arrears_fen for line in all_lines)
     return Sheet(
         title=f"{org.name}{year}年党费收缴台账",
         columns=[
             Column("卡号", width=7),
-            Column("姓名", width=8),
+            Column("党员编号", width=17),
+            Column("姓名", width=10),
+            Column("性别", width=7),
             Column("月交", "money", 7),
             Column("全年应交", "money", 9),
             Column("已交", "money", 9),
             *[Column(f"{m}月", width=6) for m in range(1, 13)],
+            Column("本年欠交", "money", 9),
             Column("累计欠交", "money", 9),
         ],
         rows=body,
         header_lines=[
             f"截至{today:%Y年%m月%d日}的实时台账。月份栏：金额为已交，“欠”为逾期未交，"
             "“未交”为本月未交，“免”为减免，“待定”为待核定，空白为未到期，“—”为不在本组织。",
+            "本年欠交：本年度截至上月未交；累计欠交：历年截至上月未交（含往年），"
+            "均按各月所在组织计入。",
         ],
         total=total.values(),
         footer_lines=[f"打印：{printed_by}　打印日期：{today:%Y年%m月%d日}"],

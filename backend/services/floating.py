@@ -5,7 +5,10 @@
 - Place or time uncertain: a 流动党员活动证, numbered in the district's series, valid for twelve
   months from the day of issue or of the latest yearly review (年度审验); the member is flagged
   as floating while it is valid. Dues owed at home are checked first: six months or more
-  refuse the card, fewer are named in a warning and printed on it.
+  refuse the card, fewer are named in a warning and printed on it. A card that runs out without
+  review ends the flag: ``clear_expired`` (run daily by
+  ``flask --app backend letters expire-check``) clears it for every member whose cards have all
+  expired.
 """
 
 from __future__ import annotations
@@ -242,6 +245,37 @@ def review_floating_card(
     if member is not None and not member.archived:
         _set_floating(session, actor, member, True)
     return letter
+
+
+def clear_expired(session: Session, actor: Actor, today: date) -> list[Member]:
+    """Clear the floating flag of members whose 活动证 has expired without review and who hold
+    no valid one; returns them. A member marked floating by hand, without any card, is left
+    alone: only an expired card ends the flag."""
+
+    def card(*conditions: Any) -> Any:
+        return (
+            select(Letter.id)
+            .where(
+                Letter.member_id == Member.id,
+                Letter.kind == LetterKind.FLOATING,
+                Letter.state == LetterState.ISSUED,
+                *conditions,
+            )
+            .exists()
+        )
+
+    expired = session.scalars(
+        select(Member)
+        .where(
+            Member.floating.is_(True),
+            card(Letter.valid_until < today),
+            ~card(Letter.valid_until >= today),
+        )
+        .order_by(Member.id)
+    ).all()
+    for member in expired:
+        _set_floating(session, actor, member, False)
+    return list(expired)
 
 
 def end_floating(session: Session, actor: Actor, letter: Letter, *, reason: str) -> Letter:

@@ -65,8 +65,8 @@ def member_statement(
         doc.kv("本月待交", yuan(s.current_due_fen))
     if s.advance_paid_fen:
         doc.kv("预交", yuan(s.advance_paid_fen))
-    if s.consecutive_unpaid:
-        doc.kv("连续未交", f"{s.consecutive_unpaid}个月")
+    if s.months_owed:
+        doc.kv("欠交月数", f"{s.months_owed}个月")
     if s.warning.level != "none":
         doc.rule()
         doc.text(s.warning.text, bold=s.warning.level == "final")

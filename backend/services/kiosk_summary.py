@@ -37,6 +37,7 @@ class MemberSummary:
     months: list[ledger.MonthView]
     arrears_fen: int
     consecutive_unpaid: int
+    months_owed: int  # past months not fully paid, all years: what the warning follows
     warning: ledger.Warning
     org_id: int
     joined_on: date
@@ -83,7 +84,8 @@ def member_summary(
     session: Session, settings: Settings, member: Member, today: date, horizon: int = 36
 ) -> MemberSummary:
     """The member's summary from ONE ledger query (a card tap is the hall's hottest path),
-    by the same rules as ``ledger.arrears_fen`` and ``ledger.consecutive_unpaid``."""
+    by the same rules as ``ledger.arrears_fen``, ``ledger.consecutive_unpaid`` and
+    ``ledger.months_owed`` (the warning is ``ledger.warning_for``, as everywhere)."""
     rows = session.execute(
         select(
             DuesMonth.year,
@@ -125,6 +127,7 @@ def member_summary(
             break
         consecutive += 1
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    owed = ledger.count_owed(rows, today)  # type: ignore[arg-type]
     # 党龄 counts from 转正; a full member recorded without that date (old records) from 入党.
     full_since = member.full_member_date or (
         member.joined_date if member.status is MemberStatus.FULL else None
@@ -141,7 +144,8 @@ def member_summary(
         months=months,
         arrears_fen=due_to_date - paid_to_date + earlier,
         consecutive_unpaid=consecutive,
-        warning=ledger.warning_for(consecutive, settings.dues),
+        months_owed=owed,
+        warning=ledger.warning_for(owed, settings.dues),
         org_id=member.org_id,
         joined_on=member.joined_date,
         party_age_years=whole_years(full_since, today) if full_since else None,

@@ -1,19 +1,25 @@
-"""Reading the dues ledger: month states, arrears and consecutive unpaid months.
+"""Reading the dues ledger: month states, arrears, months owed and the dues warning.
 
 Everything here is derived from ``dues_months`` rows at the moment of asking; nothing about
 arrears is stored, so a payment or a void can never leave a stale arrears figure behind.
 
-See docs/dues.md.
+The reminder and the 有情提醒 warning follow the number of months **owed** (past months not
+fully paid, any year, in a row or not) — ``warning_for`` is the one place that decides, and every
+screen, slip, statement and staff list counts the months by ``is_owed`` / ``owed_condition``
+below. See docs/dues.md (Reminder and warning).
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Integer, and_, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import Subquery
 
 from backend.models import DuesMonth
 from backend.settings import DuesSettings
@@ -62,7 +68,17 @@ def _is_past(year: int, month: int, today: date) -> bool:
     return (year, month) < (today.year, today.month)
 
 
-def classify(row: DuesMonth, today: date) -> MonthState:
+class LedgerRow(Protocol):
+    """What ``classify`` reads: a ``DuesMonth`` or a row of the same columns."""
+
+    year: int
+    month: int
+    due_fen: int | None
+    paid_fen: int
+    waived: bool
+
+
+def classify(row: LedgerRow, today: date) -> MonthState:
     return month_state(row.waived, row.due_fen, row.paid_fen, row.year, row.month, today)
 
 
@@ -113,6 +129,43 @@ def _owing_condition():  # type: ignore[no-untyped-def]
     )
 
 
+def is_owed(row: LedgerRow, today: date) -> bool:
+    """A month owed: before the current month, priced, not waived, not fully paid."""
+    return _is_past(row.year, row.month, today) and classify(row, today) is MonthState.UNPAID
+
+
+def owed_condition(today: date):  # type: ignore[no-untyped-def]
+    """``is_owed`` as an SQL condition on ``dues_months`` (the same rule, for lists)."""
+    return and_(_past_condition(today), _owing_condition())
+
+
+def count_owed(rows: Iterable[LedgerRow], today: date) -> int:
+    """Months owed among rows already read (the kiosk reads a member's ledger in one query)."""
+    return sum(1 for row in rows if is_owed(row, today))
+
+
+def months_owed(session: Session, member_id: int, today: date) -> int:
+    """How many past months the member owes, all years: what the warning follows."""
+    total = session.scalar(
+        select(func.count()).where(DuesMonth.member_id == member_id, owed_condition(today))
+    )
+    return int(total or 0)
+
+
+def months_owed_subquery(today: date, member_ids: Sequence[int] | None = None) -> Subquery:
+    """(member_id, months) of every member owing at least one past month."""
+    only = [] if member_ids is None else [DuesMonth.member_id.in_(list(member_ids))]
+    return (
+        select(
+            DuesMonth.member_id.label("member_id"),
+            func.count().cast(Integer).label("months"),
+        )
+        .where(owed_condition(today), *only)
+        .group_by(DuesMonth.member_id)
+        .subquery("owed")
+    )
+
+
 def arrears_fen(session: Session, member_id: int, today: date) -> int:
     """Total owed for past months (all years), in fen."""
     total = session.scalar(
@@ -158,9 +211,18 @@ def consecutive_unpaid(session: Session, member_id: int, today: date, horizon: i
     return count
 
 
-def warning_for(consecutive: int, settings: DuesSettings) -> Warning:
-    if consecutive >= settings.warning_months:
+def warning_for(owed: int, settings: DuesSettings) -> Warning:
+    """The reminder or the 有情提醒 warning for ``owed`` months owed (``months_owed``).
+
+    Months owed, not only an unbroken run ending last month: a member who paid last month but
+    still owes eight older months is warned. The warning comes at ``warning_months`` (6) owed
+    months, the reminder from ``reminder_months`` (5) — docs/dues.md says why."""
+    if owed >= settings.warning_months:
         return Warning("final", settings.warning_text)
-    if consecutive >= settings.reminder_months:
-        return Warning("reminder", settings.reminder_text.format(months=consecutive))
+    if owed >= settings.reminder_months:
+        return Warning("reminder", settings.reminder_text.format(months=owed))
     return Warning("none", "")
+
+
+def dues_warning(session: Session, member_id: int, today: date, settings: DuesSettings) -> Warning:
+    return warning_for(months_owed(session, member_id, today), settings)

@@ -1,8 +1,10 @@
-"""Member list filters (党员筛选): age bands, education, hardship, pre-1949, status, months behind.
+"""Member list filters (党员筛选): age bands, education, hardship, pre-1949, status, months owed.
 
-Everything is one SQL statement, scoped by ``scope.members_in_scope``. "Months behind" is the
-run of consecutive unpaid months ending last month — the same rule as
-``ledger.consecutive_unpaid`` — computed for all members at once over ``dues_months`` with a
+Everything is one SQL statement, scoped by ``scope.members_in_scope``. The list's "欠交党费"
+filter and column are the months owed (``ledger.months_owed_subquery``: past months not fully
+paid, in a row or not — what the kiosk, the slip and the warnings page warn by). The run of
+consecutive unpaid months ending last month (``months_behind_subquery``, the same rule as
+``ledger.consecutive_unpaid``) is computed for all members at once over ``dues_months`` with a
 window function, never by looping over members in Python.
 """
 
@@ -20,6 +22,7 @@ from backend.models import CommitteeSeat, DuesMonth, Member, MemberStatus, Organ
 from backend.models.info import PARTY_POSTS
 from backend.models.member import PRE_PRC_DATE
 from backend.services.actor import Actor
+from backend.services.ledger import months_owed_subquery
 from backend.services.members import COLLEGE_EDUCATION, EDUCATION_LEVELS
 from backend.services.org_info import post_rank
 from backend.services.org_stats import born_after_for_max_age, years_before
@@ -158,12 +161,12 @@ def member_query(
     actor: Actor, f: MemberFilters, today: date, *, with_months_behind: bool = False
 ) -> Select:
     """Rows of (Member, Organization) matching the filters, in scope; with
-    ``with_months_behind`` a third column holds each member's run of unpaid months.
+    ``with_months_behind`` a third column holds each member's months owed.
 
-    The run is computed over the whole ledger only when it is filtered on or asked for (an
-    export); a listing gets it for the members of its page with ``months_behind_map``.
+    The count is computed over the whole ledger only when it is filtered on or asked for (an
+    export); a listing gets it for the members of its page with ``months_owed_map``.
     """
-    behind = months_behind_subquery(today)
+    behind = months_owed_subquery(today)
     months = func.coalesce(behind.c.months, 0)
     columns = (Member, Organization, months.label("months_behind"))
     stmt = members_in_scope(actor, select(*columns[: 3 if with_months_behind else 2]))
@@ -227,6 +230,14 @@ def months_behind_map(session: Session, member_ids: Sequence[int], today: date) 
         return {}
     behind = months_behind_subquery(today, member_ids=list(member_ids))
     return {int(m): int(n) for m, n in session.execute(select(behind.c.member_id, behind.c.months))}
+
+
+def months_owed_map(session: Session, member_ids: Sequence[int], today: date) -> dict[int, int]:
+    """Months owed for a few members (a page), by the same SQL as the filter."""
+    if not member_ids:
+        return {}
+    owed = months_owed_subquery(today, member_ids)
+    return {int(m): int(n) for m, n in session.execute(select(owed.c.member_id, owed.c.months))}
 
 
 def count(session: Session, stmt: Select) -> int:

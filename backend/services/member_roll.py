@@ -25,7 +25,7 @@ COLUMNS = [
     Column("组织编码", width=10),
     Column("联系电话", width=13),
     Column("月交党费（元）", kind="money", width=12),
-    Column("连续欠交月数", kind="int", width=10),
+    Column("欠交月数", kind="int", width=10),
     Column("困难党员", width=8),
     Column("流动党员", width=8),
 ]

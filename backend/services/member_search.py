@@ -124,6 +124,7 @@ class LedgerView:
     arrears_fen: int  # every past month still owed, all years
     unpaid_past: list[tuple[int, int]]
     consecutive_unpaid: int
+    months_owed: int
     warning: ledger.Warning
     advance_until: tuple[int, int]  # the last month that may be paid in advance
 
@@ -160,6 +161,7 @@ def ledger_view(
         )
     counted = [m for m in months if m.state not in _NOT_COUNTED]
     consecutive = ledger.consecutive_unpaid(session, member.id, today)
+    owed = ledger.months_owed(session, member.id, today)
     last = today.year * 12 + today.month - 1 + settings.advance_limit_months
     return LedgerView(
         year=year,
@@ -170,7 +172,8 @@ def ledger_view(
         arrears_fen=ledger.arrears_fen(session, member.id, today),
         unpaid_past=ledger.unpaid_past_months(session, member.id, today),
         consecutive_unpaid=consecutive,
-        warning=ledger.warning_for(consecutive, settings),
+        months_owed=owed,
+        warning=ledger.warning_for(owed, settings),
         advance_until=(last // 12, last % 12 + 1),
     )
 

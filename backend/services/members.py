@@ -26,7 +26,7 @@ from backend.models import (
     OrgType,
 )
 from backend.models.base import utcnow
-from backend.services import audit, dues_year, hall_clock, policy
+from backend.services import audit, dues_year, hall_clock, ledger_span, policy
 from backend.services.actor import Actor
 from backend.services.idnumber import normalize_mobile, parse_id_number
 from backend.services.policy import Action
@@ -242,7 +242,8 @@ def archive_member(
     letter_no: str | None = None,
     on: date | None = None,
 ) -> MemberArchive:
-    """Move a member to the deleted-member archive: the row stays, flagged; cards are revoked."""
+    """Move a member to the deleted-member archive: the row stays, flagged; cards are revoked;
+    untouched ledger months after the deletion month are removed (``ledger_span``)."""
     if member.archived:
         raise Conflict("该党员已在删除党员库中", code="already_archived")
     if not reason.strip():
@@ -265,8 +266,10 @@ def archive_member(
     current = session.scalar(
         select(Membership).where(Membership.member_id == member.id, Membership.end_date.is_(None))
     )
+    day = on or hall_clock.today()
     if current is not None:
-        current.end_date = on or hall_clock.today()
+        current.end_date = day
+    dropped = ledger_span.end_months_after(session, member.id, day)
     session.flush()
     audit.record(
         session,
@@ -275,6 +278,11 @@ def archive_member(
         "member",
         member.id,
         before=before,
-        after={"archived": True, "reason": reason, "letter_no": letter_no},
+        after={
+            "archived": True,
+            "reason": reason,
+            "letter_no": letter_no,
+            "dues_months_removed": dropped,
+        },
     )
     return entry

@@ -18,7 +18,7 @@ from backend.models import Member, Organization, OrgType
 from backend.services import audit, hall_clock, membership_bulk, policy
 from backend.services.actor import Actor
 from backend.services.dues_year import hall_today
-from backend.services.orgs import LEVEL, check_code
+from backend.services.orgs import DEFAULT_DISTRICT_CODE, LEVEL, check_code
 from backend.services.policy import Action
 from backend.services.scope import path_in_scope
 from backend.services.transfer_within import transfer_branch
@@ -95,6 +95,7 @@ def move_org(
     new_code: str,
     *,
     on: date | None = None,
+    district_code: str = DEFAULT_DISTRICT_CODE,
 ) -> Organization:
     """Change an organization's parent and/or code; its subtree follows (paths, codes and the
     member numbers built from them)."""
@@ -109,7 +110,7 @@ def move_org(
         raise Invalid("已撤销的组织不能调整", code="org_dissolved")
     if new_parent.path.startswith(org.path):
         raise Invalid("不能把组织调整到它自己或它的下级组织之下", code="org_cycle")
-    check_code(new_code, org.type, new_parent)
+    check_code(new_code, org.type, new_parent, district_code=district_code)
     if new_parent.id == org.parent_id and new_code == org.code:
         raise Invalid("上级组织和编码都没有变化", code="org_unchanged")
     width = 2 * LEVEL[org.type]

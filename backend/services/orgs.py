@@ -14,6 +14,10 @@ from backend.services import audit, policy
 from backend.services.actor import Actor
 from backend.services.policy import Action
 from backend.services.scope import path_in_scope
+from backend.settings import Settings
+
+# The district segment when the caller passes none: the setting's default (docs/architecture.md).
+DEFAULT_DISTRICT_CODE = Settings.district_code
 
 LEVEL = {
     OrgType.DISTRICT: 1,
@@ -23,12 +27,24 @@ LEVEL = {
 }
 
 
-def check_code(code: str, org_type: OrgType, parent: Organization | None) -> None:
-    """A code is 4 segments of 2 digits; it repeats its parent's segments, skipped levels are
-    ``00``, its own segment is not ``00`` and the segments below it are ``00``."""
+def check_code(
+    code: str,
+    org_type: OrgType,
+    parent: Organization | None,
+    *,
+    district_code: str = DEFAULT_DISTRICT_CODE,
+) -> None:
+    """A code is 4 segments of 2 digits; the first is the district's, fixed by the setting
+    ``district_code``; it repeats its parent's segments, skipped levels are ``00``, its own
+    segment is not ``00`` and the segments below it are ``00``."""
     if len(code) != 8 or not code.isdigit():
         raise Invalid(f"组织编码应为8位数字：{code}", code="org_code_format")
     segments = [code[i : i + 2] for i in range(0, 8, 2)]
+    if segments[0] != district_code:
+        raise Invalid(
+            f"组织编码{code}的区级编码段应为{district_code}（本区统一为“{district_code}”）",
+            code="org_code_district",
+        )
     level = LEVEL[org_type]
     if segments[level - 1] == "00":
         raise Invalid(f"组织编码{code}第{level}级不能为00", code="org_code_format")
@@ -63,6 +79,7 @@ def create_org(
     address: str | None = None,
     fax: str | None = None,
     postcode: str | None = None,
+    district_code: str = DEFAULT_DISTRICT_CODE,
 ) -> Organization:
     policy.authorize(actor, Action.ORG_EDIT)
     org_type = OrgType(type)
@@ -70,7 +87,7 @@ def create_org(
         raise Forbidden("不能在管理范围以外新建组织", code="out_of_scope")
     if parent is None and actor.org_path is not None:
         raise Forbidden("只有区级管理员可以新建区级组织", code="out_of_scope")
-    check_code(code, org_type, parent)
+    check_code(code, org_type, parent, district_code=district_code)
     if session.scalar(select(Organization.id).where(Organization.code == code)):
         raise Conflict(f"组织编码{code}已存在", code="org_code_taken")
     org = Organization(

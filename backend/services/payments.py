@@ -279,7 +279,7 @@ def _take(
     expected_total_fen: int | None,
     tendered_fen: int | None,
 ) -> Payment:
-    overdue = ledger.consecutive_unpaid(session, member.id, today)
+    overdue = ledger.months_owed(session, member.id, today)  # the slip's warning follows it
     rows = _choose_months(session, actor, settings, member, today, months, count)
     amounts = [(r, (r.due_fen or 0) - r.paid_fen) for r in rows]
     total = sum(a for _, a in amounts)

@@ -52,6 +52,7 @@ class Action(enum.StrEnum):
     REMITTANCE_PREPARE = "remittance.prepare"
     REMITTANCE_CONFIRM = "remittance.confirm"
     DUES_USE = "dues.use"
+    DUES_USE_APPROVE = "dues.use_approve"
     FUND_VOID = "fund.void"
     ORG_EDIT = "org.edit"
     ORG_MOVE = "org.move"
@@ -101,6 +102,7 @@ POLICY: dict[Action, Rule] = {
     Action.REMITTANCE_PREPARE: Rule("编制和撤销党费汇缴单", DESK),
     Action.REMITTANCE_CONFIRM: Rule("确认和冲销党费汇缴", DESK),
     Action.DUES_USE: Rule("登记党费使用、生成党费公开草稿", DESK),
+    Action.DUES_USE_APPROVE: Rule("记录支委会对党费使用的决定", DESK),
     Action.FUND_VOID: Rule("作废党建基金捐款收据", DESK),
     Action.ORG_EDIT: Rule("新建、修改、合并和撤销党组织", DESK),
     Action.ORG_MOVE: Rule("党组织整建制调整隶属关系", DESK),

@@ -1,7 +1,9 @@
-"""Red warnings on one page (红色预警): dues runs, unreturned letters, pending assessments.
+"""Red warnings on one page (红色预警): dues owed, unreturned letters, pending assessments.
 
-Each section is one SQL query limited to the actor's subtree. Members are flagged at the
-reminder threshold (5 months by default) so that staff act before the sixth month, not after.
+Each section is one SQL query limited to the actor's subtree. Members are flagged by the months
+they owe (``ledger.months_owed_subquery``, the same count the kiosk, the slip and the statement
+warn by) at the reminder threshold (5 months by default) so that staff act before the sixth
+month, not after (docs/dues.md).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from backend.models import Member, Membership, Organization
 from backend.services.actor import Actor
-from backend.services.member_filters import arrears_subquery, months_behind_subquery
+from backend.services.ledger import months_owed_subquery
+from backend.services.member_filters import arrears_subquery
 from backend.services.scope import members_in_scope, org_in_scope
 from backend.settings import DuesSettings
 
@@ -28,7 +31,7 @@ class BehindRow:
     member_no: str | None
     org_name: str
     phone: str | None
-    months: int
+    months: int  # months owed, all years
     arrears_fen: int
 
 
@@ -63,8 +66,8 @@ class Section:
 
 @dataclass
 class Board:
-    reminder: Section  # reminder_months … warning_months - 1 behind
-    final: Section  # warning_months or more behind
+    reminder: Section  # reminder_months … warning_months - 1 owed
+    final: Section  # warning_months or more owed
     pending: Section
     letters: Section | None  # None when the transfers module is not installed
 
@@ -81,7 +84,7 @@ def _behind_sections(
 ) -> tuple[Section, Section]:
     """Both dues sections from one pass over the ledger: each member's run is bucketed
     (reminder or final), and window functions give each bucket's total and first rows."""
-    behind = months_behind_subquery(today)
+    behind = months_owed_subquery(today)
     bucket = case((behind.c.months >= dues.warning_months, "final"), else_="reminder")
     ranked = (
         members_in_scope(

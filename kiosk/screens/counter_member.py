@@ -47,8 +47,8 @@ class CounterMemberScreen(CounterScreen):
         )
         monthly = f"{m['monthly_dues']} 元" if m.get("monthly_dues") else "待核定"
         self.dues_text = (
-            f"每月党费：{monthly}　累计欠交：{m['arrears']} 元　"
-            f"连续未交：{m['consecutive_unpaid']} 个月　可预交至：{month_text(ledger)}"
+            f"每月党费：{monthly}　累计欠交：{m['arrears']} 元（{m['months_owed']} 个月）　"
+            f"可预交至：{month_text(ledger)}"
         )
         warning = m.get("warning") or {}
         self.warning_text = warning.get("text", "") if warning.get("level") != "none" else ""

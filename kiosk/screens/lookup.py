@@ -2,6 +2,9 @@
 characters of the ID number.
 
 The member types on an on-screen number pad; "X" is accepted only as the ID's check character.
+The card number's width is the hall's setting, read from the backend (``/health``'s
+``card_no_digits``): a shorter number is padded with zeros, and the pad moves on to the ID
+box once the number is complete.
 A wrong entry keeps the member here with the right field kept and the wrong one cleared (the
 backend says which); what was typed is cleared when the screen is left, whatever the outcome.
 """
@@ -10,10 +13,10 @@ from __future__ import annotations
 
 from kivy.properties import StringProperty
 
+from kiosk.client import MAX_CARD_NO_DIGITS
 from kiosk.screens.base import KioskScreen
 from kiosk.widgets import BACKSPACE
 
-CARD_NO_DIGITS = 5
 ID_TAIL = 6
 
 
@@ -26,6 +29,13 @@ class LookupScreen(KioskScreen):
 
     def on_pre_enter(self, *_args: object) -> None:
         self.clear_member_data()
+        if self.ctx.client.card_no_digits is None:
+            self.ctx.client.load_hall_settings()
+
+    @property
+    def card_no_digits(self) -> int | None:
+        """The hall's card-number width; ``None`` until the backend has told us."""
+        return self.ctx.client.card_no_digits
 
     def on_leave(self, *_args: object) -> None:
         self.clear_member_data()
@@ -51,9 +61,10 @@ class LookupScreen(KioskScreen):
             setattr(self, self.field, value[:-1])
             return
         if self.field == "card_no":
-            if key.isdigit() and len(value) < CARD_NO_DIGITS:
+            width = self.card_no_digits
+            if key.isdigit() and len(value) < (width or MAX_CARD_NO_DIGITS):
                 self.card_no = value + key
-            if len(self.card_no) == CARD_NO_DIGITS:
+            if width is not None and len(self.card_no) == width:
                 self.field = "id_last6"
         elif len(value) < ID_TAIL and (key.isdigit() or len(value) == ID_TAIL - 1):
             self.id_last6 = value + key
@@ -64,4 +75,5 @@ class LookupScreen(KioskScreen):
             self.hint = "请输入卡号和身份证号后六位"
             return
         self._submitted = (self.card_no, self.id_last6)
-        self.ctx.nav.manual_lookup(self.card_no.zfill(CARD_NO_DIGITS), self.id_last6)
+        card_no = self.card_no.zfill(self.card_no_digits or 0)
+        self.ctx.nav.manual_lookup(card_no, self.id_last6)

@@ -90,8 +90,8 @@ class MemberScreen(KioskScreen):
             cell.state_text = month["state_label"]
             cell.amount_text = month["due"] or ""
         self.arrears_text = f"累计欠缴：{summary['arrears']} 元"
-        months = int(summary.get("consecutive_unpaid") or 0)
-        self.consecutive_text = f"连续未交：{months} 个月" if months else "没有连续未交的月份"
+        months = int(summary.get("months_owed") or 0)  # what the warning follows
+        self.consecutive_text = f"欠交：{months} 个月" if months else "没有欠交的月份"
         self.figures_text = figures_line(summary)
         self.months_note = summary.get("months_note") or ""
         warning = summary.get("warning") or {}

@@ -110,7 +110,7 @@ def test_warning_thresholds(months: int, level: str) -> None:
     if level == "final":
         assert warning.text == SEED_WARNING
     elif level == "reminder":
-        assert warning.text == "温馨提示：您已连续5个月未交党费，请尽快到所在支部或服务窗口缴纳。"
+        assert warning.text == "温馨提示：您已有5个月党费未交，请尽快到所在支部或服务窗口缴纳。"
     else:
         assert warning.text == ""
 
@@ -119,7 +119,7 @@ def test_warning_thresholds_are_settings() -> None:
     strict = replace(DUES, reminder_months=2, warning_months=3)
     assert ledger.warning_for(1, strict).level == "none"
     assert ledger.warning_for(2, strict).level == "reminder"
-    assert "连续2个月" in ledger.warning_for(2, strict).text
+    assert "已有2个月党费未交" in ledger.warning_for(2, strict).text
     assert ledger.warning_for(3, strict).text == SEED_WARNING
 
 

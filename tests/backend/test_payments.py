@@ -68,7 +68,7 @@ def test_count_pays_the_oldest_unpaid_months_first(db, zhang) -> None:  # type: 
     rows = ledger(db, zhang)
     assert all(rows[k].payment_id == p.id and rows[k].paid_at for k in [(2025, 11), (2026, 2)])
     assert rows[(2026, 3)].paid_fen == 0
-    assert p.overdue_months == 5  # February to June; January was paid
+    assert p.overdue_months == 7  # months owed: Nov–Dec 2025 and February to June 2026
     entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "payment.create"))
     assert entry.entity_id == str(p.id) and entry.actor_name == "窗口小王"
     assert entry.after["months"] == ["2025-11", "2025-12", "2026-02"]

@@ -10,8 +10,9 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from backend.models import DuesMonth
-from backend.services import dues_desk, exports, finance_docs
+from backend.services import dues_desk, dues_use, exports, finance_docs
 from backend.services.actor import Actor
+from backend.settings import RemittanceSettings
 from tests.builders import PASSWORD, Builders
 
 YEAR = 2025
@@ -40,9 +41,7 @@ def test_reminders_flag_members_before_the_sixth_month(build, db, settings) -> N
         ("五个月", 5, 5000, "reminder"),
     ]
     assert rows[0].warning.text.startswith("有情提醒：党费要按时缴纳")
-    assert (
-        rows[1].warning.text == "温馨提示：您已连续5个月未交党费，请尽快到所在支部或服务窗口缴纳。"
-    )
+    assert rows[1].warning.text == "温馨提示：您已有5个月党费未交，请尽快到所在支部或服务窗口缴纳。"
     assert dues_desk.reminders(db, ACTOR, settings.dues, orgs["b3"].id, TODAY) == []
 
 
@@ -52,12 +51,13 @@ def test_ledger_print_shows_each_month(build, db) -> None:
     row.waived = True
     sheet = finance_docs.ledger_sheet(db, orgs["g1"], YEAR, TODAY, printed_by="张会计")
     assert sheet.title == "幸福社区党总支2025年党费收缴台账"
-    lines = {r[1]: r for r in sheet.rows if not isinstance(r, finance_docs.Section)}
+    lines = {r[2]: r for r in sheet.rows if not isinstance(r, finance_docs.Section)}
     five = lines["五个月"]
-    assert five[5:17] == ["10.00", "10.00", "欠", "欠", "欠", "欠", "欠", "未交", "", "", "", "免"]
-    assert five[3] == 11000 and five[4] == 2000 and five[17] == 5000  # due without December
+    assert five[7:19] == ["10.00", "10.00", "欠", "欠", "欠", "欠", "欠", "未交", "", "", "", "免"]
+    assert five[5] == 11000 and five[6] == 2000 and five[19] == 5000  # due without December
+    assert five[20] == 5000  # no other year owed
     assert (
-        sheet.total[3] == 11000 + 24000 + 36000 and sheet.total[17] == 5000 + 12000 + 9000
+        sheet.total[5] == 11000 + 24000 + 36000 and sheet.total[19] == 5000 + 12000 + 9000
     )  # April, June, July
     text = PdfReader(io.BytesIO(exports.to_pdf(sheet))).pages[0].extract_text()
     assert "幸福社区党总支2025年党费收缴台账" in text and "中间交过" in text
@@ -83,21 +83,36 @@ def test_ledger_and_reminders_over_the_api(client, build, db) -> None:
 
 def test_publication_adds_collected_remitted_and_used(build, db) -> None:
     orgs = _setup(build, db)
-    dues_desk.record_use(
+    shares = RemittanceSettings(branch_bp=8000, general_branch_bp=5000, committee_bp=5000)
+    use = dues_use.record_use(
         db,
         ACTOR,
+        shares,
         orgs["c1"].id,
         used_on=date(YEAR, 7, 1),
         purpose="走访慰问老党员",
-        amount_fen=30000,
+        amount_fen=3000,
     )
-    gone = dues_desk.record_use(
-        db, ACTOR, orgs["c1"].id, used_on=date(YEAR, 7, 2), purpose="录错", amount_fen=100
+    dues_use.approve_use(
+        db,
+        ACTOR,
+        use.id,
+        meeting_on=date(YEAR, 6, 28),
+        meeting="第3次党委会",
+        decision="同意慰问老党员",
+        today=TODAY,
     )
-    dues_desk.void_use(db, ACTOR, gone.id)
-    pub = dues_desk.publication(db, ACTOR, orgs["c1"].id, YEAR)
+    gone = dues_use.record_use(
+        db, ACTOR, shares, orgs["c1"].id, used_on=date(YEAR, 7, 2), purpose="录错", amount_fen=100
+    )
+    dues_use.void_use(db, ACTOR, gone.id)
+    pub = dues_desk.publication(db, ACTOR, orgs["c1"].id, YEAR, remittance=shares)
     assert pub.collected_fen == 2000 + 2000 + 12000  # 五个月, 六个月, 中间交过 (b1, b2)
-    assert pub.used_fen == 30000 and [u.purpose for u in pub.uses] == ["走访慰问老党员"]
+    assert pub.kept_fen == 3200  # 160.00 × 80% (branches) × 50% (总支) × 50% kept by the 党委
+    assert pub.used_fen == 3000 and [u.purpose for u in pub.uses] == ["走访慰问老党员"]
     sheet = dues_desk.publication_sheet(pub, printed_on=date(YEAR, 12, 31))
     assert sheet.title == "第一街道党工委2025年度党费收缴使用情况公示"
+    assert sheet.rows == [
+        ["2025-07-01", "走访慰问老党员", 3000, "2025-06-28 第3次党委会：同意慰问老党员"]
+    ]
     assert "共收缴党费160.00元（壹佰陆拾元整）" in sheet.header_lines[0]

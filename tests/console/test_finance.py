@@ -77,8 +77,8 @@ def test_ledger_payments_and_reminders(build, db, sign_in) -> None:
     assert "王五" not in html
     x = client.get(f"/console/finance/ledger?org_id={orgs['c1'].id}&year={YEAR}&format=xlsx")
     ws = load_workbook(io.BytesIO(x.data)).active
-    zhang = next(row for row in ws.iter_rows(values_only=True) if row[1] == "张三")
-    assert zhang[3] == 600 and zhang[4] == 150 and zhang[5] == "50.00"
+    zhang = next(row for row in ws.iter_rows(values_only=True) if row[2] == "张三")
+    assert zhang[5] == 600 and zhang[6] == 150 and zhang[7] == "50.00"
     # 李四 has paid nothing this year nor last: flagged with the seed's warning
     this_year = hall_clock.today().year
     for year in (this_year - 1, this_year):
@@ -87,7 +87,8 @@ def test_ledger_payments_and_reminders(build, db, sign_in) -> None:
     db.commit()
     html = page_text(client.get("/console/finance/reminders"))
     assert "李四" in html and "有情提醒：党费要按时缴纳" in html
-    assert "张三" not in html
+    # 张三 still owes nine months of 2025: owed months count, not only a run ending last month
+    assert "张三" in html
     pay = payments.pay(
         db, Actor.system("t"), build.settings.dues, a, idempotency_key="console-pay-1",
         months=[f"{YEAR}-04"], today=date(YEAR, 4, 3),
@@ -144,14 +145,16 @@ def test_publication_records_uses_and_makes_a_disclosure_draft(build, db, sign_i
         data={"action": "add_use", "used_on": f"{YEAR}-07-01", "purpose": "七一慰问老党员",
               "amount": "100.00", "org_id": orgs["c1"].id, "year": YEAR},
     )  # fmt: skip
-    assert r.status_code == 302
+    # by default every level passes all it receives upward: the 党委 keeps nothing to spend
+    assert r.status_code == 400
+    assert "党费使用不能超过本组织留存的党费：可用余额0.00元" in page_text(r)
     html = page_text(client.get(url))
     assert "第一街道党工委2025年度党费收缴使用情况公示" in html
-    assert "共收缴党费150.00元" in html and "七一慰问老党员" in html
+    assert "共收缴党费150.00元" in html and "七一慰问老党员" not in html
     client.post(url, data={"action": "draft", "org_id": orgs["c1"].id, "year": YEAR})
     doc = db.scalar(select(DisclosureDocument))
     assert doc.title == "第一街道党工委2025年度党费收缴使用情况公示"
-    assert doc.status.value == "draft" and "七一慰问老党员" in doc.body_md
+    assert doc.status.value == "draft" and "本组织留存0.00元" in doc.body_md
 
 
 def test_fund_desk_records_a_donation_with_receipt_and_certificate(build, db, sign_in) -> None:

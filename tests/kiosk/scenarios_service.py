@@ -55,7 +55,7 @@ def assert_statement(data: bytes, member: dict[str, Any]) -> None:
     assert rasters(items), "the name with 𠮷 must be printed as an image"
     assert any("每月党费" in line and member["monthly"] in line for line in printed), text
     assert any("累计欠交" in line and member["arrears"] in line for line in printed), text
-    assert any("连续未交" in line and f"{member['unpaid']}个月" in line for line in printed), text
+    assert any("欠交月数" in line and f"{member['unpaid']}个月" in line for line in printed), text
 
 
 async def printing(stage: Stage) -> None:

@@ -23,8 +23,15 @@ def free_port() -> int:
 
 
 class BackendServer:
-    def __init__(self, database_url: str, port: int | None = None, log: Path | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        port: int | None = None,
+        log: Path | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.database_url = database_url
+        self.extra_env = extra_env or {}
         self.port = port or free_port()
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
@@ -42,6 +49,7 @@ class BackendServer:
             HALL_KIOSK_FAILED_LOOKUPS_PER_MINUTE="1000",
             PYTHONPATH=str(REPO),
         )
+        env.update(self.extra_env)
         return env
 
     def start(self, timeout: float = 20.0) -> None:

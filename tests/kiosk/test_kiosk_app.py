@@ -7,10 +7,13 @@ the assertions on what the screen shows live there. Screenshots: ``test-artifact
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.kiosk.conftest import ARTIFACTS, Runner
+from tests.kiosk.server import BackendServer
 
 
 def test_tap_shows_the_members_year_and_removal_forgets_them(run_scenario: Runner) -> None:
@@ -33,6 +36,20 @@ def test_unknown_lost_and_unreadable_cards_get_a_clear_message(run_scenario: Run
 
 def test_manual_entry_with_card_number_and_id_tail(run_scenario: Runner) -> None:
     run_scenario("manual_entry")
+
+
+def test_manual_entry_takes_the_card_number_width_from_the_backend(
+    run_scenario: Runner, kiosk_world: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    _path, world = kiosk_world
+    six = BackendServer(
+        world["database_url"], log=tmp_path / "backend6.log", extra_env={"HALL_CARD_NO_DIGITS": "6"}
+    )
+    six.start()
+    try:
+        run_scenario("manual_entry_width", backend_url=six.url, facts={"card_no_digits": 6})
+    finally:
+        six.stop()
 
 
 def test_keyboard_wedge_reader_typing_uid_and_enter(run_scenario: Runner) -> None:

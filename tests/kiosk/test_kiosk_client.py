@@ -140,3 +140,9 @@ def test_media_only_from_the_backend_and_honor_rows(
     names = " ".join(r["title"] for r in entries)
     assert kiosk_world[1]["honors"]["donor_public"] in names
     assert kiosk_world[1]["honors"]["donor_private"] not in names
+
+
+def test_the_health_probe_tells_the_card_number_width(client: BackendClient) -> None:
+    assert client.card_no_digits is None  # not known before the backend has answered
+    assert client.probe()
+    assert client.card_no_digits == 5  # the world's hall: the default setting
