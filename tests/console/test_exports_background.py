@@ -52,10 +52,12 @@ def test_the_ledger_exports_in_the_background(app, build, db, sign_in, tmp_path)
     ws = load_workbook(io.BytesIO(download.data)).active
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][0] == "第一街道党工委2025年党费收缴台账"
-    assert "卡号" in rows[2] and "姓名" in rows[2]
-    zhang = next(row for row in rows if row[1] == "张三")
-    assert zhang[3] == 600 and zhang[4] == 150 and zhang[5] == "50.00"
-    assert not any(row[1] == "王五" for row in rows)  # 王五 is under another 党工委
+    header = next(row for row in rows if row[0] == "卡号")
+    assert header[:7] == ("卡号", "党员编号", "姓名", "性别", "月交", "全年应交", "已交")
+    assert header[-2:] == ("本年欠交", "累计欠交")
+    zhang = next(row for row in rows if row[2] == "张三")
+    assert zhang[5] == 600 and zhang[6] == 150 and zhang[7] == "50.00"
+    assert not any(row[2] == "王五" for row in rows)  # 王五 is under another 党工委
 
 
 def test_the_member_roll_in_the_background_is_audited_and_private(
