@@ -23,7 +23,7 @@ DATA_DIR = REPO_ROOT / "data"
 
 @dataclass(frozen=True)
 class DuesSettings:
-    """Dues rules (DOMAIN §1). Amounts in fen."""
+    """Dues rules (docs/dues.md). Amounts in fen."""
 
     farmer_fixed_fen: int = 50
     student_fixed_fen: int = 20
@@ -46,7 +46,7 @@ class DuesSettings:
 @dataclass(frozen=True)
 class RemittanceSettings:
     """党费汇缴: the share (basis points of what it receives) an organization of each level passes
-    to its parent (DOMAIN §1: national percentages unconfirmed). Default: everything goes up."""
+    to its parent (docs/dues.md: national percentages unconfirmed). Default: everything goes up."""
 
     branch_bp: int = 10_000
     general_branch_bp: int = 10_000

@@ -58,7 +58,7 @@ class DisclosureCategory(Base):
 
 
 class DisclosureTier(enum.StrEnum):
-    """The four scopes of 党务公开条例 (DOMAIN §4)."""
+    """The four scopes of 党务公开条例 (docs/disclosure.md)."""
 
     PUBLIC = "public"  # 向社会公开
     PARTY = "party"  # 党内公开
@@ -168,7 +168,7 @@ class HonorKind(enum.StrEnum):
 
 
 class HonorEntry(Base):
-    """An entry of the honor roll (两优一先, medals, other commendations; DOMAIN §5).
+    """An entry of the honor roll (两优一先, medals, other commendations; docs/disclosure.md).
 
     A person's photo is shown only while ``photo_consent`` is true (PIPL Art. 25).
     """

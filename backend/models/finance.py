@@ -158,7 +158,7 @@ class WaiverState(enum.StrEnum):
 
 
 class WaiverRequest(Base):
-    """A request to reduce or waive a member's dues for months of one year (DOMAIN §1).
+    """A request to reduce or waive a member's dues for months of one year (docs/dues.md).
 
     The ledger changes only when the last required approval is given: the branch, then the
     next-higher 党委 (``committee_org_id``); retirees need the branch alone.

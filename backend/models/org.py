@@ -35,7 +35,7 @@ class Organization(Base):
 
     ``path`` is a materialized path of ids ("/1/4/17/"): a subtree is one indexed prefix match,
     never a recursive walk. The 8-digit code is kept as the seed's identifier but the tree is
-    never inferred from it (DOMAIN §3).
+    never inferred from it (docs/architecture.md).
     """
 
     __tablename__ = "organizations"

@@ -20,7 +20,7 @@ from backend.services import audit, policy
 from backend.services.actor import Actor
 from backend.services.policy import Action
 
-# The seed's six categories, then the typical board categories of DOMAIN §4.
+# The seed's six categories, then the typical board categories (docs/disclosure.md).
 DEFAULT_CATEGORIES = (
     ("policy", "政策文件"),
     ("procedures", "办理程序和流程"),

@@ -1,4 +1,4 @@
-"""Look-up without a card (the seed spec's 兼顾卡号; docs/kiosk.md): card number + last six
+"""Look-up without a card (兼顾卡号: docs/kiosk.md): card number + last six
 characters of the ID number.
 
 The member types on an on-screen number pad; "X" is accepted only as the ID's check character.

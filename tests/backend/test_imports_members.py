@@ -84,7 +84,7 @@ def test_fixed_categories_are_assessed_when_the_amount_is_empty(db, build, setti
     rows = [person(1, 党费类别="学生", 月缴党费=""), person(2, 党费类别="农民", 月缴党费="")]
     imports.import_members(db, SYSTEM, rows, settings=settings)
     amounts = db.scalars(select(Member.monthly_dues_fen).order_by(Member.id)).all()
-    assert amounts == [20, 50]  # 0.20 and 0.50 yuan (DOMAIN §1)
+    assert amounts == [20, 50]  # 0.20 and 0.50 yuan (docs/dues.md)
 
 
 def test_every_bad_row_is_reported_and_nothing_is_imported(db, build, settings) -> None:  # type: ignore[no-untyped-def]
