@@ -157,7 +157,8 @@ def _paid_to_text(payload: dict[str, Any]) -> str:
 
 
 def introduction_letter(settings: Settings, letter: Letter) -> PrintDocument:
-    """组织关系介绍信 in its three numbered parts (存根, 介绍信, 回执联), docs/transfers-and-letters.md."""
+    """组织关系介绍信 in its three numbered parts (存根, 介绍信, 回执联);
+    docs/transfers-and-letters.md."""
     p = letter.payload
     no = f"No. {letter.number}"
     days = f"{number_in_capitals(int(p['valid_days']))}天"
