@@ -152,3 +152,11 @@ def export_url(fmt: str = "xlsx") -> str:
 def kept_args(*dropped: str) -> list[tuple[str, str]]:
     """The current query arguments as hidden-field pairs (for the jump-to-page form)."""
     return [(k, v) for k, v in request.args.items(multi=True) if k not in dropped]
+
+
+def show_defaults(form: Any, **defaults: Any) -> None:
+    """Fill the filter form with what the list actually uses when a filter was left out (the
+    user's own organization, this year…), so the filters on screen say what is shown."""
+    for name, value in defaults.items():
+        if not form.get(name) and value is not None:
+            form.values[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)

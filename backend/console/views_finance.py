@@ -4,16 +4,19 @@ what the screen shows is what the xlsx and the PDF say."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Response, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
+from backend.console.paging import paginate, show_defaults, sorting
 from backend.console.web import actor, current_user, db, login_required, rollback, settings, today
 from backend.downloads import content_disposition
 from backend.errors import DomainError, Invalid
 from backend.models import Organization, OrgType
-from backend.services import dues_desk, exports, finance_docs, remittance, reports
+from backend.services import dues_desk, exports, finance_docs, ledger_page, remittance, reports
 from backend.services.policy import Action
 from backend.services.remittance_ledger import cutoff_utc, outstanding, period_end
 from backend.services.scope import get_org, org_in_scope
@@ -98,18 +101,24 @@ def finance_reports():  # type: ignore[no-untyped-def]
 def finance_ledger():  # type: ignore[no-untyped-def]
     form = Form(request.args)
     org, year = chosen_org(form), chosen_year(form)
-    sheet = finance_docs.ledger_sheet(db(), org, year, today(), printed_by=actor().name)
     fmt = request.args.get("format")
     if fmt in ("xlsx", "pdf"):
+        sheet = finance_docs.ledger_sheet(db(), org, year, today(), printed_by=actor().name)
         return send(sheet, fmt)
+    show_defaults(form, org_id=org.id, year=year)
+    stmt = ledger_page.ledger_query(org, year, today())
+    sort = sorting(ledger_page.sort_options(year, today()), default="org", tie=ledger_page.TIE)
+    page = paginate(db(), stmt, sort=sort)
+    lines = ledger_page.ledger_lines(db(), page.items, year, today())
     return render_template(
-        "finance/sheet_page.html",
+        "finance/ledger.html",
         form=form,
-        sheet=sheet,
+        org=org,
+        year=year,
         orgs=scope_orgs(),
-        heading="党费台账",
-        show_year=True,
-        endpoint="console.finance_ledger",
+        page=replace(page, items=lines),
+        totals=ledger_page.ledger_totals(db(), stmt),
+        today_text=f"{today():%Y年%m月%d日}",
     )
 
 
