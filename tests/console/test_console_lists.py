@@ -58,14 +58,15 @@ def test_the_district_ledger_is_paged_and_sorted(build, db, sign_in) -> None:
     assert len(rows_of(html2, "ledger-table")) == 12 and "第 51–62 条" in html2
     # Sorted by name, descending; every member exactly once over the pages.
     names = []
+    url = f"/console/finance/ledger?year={YEAR}"
     for n in (1, 2):
-        page = page_text(client.get(f"/console/finance/ledger?year={YEAR}&sort=name&dir=desc&page={n}"))
+        page = page_text(client.get(f"{url}&sort=name&dir=desc&page={n}"))
         names += cells(page, "ledger-table", "name")
     assert names == sorted((p.name for p in people), reverse=True)
     assert 'aria-sort="descending"' in page
     # By arrears (computed in SQL), largest first; the tie-breaker keeps the order stable.
-    page = page_text(client.get(f"/console/finance/ledger?year={YEAR}&sort=arrears&dir=desc"))
-    assert page == page_text(client.get(f"/console/finance/ledger?year={YEAR}&sort=arrears&dir=desc"))
+    page = page_text(client.get(f"{url}&sort=arrears&dir=desc"))
+    assert page == page_text(client.get(f"{url}&sort=arrears&dir=desc"))
     # An unknown sort key falls back to the default order, never reaches SQL.
     assert client.get(f"/console/finance/ledger?year={YEAR}&sort=id;drop").status_code == 200
     # The export is the whole ledger, not the page.
