@@ -12,11 +12,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import request, url_for
+from flask import Response, request, url_for
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from backend.console import console_bp
+from backend.downloads import content_disposition
+from backend.services import exports
 
 PER_PAGE = 50
 EXPORT_CHUNK = 1000
@@ -113,6 +115,22 @@ def sheet_rows(
     result = session.execute(stmt.execution_options(yield_per=EXPORT_CHUNK))
     for found in result:
         yield row(found[0] if len(found) == 1 else found)
+
+
+def xlsx_download(
+    title: str, columns: list[exports.Column], rows: Iterable[Sequence[Any]]
+) -> Response:
+    """A list's export: its title and columns over the rows of ``sheet_rows``."""
+    sheet = exports.Sheet(title=title, columns=columns, rows=list(rows))
+    return Response(
+        exports.to_xlsx(sheet),
+        mimetype=exports.XLSX_MIME,
+        headers={"Content-Disposition": content_disposition(f"{title}.xlsx")},
+    )
+
+
+def wants_xlsx() -> bool:
+    return request.args.get("format") == "xlsx"
 
 
 def _current_args(**changes: Any) -> dict[str, Any]:
