@@ -178,3 +178,9 @@ def show_defaults(form: Any, **defaults: Any) -> None:
     for name, value in defaults.items():
         if not form.get(name) and value is not None:
             form.values[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+@console_bp.app_template_global()
+def sort_args() -> list[tuple[str, str]]:
+    """The chosen sort as hidden-field pairs, for a list's filter form."""
+    return [(k, request.args[k]) for k in ("sort", "dir") if request.args.get(k)]

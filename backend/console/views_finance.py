@@ -11,11 +11,27 @@ from sqlalchemy import select
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
-from backend.console.paging import paginate, show_defaults, sorting
-from backend.console.web import actor, current_user, db, login_required, rollback, settings, today
+from backend.console.paging import (
+    paginate,
+    sheet_rows,
+    show_defaults,
+    sorting,
+    wants_xlsx,
+    xlsx_download,
+)
+from backend.console.web import (
+    actor,
+    current_user,
+    day_filter,
+    db,
+    login_required,
+    rollback,
+    settings,
+    today,
+)
 from backend.downloads import content_disposition
 from backend.errors import DomainError, Invalid
-from backend.models import Organization, OrgType
+from backend.models import Member, Organization, OrgType, Payment
 from backend.services import dues_desk, exports, finance_docs, ledger_page, remittance, reports
 from backend.services.policy import Action
 from backend.services.remittance_ledger import cutoff_utc, outstanding, period_end
@@ -122,17 +138,65 @@ def finance_ledger():  # type: ignore[no-untyped-def]
     )
 
 
+PAYMENT_SORTS = {
+    "at": (Payment.created_at,),
+    "slip": (Payment.slip_year, Payment.slip_seq),
+    "member": (Member.name,),
+    "org": (Organization.code,),
+    "amount": (Payment.amount_fen,),
+}
+PAYMENT_METHODS = {"cash": "现金", "bank": "银行转账"}
+PAYMENT_COLUMNS = [
+    exports.Column("凭条号", width=14),
+    exports.Column("收款时间", width=17),
+    exports.Column("党员", width=10),
+    exports.Column("党组织", width=20),
+    exports.Column("所交月份", width=24),
+    exports.Column("金额（元）", "money", 11),
+    exports.Column("方式", width=8),
+    exports.Column("经办人", width=10),
+    exports.Column("状态", width=8),
+]
+
+
+def _payment_values(row: tuple[Payment, str, str]) -> list[object]:
+    p, member_name, org_name = row
+    return [
+        p.slip_no,
+        day_filter(p.created_at),
+        member_name,
+        org_name,
+        "、".join(f"{i.year}年{i.month}月" for i in p.items),
+        p.amount_fen,
+        PAYMENT_METHODS.get(p.method, p.method),
+        p.operator,
+        "已作废" if p.voided else "有效",
+    ]
+
+
 @console_bp.get("/finance/payments")
 @login_required(Action.READ)
 def finance_payments():  # type: ignore[no-untyped-def]
-    form = Form(request.args, defaults={"start": today().replace(day=1), "end": today()})
+    form = Form(request.args)
     org = chosen_org(form)
     start = form.date("start", "开始日期") or today().replace(day=1)
     end = form.date("end", "结束日期") or today()
-    rows = dues_desk.payments_list(db(), actor(), org.id, start, end, settings().dues.timezone)
-    valid = sum(p.amount_fen for p, _m, _o in rows if not p.voided)
+    show_defaults(form, org_id=org.id, start=start, end=end)
+    stmt = dues_desk.payments_query(db(), actor(), org.id, start, end, settings().dues.timezone)
+    sort = sorting(PAYMENT_SORTS, default="at", descending=True, tie=(Payment.id,))
+    if wants_xlsx():
+        title = f"{org.name}缴费记录（{start:%Y-%m-%d}至{end:%Y-%m-%d}）"
+        return xlsx_download(
+            title, PAYMENT_COLUMNS, sheet_rows(db(), sort.apply(stmt), _payment_values)
+        )
     return render_template(
-        "finance/payments.html", form=form, rows=rows, valid=valid, orgs=scope_orgs(), org=org
+        "finance/payments.html",
+        form=form,
+        page=paginate(db(), stmt, sort=sort),
+        valid=dues_desk.payments_valid_fen(db(), stmt),
+        methods=PAYMENT_METHODS,
+        orgs=scope_orgs(),
+        org=org,
     )
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
 
 from backend.errors import Conflict, Invalid, NotFound
 from backend.models import (
@@ -32,13 +32,13 @@ from backend.services.scope import get_org, path_in_scope
 from backend.settings import DuesSettings
 
 
-def payments_list(
+def payments_query(
     session: Session, actor: Actor, org_id: int, start: date, end: date, timezone: str
-) -> list[tuple[Payment, str, str]]:
+) -> Select:
     """Payments taken from ``start`` to ``end`` (hall days) in the subtree, voided ones too:
-    (payment, member name, organization name), newest first."""
+    (payment, member name, organization name), newest first; the console pages it."""
     org = get_org(session, actor, org_id)
-    rows = session.execute(
+    return (
         select(Payment, Member.name, Organization.name)
         .join(Member, Member.id == Payment.member_id)
         .join(Organization, Organization.id == Payment.org_id)
@@ -47,10 +47,16 @@ def payments_list(
             Payment.created_at >= cutoff_utc(start - timedelta(days=1), timezone),
             Payment.created_at < cutoff_utc(end, timezone),
         )
+        .options(selectinload(Payment.items))
         .order_by(Payment.created_at.desc(), Payment.id.desc())
-        .limit(2000)
     )
-    return [(p, m, o) for p, m, o in rows]
+
+
+def payments_valid_fen(session: Session, stmt: Select) -> int:
+    """The sum of the payments of ``stmt`` that are not voided."""
+    sub = stmt.order_by(None).with_only_columns(Payment.amount_fen, Payment.voided).subquery()
+    total = session.scalar(select(func.sum(sub.c.amount_fen)).where(sub.c.voided.is_(False)))
+    return int(total or 0)
 
 
 @dataclass(frozen=True)
