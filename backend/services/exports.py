@@ -31,7 +31,6 @@ from backend.services.pdf_fonts import embedded_font
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_MIME = "application/pdf"
-_MONEY_FORMAT = "#,##0.00"
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -94,7 +93,8 @@ def to_xlsx(sheet: Sheet) -> bytes:
         ws.cell(header_row, i).font = Font(bold=True)
         ws.cell(header_row, i).alignment = Alignment(horizontal="center")
         ws.cell(header_row, i).border = border
-    ws.freeze_panes = ws.cell(header_row + 1, 1)
+    # By name, not ``ws.cell(…)``: that call would create the row and leave it blank.
+    ws.freeze_panes = f"A{header_row + 1}"
     for row in sheet.rows:
         if isinstance(row, Section):
             ws.append([spreadsheet_cell(row.text)])
@@ -118,19 +118,45 @@ def to_xlsx(sheet: Sheet) -> bytes:
 
 
 def _append_values(ws: Any, columns: list[Column], values: Sequence[Any], border: Border) -> None:
-    ws.append([_xlsx_value(v, c.kind) for v, c in zip(values, columns, strict=True)])
-    for i, column in enumerate(columns, 1):
+    typed = [xlsx_cell(v, c.kind) for v, c in zip(values, columns, strict=True)]
+    ws.append([value for value, _format in typed])
+    for i, (_value, number_format) in enumerate(typed, 1):
         cell = ws.cell(ws.max_row, i)
         cell.border = border
-        if column.kind == "money" and isinstance(values[i - 1], int):
-            cell.number_format = _MONEY_FORMAT
+        if number_format is not None:
+            cell.number_format = number_format
             cell.alignment = Alignment(horizontal="right")
 
 
-def _xlsx_value(value: Any, kind: str) -> Any:
-    if kind == "money" and isinstance(value, int):
-        return Decimal(value) / 100  # exact: yuan with two decimals, never a float computation
-    return spreadsheet_cell(value)
+MONEY_FORMAT = '"¥"#,##0.00'
+_AMOUNT_TEXT = re.compile(r"-?\d{1,3}(,\d{3})*\.\d{2}|-?\d+\.\d{2}")
+_PERCENT_TEXT = re.compile(r"-?\d+(\.(\d+))?%")
+
+
+def xlsx_cell(value: Any, kind: str) -> tuple[Any, str | None]:
+    """The value a spreadsheet cell holds, and its number format (None: general).
+
+    Money is a number of yuan (exact, from integer fen or from an amount already written as
+    "1,234.50") shown with the ¥ format; a rate written as "33.3%" is the number 0.333 shown as
+    a percentage; a count is an integer; anything else is text that passes
+    ``spreadsheet_cell`` (docs/security.md). Kept apart from the sheet layout on purpose: the
+    typing rules are the same however the workbook is written.
+    """
+    if isinstance(value, bool) or value is None:
+        return spreadsheet_cell(value), None
+    if isinstance(value, int) and kind == "money":
+        return Decimal(value) / 100, MONEY_FORMAT  # exact: never a float computation
+    if isinstance(value, int | Decimal):
+        return value, None
+    if isinstance(value, str):
+        text = value.strip()
+        if _AMOUNT_TEXT.fullmatch(text):
+            return Decimal(text.replace(",", "")), MONEY_FORMAT
+        percent = _PERCENT_TEXT.fullmatch(text)
+        if percent:
+            places = len(percent.group(2) or "")
+            return Decimal(text[:-1]) / 100, "0" + ("." + "0" * places if places else "") + "%"
+    return spreadsheet_cell(value), None
 
 
 # --- PDF -------------------------------------------------------------------------------------
