@@ -9,6 +9,7 @@ from backend.console import console_bp
 from backend.console.forms import Form
 from backend.console.views_members import filters_from
 from backend.console.web import actor, db, login_required, today
+from backend.downloads import content_disposition
 from backend.services import audit
 from backend.services.exports import XLSX_MIME, Column, Sheet, to_xlsx
 from backend.services.member_filters import member_query
@@ -85,5 +86,5 @@ def members_export():  # type: ignore[no-untyped-def]
     return Response(
         to_xlsx(sheet),
         mimetype=XLSX_MIME,
-        headers={"Content-Disposition": "attachment; filename=members.xlsx"},
+        headers={"Content-Disposition": content_disposition(f"党员名册{day:%Y%m%d}.xlsx")},
     )
