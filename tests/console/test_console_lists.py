@@ -53,7 +53,7 @@ def test_the_district_ledger_is_paged_and_sorted(build, db, sign_in) -> None:
     assert 'data-page="last"' in html and 'name="page"' in html  # last page and jump-to-page
     # The filters say what is shown: the user's own organization and the year.
     assert re.search(r'<option value="\d+" selected>\S+ 示范区委', html)
-    assert f'name="year" type="text" size="6" value="{YEAR}"' in html
+    assert f'name="year" type="number" min="2000" max="2100" step="1" value="{YEAR}"' in html
     html2 = page_text(client.get(f"/console/finance/ledger?year={YEAR}&page=2"))
     assert len(rows_of(html2, "ledger-table")) == 12 and "第 51–62 条" in html2
     # Sorted by name, descending; every member exactly once over the pages.
