@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, request, url_for
+from flask import Response, current_app, request, url_for
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -90,10 +90,14 @@ def paginate(
     stmt: Select,
     *,
     page: int | None = None,
-    per_page: int = PER_PAGE,
+    per_page: int | None = None,
     sort: Sorting | None = None,
 ) -> Page:
-    """Run ``stmt`` for one page. Rows with a single entity come back as that entity."""
+    """Run ``stmt`` for one page. Rows with a single entity come back as that entity.
+
+    The page size is ``PER_PAGE`` unless the app sets ``CONSOLE_PER_PAGE`` (tests use a small
+    one to page through a few rows)."""
+    per_page = per_page or int(current_app.config.get("CONSOLE_PER_PAGE", PER_PAGE))
     if sort is not None:
         stmt = sort.apply(stmt)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))

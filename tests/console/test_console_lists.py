@@ -72,3 +72,125 @@ def test_the_district_ledger_is_paged_and_sorted(build, db, sign_in) -> None:
     # The export is the whole ledger, not the page.
     x = client.get(f"/console/finance/ledger?year={YEAR}&page=2&format=xlsx")
     assert sum(1 for r in xlsx_rows(x.data) if r[1] in {p.name for p in people}) == 62
+
+
+def _three_members(build, db):  # type: ignore[no-untyped-def]
+    orgs = build.district()
+    people = [
+        build.member(orgs["b1"], name="张三", monthly_fen=5000),
+        build.member(orgs["b1"], name="李四", monthly_fen=1000),
+        build.member(orgs["b2"], name="王五", monthly_fen=2000),
+    ]
+    for person in people:
+        build.ledger(person, YEAR)
+    build.user(orgs["district"], "admin", Role.ADMIN)
+    build.user(orgs["b1"], "b1clerk")
+    build.user(orgs["b1"], "b1secretary")
+    db.commit()
+    return orgs, people
+
+
+def test_payments_page_sort_filter_and_export(app, build, db, sign_in) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, date, datetime
+
+    from backend.services import hall_clock, payments
+    from backend.services.actor import Actor
+
+    _orgs, people = _three_members(build, db)
+    for day, person in enumerate(people, start=2):
+        outcome = payments.pay(
+            db, Actor.system("t"), build.settings.dues, person, idempotency_key=f"list-pay-{day}",
+            months=[f"{YEAR}-04"], today=date(YEAR, 4, day),
+        )  # fmt: skip
+        outcome.payment.created_at = hall_clock.stored(datetime(YEAR, 4, day, 2, tzinfo=UTC))
+    db.commit()
+    app.config["CONSOLE_PER_PAGE"] = 2
+    client = sign_in("admin")
+    url = f"/console/finance/payments?start={YEAR}-04-01&end={YEAR}-04-30"
+    html = page_text(client.get(url))
+    assert len(rows_of(html, "payments-table")) == 2 and "共 3 条，第 1–2 条" in html
+    assert '有效缴费合计 <strong id="payments-total">80.00</strong>' in html  # all 3, not a page
+    html = page_text(client.get(url + "&page=2"))
+    assert len(rows_of(html, "payments-table")) == 1 and "第 3–3 条" in html
+    html = page_text(client.get(url + "&sort=amount&dir=asc"))
+    assert cells(html, "payments-table", "name") == ["李四", "王五"]
+    html = page_text(client.get(f"/console/finance/payments?start={YEAR}-04-03&end={YEAR}-04-30"))
+    assert "共 2 条" in html
+    # With no dates given, the filter shows the ones used: this month to today.
+    html = page_text(client.get("/console/finance/payments"))
+    today = hall_clock.today()
+    assert f'value="{today.replace(day=1).isoformat()}"' in html
+    assert f'value="{today.isoformat()}"' in html and 'type="date"' in html
+    x = client.get(url + "&sort=amount&dir=desc&page=2&format=xlsx")
+    body = [r for r in xlsx_rows(x.data) if r[2] in {"张三", "李四", "王五"}]
+    assert [r[2] for r in body] == ["张三", "王五", "李四"]  # every page, in the chosen order
+    assert [r[5] for r in body] == [50, 20, 10]  # amounts as numbers
+    assert "filename*=UTF-8''" in x.headers["Content-Disposition"]
+
+
+def test_waivers_page_sort_filter_and_export(app, build, db, sign_in) -> None:  # type: ignore[no-untyped-def]
+    _orgs, people = _three_members(build, db)
+    app.config["CONSOLE_PER_PAGE"] = 2
+    clerk = sign_in("b1clerk")
+    for person in people[:2]:
+        r = clerk.post(
+            "/console/finance/waivers/new",
+            data={"member": person.card_no, "kind": "waive", "year": YEAR, "start_month": 5,
+                  "end_month": 6, "reason": "重病住院", "evidence": "支部党员大会决议"},
+        )  # fmt: skip
+        assert r.status_code == 302
+    clerk.post("/console/logout")
+    client = sign_in("admin")
+    html = page_text(client.get("/console/finance/waivers"))
+    assert '<option value="open" selected>待审批</option>' in html  # the default, shown
+    assert "共 2 条" in html
+    html = page_text(client.get("/console/finance/waivers?state=approved"))
+    assert "共 0 条" in html and "没有符合条件的减免申请" in html
+    html = page_text(client.get("/console/finance/waivers?state=all&sort=member&dir=asc"))
+    names = re.findall(r'<td class="name">(\S+?)<br>', html)
+    assert names == sorted(p.name for p in people[:2])
+    x = client.get("/console/finance/waivers?state=all&format=xlsx")
+    assert sorted(r[0] for r in xlsx_rows(x.data) if r[0] in {"张三", "李四"}) == ["张三", "李四"]
+
+
+def test_donations_page_sort_filter_and_export(app, build, db, sign_in) -> None:  # type: ignore[no-untyped-def]
+    orgs, _people = _three_members(build, db)
+    app.config["CONSOLE_PER_PAGE"] = 2
+    client = sign_in("admin")
+    for n, amount in enumerate(["500", "20", "1000"], start=1):
+        r = client.post(
+            "/console/finance/fund/new",
+            data={"donor_kind": "person", "donor_name": f"捐赠人{n}", "amount": amount,
+                  "donated_on": f"{YEAR}-05-0{n}", "method": "cash",
+                  "receiving_org_id": orgs["b1"].id},
+        )  # fmt: skip
+        assert r.status_code == 302
+    html = page_text(client.get(f"/console/finance/fund?year={YEAR}"))
+    assert len(rows_of(html, "donations-table")) == 2 and "共 3 条" in html
+    assert 'data-page="last"' in html
+    html = page_text(client.get(f"/console/finance/fund?year={YEAR}&sort=amount&dir=desc"))
+    assert (
+        html.index("捐赠人3") < html.index("捐赠人1")
+        and "捐赠人2" not in html.split("fund-totals")[0]
+    )
+    assert "共 0 条" in page_text(client.get(f"/console/finance/fund?year={YEAR - 1}"))
+    x = client.get(f"/console/finance/fund?year={YEAR}&sort=amount&dir=asc&format=xlsx")
+    body = [r for r in xlsx_rows(x.data) if isinstance(r[5], int | float)]
+    assert [r[5] for r in body] == [20, 500, 1000]
+
+
+def test_audit_log_pages_sorts_filters_and_exports(app, build, db, sign_in) -> None:  # type: ignore[no-untyped-def]
+    _three_members(build, db)
+    app.config["CONSOLE_PER_PAGE"] = 2
+    client = sign_in("admin")
+    html = page_text(client.get("/console/audit?group=member."))
+    assert "共 3 条" in html and len(rows_of(html, "audit-table")) == 2
+    assert 'aria-sort="descending"' in html  # newest first, and the header says so
+    ids = [int(i) for i in re.findall(r'<tr data-id="(\d+)"', html)]
+    assert ids == sorted(ids, reverse=True)
+    html = page_text(client.get("/console/audit?group=member.&sort=at&dir=asc&page=2"))
+    assert "第 3–3 条" in html
+    assert 'name="start" type="date"' in html.replace('id="f-start" ', "")
+    x = client.get("/console/audit?group=member.&format=xlsx")
+    body = [r for r in xlsx_rows(x.data) if r[3] == "登记党员"]
+    assert len(body) == 3 and all(isinstance(r[0], int) for r in body)
