@@ -184,7 +184,7 @@ def test_audit_log_pages_sorts_filters_and_exports(app, build, db, sign_in) -> N
     app.config["CONSOLE_PER_PAGE"] = 2
     client = sign_in("admin")
     html = page_text(client.get("/console/audit?group=member."))
-    assert "共 3 条" in html and len(rows_of(html, "audit-table")) == 2
+    assert "共 3 条" in html and len(re.findall(r'<tr data-id="', html)) == 2
     assert 'aria-sort="descending"' in html  # newest first, and the header says so
     ids = [int(i) for i in re.findall(r'<tr data-id="(\d+)"', html)]
     assert ids == sorted(ids, reverse=True)
