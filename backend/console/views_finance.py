@@ -32,7 +32,15 @@ from backend.console.web import (
 from backend.downloads import content_disposition
 from backend.errors import DomainError, Invalid
 from backend.models import Member, Organization, OrgType, Payment
-from backend.services import dues_desk, exports, finance_docs, ledger_page, remittance, reports
+from backend.services import (
+    dues_desk,
+    exports,
+    finance_docs,
+    ledger_page,
+    remittance,
+    remittance_items,
+    reports,
+)
 from backend.services.policy import Action
 from backend.services.remittance_ledger import cutoff_utc, outstanding, period_end
 from backend.services.scope import get_org, org_in_scope
@@ -265,13 +273,16 @@ def finance_remittance_create():  # type: ignore[no-untyped-def]
 @login_required(Action.READ)
 def finance_batch(batch_id: int):  # type: ignore[no-untyped-def]
     batch = remittance.get_batch(db(), actor(), batch_id)
-    sheet = finance_docs.batch_sheet(
-        db(), batch, settings().dues, printed_on=today(), printed_by=actor().name
-    )
     fmt = request.args.get("format")
     if fmt in ("xlsx", "pdf"):
+        sheet = finance_docs.batch_sheet(
+            db(), batch, settings().dues, printed_on=today(), printed_by=actor().name
+        )
         return send(sheet, fmt)
-    return render_template("finance/batch.html", batch=batch, sheet=sheet)
+    # The page shows the items a page at a time; the downloads are the whole printed list.
+    sort = sorting(remittance_items.SORTS, default="org", tie=remittance_items.TIE)
+    page = paginate(db(), remittance_items.batch_items_query(batch.id), sort=sort)
+    return render_template("finance/batch.html", batch=batch, page=page)
 
 
 @console_bp.post("/finance/remittance/<int:batch_id>/<any(confirm,cancel,reverse):action>")

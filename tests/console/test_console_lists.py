@@ -194,3 +194,35 @@ def test_audit_log_pages_sorts_filters_and_exports(app, build, db, sign_in) -> N
     x = client.get("/console/audit?group=member.&format=xlsx")
     body = [r for r in xlsx_rows(x.data) if r[3] == "登记党员"]
     assert len(body) == 3 and all(isinstance(r[0], int) for r in body)
+
+
+def test_batch_detail_is_paged_and_sorted(app, build, db, sign_in) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, date, datetime
+
+    from backend.services import hall_clock, payments
+    from backend.services.actor import Actor
+
+    orgs, people = _three_members(build, db)
+    for n, person in enumerate(people[:2]):
+        outcome = payments.pay(
+            db, Actor.system("t"), build.settings.dues, person, idempotency_key=f"batch-key-{n}",
+            months=[f"{YEAR}-03", f"{YEAR}-04"], today=date(YEAR, 4, 3),
+        )  # fmt: skip
+        outcome.payment.created_at = hall_clock.stored(datetime(YEAR, 4, 3, 2, tzinfo=UTC))
+    db.commit()
+    client = sign_in("admin")
+    r = client.post(
+        "/console/finance/remittance",
+        data={"org_id": orgs["g1"].id, "year": YEAR, "start_month": 1, "end_month": 6},
+    )
+    assert r.status_code == 302, page_text(r)
+    batch_url = r.headers["Location"]
+    app.config["CONSOLE_PER_PAGE"] = 3
+    html = page_text(client.get(batch_url + "?sort=amount&dir=desc"))
+    assert "共 4 条，第 1–3 条" in html
+    assert cells(html, "batch-detail", "name") == ["张三", "张三", "李四"]
+    assert "120.00" in html.split('id="batch-detail"')[1]  # the total covers every page
+    html = page_text(client.get(batch_url + "?sort=amount&dir=desc&page=2"))
+    assert cells(html, "batch-detail", "name") == ["李四"]
+    x = client.get(batch_url + "?format=xlsx")
+    assert sum(1 for r in xlsx_rows(x.data) if r[1] in {"张三", "李四"}) == 4
