@@ -37,10 +37,12 @@ from backend.services import (
     exports,
     finance_docs,
     ledger_page,
+    reminder_list,
     remittance,
     remittance_items,
     reports,
 )
+from backend.services.ledger import warning_for
 from backend.services.policy import Action
 from backend.services.remittance_ledger import cutoff_utc, outstanding, period_end
 from backend.services.scope import get_org, org_in_scope
@@ -208,14 +210,45 @@ def finance_payments():  # type: ignore[no-untyped-def]
     )
 
 
+REMINDER_COLUMNS = [
+    exports.Column("卡号", width=8),
+    exports.Column("姓名", width=10),
+    exports.Column("党组织", width=24),
+    exports.Column("联系电话", width=13),
+    exports.Column("连续未交（月）", "int", 10),
+    exports.Column("累计欠交（元）", "money", 12),
+    exports.Column("提醒", width=40),
+]
+
+
 @console_bp.get("/finance/reminders")
 @login_required(Action.READ)
 def finance_reminders():  # type: ignore[no-untyped-def]
     form = Form(request.args)
     org = chosen_org(form)
-    rows = dues_desk.reminders(db(), actor(), settings().dues, org.id, today())
+    show_defaults(form, org_id=org.id)
+    dues = settings().dues
+    stmt, options = reminder_list.reminders_query(org, dues, today())
+    sort = sorting(options, default="months", descending=True, tie=reminder_list.TIE)
+
+    def values(row: tuple) -> list[object]:
+        member, org_name, months, arrears = row
+        text = warning_for(int(months), dues).text
+        return [member.card_no, member.name, org_name, member.phone, months, arrears, text]
+
+    if wants_xlsx():
+        rows = sheet_rows(db(), sort.apply(stmt), values)
+        return xlsx_download(f"{org.name}欠费提醒名单", REMINDER_COLUMNS, rows)
+    page = paginate(db(), stmt, sort=sort)
+    warnings = {row[0].id: warning_for(int(row[2]), dues) for row in page.items}
     return render_template(
-        "finance/reminders.html", form=form, rows=rows, orgs=scope_orgs(), org=org
+        "finance/reminders.html",
+        form=form,
+        page=page,
+        warnings=warnings,
+        orgs=scope_orgs(),
+        org=org,
+        dues=dues,
     )
 
 

@@ -226,3 +226,32 @@ def test_batch_detail_is_paged_and_sorted(app, build, db, sign_in) -> None:  # t
     assert cells(html, "batch-detail", "name") == ["李四"]
     x = client.get(batch_url + "?format=xlsx")
     assert sum(1 for r in xlsx_rows(x.data) if r[1] in {"张三", "李四"}) == 4
+
+
+def test_reminders_page_sort_filter_and_export(app, build, db, sign_in) -> None:  # type: ignore[no-untyped-def]
+    from backend.services import hall_clock
+
+    orgs = build.district()
+    this_year = hall_clock.today().year
+    big = build.member(orgs["b1"], name="欠多", monthly_fen=5000)
+    small = build.member(orgs["b2"], name="欠少", monthly_fen=1000)
+    paid = build.member(orgs["b1"], name="交清", monthly_fen=1000)
+    for year in (this_year - 1, this_year):
+        build.ledger(big, year)
+        build.ledger(small, year)
+        build.ledger(paid, year, paid_months=set(range(1, 13)))
+    build.user(orgs["district"], "admin", Role.ADMIN)
+    db.commit()
+    app.config["CONSOLE_PER_PAGE"] = 1
+    client = sign_in("admin")
+    html = page_text(client.get("/console/finance/reminders?sort=arrears&dir=asc"))
+    assert "共 2 条" in html and cells(html, "reminders-table", "name") == ["欠少"]
+    assert re.search(r'<option value="\d+" selected>\S+ 示范区委', html)  # the default org
+    html = page_text(client.get("/console/finance/reminders?sort=arrears&dir=asc&page=2"))
+    assert cells(html, "reminders-table", "name") == ["欠多"] and "交清" not in html
+    html = page_text(client.get(f"/console/finance/reminders?org_id={orgs['b2'].id}"))
+    assert "共 1 条" in html and cells(html, "reminders-table", "name") == ["欠少"]
+    x = client.get("/console/finance/reminders?sort=arrears&dir=desc&format=xlsx")
+    body = [r for r in xlsx_rows(x.data) if r[1] in {"欠多", "欠少", "交清"}]
+    assert [r[1] for r in body] == ["欠多", "欠少"] and isinstance(body[0][4], int)
+    assert body[0][5] > body[1][5] and "党费" in body[0][6]
