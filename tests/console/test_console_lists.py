@@ -255,3 +255,22 @@ def test_reminders_page_sort_filter_and_export(app, build, db, sign_in) -> None:
     body = [r for r in xlsx_rows(x.data) if r[1] in {"欠多", "欠少", "交清"}]
     assert [r[1] for r in body] == ["欠多", "欠少"] and isinstance(body[0][4], int)
     assert body[0][5] > body[1][5] and "党费" in body[0][6]
+
+
+def test_the_warnings_board_previews_and_links_to_the_paged_lists(build, db, sign_in) -> None:  # type: ignore[no-untyped-def]
+    from backend.services import hall_clock
+
+    orgs = build.district()
+    this_year = hall_clock.today().year
+    for i in range(23):
+        member = build.member(orgs["b1"], name=f"欠交{NAMES[i]}", monthly_fen=1000)
+        build.ledger(member, this_year - 1)
+        build.ledger(member, this_year)
+    build.user(orgs["district"], "admin", Role.ADMIN)
+    db.commit()
+    client = sign_in("admin")
+    html = page_text(client.get("/console/warnings"))
+    assert len(rows_of(html, "final-table")) == 20 and "共 23 人，仅列出前 20 人" in html
+    assert 'id="final-all"' in html and "behind=ge6" in html
+    html = page_text(client.get("/console/members?behind=ge6"))
+    assert "共 23 条" in html
