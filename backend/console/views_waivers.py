@@ -1,4 +1,4 @@
-"""Console pages for 减免 (requests and their approvals) and the yearly assessment worksheet."""
+"""Console pages for 减免: requests and their approvals (yearly assessment: views_assessment)."""
 
 from __future__ import annotations
 
@@ -15,20 +15,15 @@ from backend.console.paging import (
     wants_xlsx,
     xlsx_download,
 )
-from backend.console.views_finance import chosen_org, chosen_year, scope_orgs
-from backend.console.web import actor, db, login_required, rollback, settings, today
+from backend.console.web import actor, db, login_required, rollback, today
 from backend.errors import DomainError, NotFound
 from backend.models import Member, Organization, WaiverRequest, WaiverState
-from backend.models.member import DUES_CATEGORY_LABELS
 from backend.services import waivers
-from backend.services import yearly_assessment as ya
 from backend.services.exports import Column
-from backend.services.input_rules import whole_number
 from backend.services.money import format_yuan
 from backend.services.policy import Action
 from backend.services.scope import members_in_scope
 
-add_menu_entry("年度核定", "console.finance_assessment", section="党费", order=44)
 add_menu_entry(
     "减免审批", "console.waivers", section="党费", order=45, active_prefix="console.waiver"
 )
@@ -175,48 +170,3 @@ def waiver_decide(request_id: int):  # type: ignore[no-untyped-def]
     else:
         flash(f"已记录审批意见：{result.state.label}", "success")
     return redirect(url_for("console.waivers"))
-
-
-# --- the yearly assessment worksheet ---------------------------------------------------------
-
-
-def _overrides(form: Form, sheet_ids: list[int]) -> dict[int, ya.Override]:
-    """Category and base of each member as edited on the worksheet."""
-    out: dict[int, ya.Override] = {}
-    for member_id in sheet_ids:
-        category = form.get(f"cat_{member_id}")
-        base = form.yuan(f"base_{member_id}", "月计算基数")
-        if category:
-            out[member_id] = (category, base)
-    return out
-
-
-@console_bp.route("/finance/assessment", methods=["GET", "POST"])
-@login_required(Action.READ)
-def finance_assessment():  # type: ignore[no-untyped-def]
-    form = Form(request.values)
-    org, year = chosen_org(form), chosen_year(form)
-    ids = [n for k in request.form if k.startswith("cat_") and (n := whole_number(k[4:]))]
-    overrides = _overrides(form, ids)
-    dues = settings().dues
-    if request.method == "POST" and request.form.get("action") == "fix" and form.ok:
-        try:
-            result = ya.fix(db(), actor(), dues, org.id, year, form.get("fingerprint"), overrides)
-        except DomainError as exc:
-            rollback()
-            flash(exc.message, "error")
-        else:
-            flash(
-                f"{year}年度党费已核定：{result.members}名党员，其中{result.changed}名金额有变化",
-                "success",
-            )
-            return redirect(url_for("console.finance_assessment", org_id=org.id, year=year))
-    sheet = ya.worksheet(db(), actor(), dues, org.id, year, overrides)
-    return render_template(
-        "finance/assessment.html",
-        form=form,
-        sheet=sheet,
-        orgs=scope_orgs(),
-        categories=list(DUES_CATEGORY_LABELS.items()),
-        reviewed=request.method == "POST",
-    )
