@@ -294,3 +294,34 @@ def test_assessment_worksheet_pages_sorts_and_exports(app, build, db, sign_in) -
     body = [r for r in xlsx_rows(x.data) if r[1] in {p.name for p in people}]
     assert [r[1] for r in body] == sorted((p.name for p in people), reverse=True)
     assert all(r[5] in (50, 10, 20) for r in body)  # current amounts as numbers
+
+
+def test_users_list_sorts_pages_and_exports(app, build, db, sign_in) -> None:  # type: ignore[no-untyped-def]
+    _three_members(build, db)  # admin, b1clerk, b1secretary
+    app.config["CONSOLE_PER_PAGE"] = 2
+    client = sign_in("admin")
+    html = page_text(client.get("/console/users?sort=username&dir=desc"))
+    names = re.findall(r'/console/users/\d+">([^<]+)</a>', html)
+    assert names == ["b1secretary", "b1clerk"] and "共 3 条" in html
+    html = page_text(client.get("/console/users?sort=username&dir=desc&page=2"))
+    assert re.findall(r'/console/users/\d+">([^<]+)</a>', html) == ["admin"]
+    x = client.get("/console/users?sort=username&format=xlsx")
+    assert [r[0] for r in xlsx_rows(x.data)[2:]] == ["admin", "b1clerk", "b1secretary"]
+
+
+def test_honors_list_sorts_and_exports(app, build, db, sign_in) -> None:  # type: ignore[no-untyped-def]
+    orgs, _people = _three_members(build, db)
+    client = sign_in("admin")
+    for year in (2023, 2025, 2024):
+        r = client.post(
+            "/console/honors/new",
+            data={"year": year, "title": "优秀共产党员", "kind": "person", "person_name": "李先锋",
+                  "org_id": orgs["b1"].id, "awarding_body": "示范区委"},
+        )  # fmt: skip
+        assert r.status_code == 302, page_text(r)
+    app.config["CONSOLE_PER_PAGE"] = 2
+    html = page_text(client.get("/console/honors?sort=year&dir=asc"))
+    table = html.split('id="honor-table"')[1].split("</table>")[0]
+    assert re.findall(r'<tr data-entry="\d+">\s*<td>(\d+)</td>', table) == ["2023", "2024"]
+    x = client.get("/console/honors?sort=year&dir=desc&format=xlsx")
+    assert [r[0] for r in xlsx_rows(x.data)[2:]] == [2025, 2024, 2023]
