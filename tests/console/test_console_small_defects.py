@@ -81,7 +81,7 @@ def test_the_audit_log_names_people_and_labels_fields_in_chinese(build, db, sign
     html = page_text(client.get("/console/audit?entity_type=member"))
     assert "党员 欧阳明" in html
     assert "<th>姓名</th>" in html or "<th>名称</th>" in html  # the field, labelled in Chinese
-    assert "<th>月交党费（分）</th>" in html and "monthly_dues_fen" not in html
+    assert "<th>月交党费（元）</th><td>50.00</td>" in html and "monthly_dues_fen" not in html
     assert '{"' not in html  # no raw JSON
     assert member.id
 
