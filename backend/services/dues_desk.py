@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, selectinload
 from backend.errors import Conflict, Invalid, NotFound
 from backend.models import (
     DisclosureDocument,
-    DuesMonth,
     DuesUse,
     Member,
     Organization,
@@ -20,10 +19,10 @@ from backend.models import (
     RemittanceBatch,
     RemittanceState,
 )
-from backend.services import audit, disclosure, disclosure_categories, policy
+from backend.services import audit, disclosure, disclosure_categories, policy, reminder_list
 from backend.services.actor import Actor
 from backend.services.exports import Column, Sheet
-from backend.services.ledger import MonthState, Warning, classify, warning_for
+from backend.services.ledger import Warning, warning_for
 from backend.services.money import amount_in_capitals, format_yuan
 from backend.services.policy import Action
 from backend.services.remittance_ledger import cutoff_utc
@@ -75,59 +74,18 @@ def reminders(
     session: Session, actor: Actor, settings: DuesSettings, org_id: int, today: date
 ) -> list[Reminder]:
     """Members who have not paid for ``reminder_months`` months in a row or more, flagged
-    before the sixth month (DOMAIN §1), longest run first."""
+    before the sixth month (DOMAIN §1), longest run first: the console's paged list
+    (``reminder_list``) read whole, for the API."""
     org = get_org(session, actor, org_id)
-    horizon = today.year - 3
-    rows = session.execute(
-        select(DuesMonth, Member.name, Member.card_no, Member.phone, Organization.name)
-        .join(Member, Member.id == DuesMonth.member_id)
-        .join(Organization, Organization.id == Member.org_id)
-        .where(
-            Member.archived.is_(False),
-            Organization.path.startswith(org.path, autoescape=True),
-            DuesMonth.year >= horizon,
+    stmt, sorts = reminder_list.reminders_query(org, settings, today)
+    stmt = stmt.order_by(sorts["months"][0].desc(), Organization.name, Member.card_no, Member.id)
+    return [
+        Reminder(
+            member.id, member.name, member.card_no, member.phone, org_name, int(months),
+            int(arrears), warning_for(int(months), settings),
         )
-        .order_by(DuesMonth.member_id, DuesMonth.year.desc(), DuesMonth.month.desc())
-    ).all()
-    out: list[Reminder] = []
-    current: int | None = None
-    run = arrears = 0
-    counting = True
-    info: tuple[str, str | None, str | None, str] = ("", None, None, "")
-    expected = (today.year, today.month)
-
-    def close() -> None:
-        if current is not None and run >= settings.reminder_months:
-            name, card_no, phone, org_name = info
-            warning = warning_for(run, settings)
-            out.append(Reminder(current, name, card_no, phone, org_name, run, arrears, warning))
-
-    for month_row, name, card_no, phone, org_name in rows:
-        if month_row.member_id != current:
-            close()
-            current, run, arrears, counting = month_row.member_id, 0, 0, True
-            info = (name, card_no, phone, org_name)
-            expected = _previous(today.year, today.month)
-        key = (month_row.year, month_row.month)
-        if key >= (today.year, today.month):
-            continue
-        state = classify(month_row, today)
-        if state is MonthState.UNPAID:
-            arrears += (month_row.due_fen or 0) - month_row.paid_fen
-        if counting and key == expected and state is MonthState.UNPAID:
-            run += 1
-            expected = _previous(*key)
-        else:
-            counting = False
-    close()
-    return sorted(out, key=lambda r: (-r.consecutive, r.org_name, r.card_no or ""))
-
-
-def _previous(year: int, month: int) -> tuple[int, int]:
-    return (year, month - 1) if month > 1 else (year - 1, 12)
-
-
-# --- uses and the yearly publication ---------------------------------------------------------
+        for member, org_name, months, arrears in session.execute(stmt)
+    ]  # fmt: skip
 
 
 def record_use(
