@@ -94,6 +94,11 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):  # type: ignore[no-untyped-def]
+        if request.path == "/console" or request.path.startswith("/console/"):
+            # An unknown console address (no console view ran): the console's Chinese page.
+            from backend.console.web import http_error_page
+
+            return http_error_page(exc)
         if not request.path.startswith("/api/"):
             return exc
         code = exc.code or 500

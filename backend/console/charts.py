@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
+from backend.services.percent import percent_text
+
 BAR_COLOR = "#b22a2a"
 TRACK_COLOR = "#eee6e0"
 TEXT_COLOR = "#333"
@@ -65,7 +67,7 @@ def share_chart(
             f'<rect x="{label_w}" y="{y + 5}" width="{track * share:.1f}" height="16" '
             f'fill="{BAR_COLOR}"/>'
             f'<text x="{label_w + track + 8}" y="{y + 18}" font-size="13" '
-            f'fill="{TEXT_COLOR}">{count}（{100 * share:.1f}%）</text>'
+            f'fill="{TEXT_COLOR}">{count}（{percent_text(count, total)}）</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
-from backend.console.paging import paginate
+from backend.console.paging import paginate, sheet_rows, sorting, wants_xlsx, xlsx_download
 from backend.console.web import actor, current_user, db, login_required, rollback
 from backend.errors import DomainError, NotFound
 from backend.models import Organization, Role, User
 from backend.models.base import utcnow
 from backend.services import user_admin, users
+from backend.services.exports import Column
 from backend.services.policy import Action
 from backend.services.scope import get_org, org_in_scope, path_in_scope
 
@@ -46,11 +49,41 @@ def _user(user_id: int) -> User:
     return user
 
 
+USER_SORTS = {
+    "username": (User.username,),
+    "name": (User.full_name,),
+    "role": (User.role,),
+    "org": (Organization.code,),
+}
+USER_COLUMNS = [
+    Column("用户名", width=14),
+    Column("姓名", width=10),
+    Column("角色", width=14),
+    Column("管理范围", width=28),
+    Column("状态", width=8),
+]
+
+
+def _user_state(user: User, now: datetime) -> str:
+    if not user.active:
+        return "已停用"
+    return "已锁定" if user.locked_until and user.locked_until > now else "正常"
+
+
 @console_bp.get("/users", endpoint="users")
 @login_required(Action.USER_ADMIN)
 def users_list():  # type: ignore[no-untyped-def]
-    page = paginate(db(), user_admin.users_in_scope(actor()))
-    return render_template("console/admin/users.html", page=page, now=utcnow())
+    stmt = user_admin.users_in_scope(actor())
+    sort = sorting(USER_SORTS, default="org", tie=(User.id,))
+    now = utcnow()
+    if wants_xlsx():
+        rows = sheet_rows(db(), sort.apply(stmt), lambda r: [
+            r[0].username, r[0].full_name, r[0].role.label, f"{r[1].code} {r[1].name}",
+            _user_state(r[0], now)])  # fmt: skip
+        return xlsx_download("用户与权限", USER_COLUMNS, rows)
+    return render_template(
+        "console/admin/users.html", page=paginate(db(), stmt, sort=sort), now=now
+    )
 
 
 @console_bp.route("/users/new", methods=["GET", "POST"])

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
-from typing import Any
 
 from flask import render_template, request
 from sqlalchemy import select
 
 from backend.console import add_menu_entry, console_bp
+from backend.console.audit_fields import changes, entity_names
 from backend.console.forms import Form
-from backend.console.paging import paginate
-from backend.console.web import db, login_required, utc_start_of
+from backend.console.paging import paginate, sheet_rows, sorting, wants_xlsx, xlsx_download
+from backend.console.web import day_filter, db, login_required, utc_start_of
 from backend.models import AuditEntry
 from backend.services import audit_chain
+from backend.services.exports import Column
 from backend.services.policy import Action
 
 add_menu_entry("操作日志", "console.audit", section="系统管理", order=30, action=Action.AUDIT_READ)
@@ -37,6 +37,7 @@ AUDIT_LABELS = {
     "user.create": "新建用户",
     "user.update": "修改用户",
     "user.login": "登录工作台",
+    "user.login_failed": "登录失败",
     "user.locked": "密码错误次数过多，锁定",
     "user.unlock": "解除锁定",
     "user.password_reset": "重置密码",
@@ -86,6 +87,7 @@ AUDIT_LABELS = {
     "disclosure.create": "起草党务公开",
     "disclosure.update": "修改党务公开",
     "disclosure.files_add": "添加公开附件",
+    "disclosure.files_remove": "删除公开附件",
     "disclosure.submit": "提交保密审查",
     "disclosure.approve": "保密审查通过",
     "disclosure.reject": "保密审查退回",
@@ -149,9 +151,38 @@ def entity_label(entity_type: str) -> str:
     return ENTITY_LABELS.get(entity_type, entity_type)
 
 
-@console_bp.app_template_filter("compact_json")
-def compact_json(data: Any) -> str:
-    return "" if data is None else json.dumps(data, ensure_ascii=False, sort_keys=True)
+SORTS = {
+    "at": (AuditEntry.at,),
+    "actor": (AuditEntry.actor_name,),
+    "action": (AuditEntry.action,),
+    "entity": (AuditEntry.entity_type, AuditEntry.entity_id),
+}
+EXPORT_COLUMNS = [
+    Column("行号", "int", 8),
+    Column("时间", width=17),
+    Column("操作人", width=12),
+    Column("操作", width=16),
+    Column("对象", width=16),
+    Column("变更内容", width=60),
+]
+
+
+def _export_row(entry: AuditEntry) -> list[object]:
+    text = "；".join(
+        f"{c.label}：{c.before}→{c.after}"
+        if c.before and c.after
+        else f"{c.label}：{c.before or c.after}"
+        for c in changes(entry.before, entry.after)
+    )
+    target = f"{entity_label(entry.entity_type)} {entry.entity_id or ''}".strip()
+    return [
+        entry.id,
+        day_filter(entry.at),
+        entry.actor_name,
+        audit_label(entry.action),
+        target,
+        text,
+    ]
 
 
 @console_bp.get("/audit", endpoint="audit")
@@ -160,7 +191,7 @@ def audit_log():  # type: ignore[no-untyped-def]
     # Audit rows carry before/after images of any subtree: the policy admits district-level
     # administrators and auditors only (Action.AUDIT_READ).
     form = Form(request.args)
-    stmt = select(AuditEntry).order_by(AuditEntry.id.desc())
+    stmt = select(AuditEntry)
     if form.get("who"):
         stmt = stmt.where(AuditEntry.actor_name.contains(form.get("who"), autoescape=True))
     if form.get("group") in {g for g, _label in ACTION_GROUPS}:
@@ -174,11 +205,19 @@ def audit_log():  # type: ignore[no-untyped-def]
         stmt = stmt.where(AuditEntry.at >= utc_start_of(start))
     if end:
         stmt = stmt.where(AuditEntry.at < utc_start_of(end + timedelta(days=1)))
+    sort = sorting(SORTS, default="at", descending=True, tie=(AuditEntry.id,))
+    if wants_xlsx():
+        return xlsx_download(
+            "操作日志", EXPORT_COLUMNS, sheet_rows(db(), sort.apply(stmt), _export_row)
+        )
+    page = paginate(db(), stmt, sort=sort)
     return render_template(
         "console/admin/audit.html",
         chain=audit_chain.verify(db()),
         form=form,
-        page=paginate(db(), stmt),
+        page=page,
+        names=entity_names(db(), page.items),
+        changes=changes,
         groups=ACTION_GROUPS,
         entity_types=list(ENTITY_LABELS.items()),
     )

@@ -27,6 +27,7 @@ from backend.services.actor import Actor
 
 add_menu_entry("首页", "console.home", section="工作台", order=10)
 add_menu_entry("红色预警", "console.warnings", section="工作台", order=20)
+WARNINGS_PREVIEW = 20
 
 
 def _safe_next(target: str | None) -> str:
@@ -88,7 +89,8 @@ def home():  # type: ignore[no-untyped-def]
 @console_bp.get("/warnings")
 @login_required()
 def warnings():  # type: ignore[no-untyped-def]
-    board = warnings_board.board(db(), actor(), today(), settings().dues)
+    # A preview of each section; the full lists are the paged pages it links to.
+    board = warnings_board.board(db(), actor(), today(), settings().dues, limit=WARNINGS_PREVIEW)
     return render_template("console/warnings.html", board=board, dues=settings().dues)
 
 

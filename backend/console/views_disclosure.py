@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
+from backend.console.paging import paginate, sheet_rows, sorting, wants_xlsx, xlsx_download
 from backend.console.views_disclosure_files import media_of
 from backend.console.views_finance import scope_orgs
 from backend.console.web import actor, current_user, db, login_required, rollback, settings, today
@@ -31,14 +32,39 @@ from backend.models import (
     Organization,
 )
 from backend.services import disclosure, disclosure_files, disclosure_workflow, pdf_pages, policy
-from backend.services.disclosure_board import list_documents
+from backend.services.disclosure_board import documents_query
 from backend.services.disclosure_text import to_blocks
+from backend.services.exports import Column
 from backend.services.policy import Action
 from backend.services.scope import get_org, members_in_scope, org_in_scope
 
 add_menu_entry("党务公开", "console.disclosure", section="服务", order=40)
 
-PER_PAGE = 30
+DOCUMENT_SORTS = {
+    "publish": (DisclosureDocument.publish_on,),
+    "title": (DisclosureDocument.title,),
+    "org": (Organization.code,),
+    "status": (DisclosureDocument.status,),
+    "expires": (DisclosureDocument.expires_on,),
+}
+DOCUMENT_COLUMNS = [
+    Column("标题", width=36),
+    Column("栏目", width=14),
+    Column("发布组织", width=22),
+    Column("公开范围", width=12),
+    Column("状态", width=10),
+    Column("发布日期", width=11),
+    Column("截止日期", width=11),
+    Column("起草人", width=10),
+]
+
+
+def _document_values(d: DisclosureDocument) -> list[object]:
+    expires = d.expires_on.isoformat() if d.expires_on else "长期"
+    return [d.title, d.category.name, d.org.name, d.tier.label, d.status.label,
+            d.publish_on.isoformat(), expires, d.created_by]  # fmt: skip
+
+
 TIER_HELP = {
     DisclosureTier.PUBLIC: "所有人可见：大厅查询机不刷卡即可浏览。适合政策文件、办事流程、公示等。",
     DisclosureTier.PARTY: "全体党员可见：党员在查询机上刷党员卡后才能看到，群众看不到。",
@@ -92,15 +118,13 @@ def disclosure_list():  # type: ignore[no-untyped-def]
     form = Form(request.args)
     status = form.choice("status", "状态", [s.value for s in DisclosureStatus])
     category_id = form.integer("category_id", "栏目")
-    page = max(1, form.integer("page", "页码") or 1)
-    rows = list_documents(
-        db(),
-        actor(),
-        status=DisclosureStatus(status) if status else None,
-        category_id=category_id,
-        limit=PER_PAGE + 1,
-        offset=(page - 1) * PER_PAGE,
+    stmt = documents_query(
+        actor(), status=DisclosureStatus(status) if status else None, category_id=category_id
     )
+    sort = sorting(DOCUMENT_SORTS, default="publish", descending=True, tie=(DisclosureDocument.id,))
+    if wants_xlsx():
+        rows = sheet_rows(db(), sort.apply(stmt), _document_values)
+        return xlsx_download("党务公开", DOCUMENT_COLUMNS, rows)
     counts = {
         state: count
         for state, count in db().execute(
@@ -113,9 +137,7 @@ def disclosure_list():  # type: ignore[no-untyped-def]
     return render_template(
         "disclosure/list.html",
         form=form,
-        rows=rows[:PER_PAGE],
-        page=page,
-        more=len(rows) > PER_PAGE,
+        page=paginate(db(), stmt, sort=sort),
         counts={s.value: counts.get(s, 0) for s in DisclosureStatus},
         **_choices(),
     )

@@ -4,16 +4,46 @@ what the screen shows is what the xlsx and the PDF say."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Response, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
-from backend.console.web import actor, current_user, db, login_required, rollback, settings, today
+from backend.console.paging import (
+    paginate,
+    sheet_rows,
+    show_defaults,
+    sorting,
+    wants_xlsx,
+    xlsx_download,
+)
+from backend.console.web import (
+    actor,
+    current_user,
+    day_filter,
+    db,
+    login_required,
+    rollback,
+    settings,
+    today,
+)
 from backend.downloads import content_disposition
 from backend.errors import DomainError, Invalid
-from backend.models import Organization, OrgType
-from backend.services import dues_desk, exports, finance_docs, remittance, reports, voids
+from backend.models import Member, Organization, OrgType, Payment
+from backend.services import (
+    dues_desk,
+    exports,
+    finance_docs,
+    ledger_page,
+    reminder_list,
+    remittance,
+    remittance_items,
+    reports,
+    voids,
+)
+from backend.services.ledger import warning_for
 from backend.services.policy import Action
 from backend.services.scope import get_org, org_in_scope
 
@@ -97,41 +127,102 @@ def finance_reports():  # type: ignore[no-untyped-def]
 def finance_ledger():  # type: ignore[no-untyped-def]
     form = Form(request.args)
     org, year = chosen_org(form), chosen_year(form)
-    sheet = finance_docs.ledger_sheet(db(), org, year, today(), printed_by=actor().name)
     fmt = request.args.get("format")
     if fmt in ("xlsx", "pdf"):
+        sheet = finance_docs.ledger_sheet(db(), org, year, today(), printed_by=actor().name)
         return send(sheet, fmt)
+    show_defaults(form, org_id=org.id, year=year)
+    stmt = ledger_page.ledger_query(org, year, today())
+    sort = sorting(ledger_page.sort_options(year, today()), default="org", tie=ledger_page.TIE)
+    page = paginate(db(), stmt, sort=sort)
+    lines = ledger_page.ledger_lines(db(), page.items, year, today())
     return render_template(
-        "finance/sheet_page.html",
+        "finance/ledger.html",
         form=form,
-        sheet=sheet,
+        org=org,
+        year=year,
         orgs=scope_orgs(),
-        heading="党费台账",
-        show_year=True,
-        endpoint="console.finance_ledger",
-        export_kind="ledger",
+        page=replace(page, items=lines),
+        totals=ledger_page.ledger_totals(db(), stmt),
+        today_text=f"{today():%Y年%m月%d日}",
     )
+
+
+PAYMENT_SORTS = {
+    "at": (Payment.created_at,),
+    "slip": (Payment.slip_year, Payment.slip_seq),
+    "member": (Member.name,),
+    "org": (Organization.code,),
+    "amount": (Payment.amount_fen,),
+}
+PAYMENT_METHODS = {"cash": "现金", "bank": "银行转账"}
+PAYMENT_COLUMNS = [
+    exports.Column("凭条号", width=14),
+    exports.Column("收款时间", width=17),
+    exports.Column("党员", width=10),
+    exports.Column("党组织", width=20),
+    exports.Column("所交月份", width=24),
+    exports.Column("金额（元）", "money", 11),
+    exports.Column("方式", width=8),
+    exports.Column("经办人", width=10),
+    exports.Column("状态", width=8),
+]
+
+
+def _payment_values(row: tuple[Payment, str, str]) -> list[object]:
+    p, member_name, org_name = row
+    return [
+        p.slip_no,
+        day_filter(p.created_at),
+        member_name,
+        org_name,
+        "、".join(f"{i.year}年{i.month}月" for i in p.items),
+        p.amount_fen,
+        PAYMENT_METHODS.get(p.method, p.method),
+        p.operator,
+        "已作废" if p.voided else "有效",
+    ]
 
 
 @console_bp.get("/finance/payments")
 @login_required(Action.READ)
 def finance_payments():  # type: ignore[no-untyped-def]
-    form = Form(request.args, defaults={"start": today().replace(day=1), "end": today()})
+    form = Form(request.args)
     org = chosen_org(form)
     start = form.date("start", "开始日期") or today().replace(day=1)
     end = form.date("end", "结束日期") or today()
-    rows = dues_desk.payments_list(db(), actor(), org.id, start, end, settings().dues.timezone)
-    valid = sum(p.amount_fen for p, _m, _o in rows if not p.voided)
-    corrections = voids.corrections_among(db(), [p.id for p, _m, _o in rows if p.voided])
+    show_defaults(form, org_id=org.id, start=start, end=end)
+    stmt = dues_desk.payments_query(db(), actor(), org.id, start, end, settings().dues.timezone)
+    sort = sorting(PAYMENT_SORTS, default="at", descending=True, tie=(Payment.id,))
+    if wants_xlsx():
+        title = f"{org.name}缴费记录（{start:%Y-%m-%d}至{end:%Y-%m-%d}）"
+        return xlsx_download(
+            title, PAYMENT_COLUMNS, sheet_rows(db(), sort.apply(stmt), _payment_values)
+        )
+    page = paginate(db(), stmt, sort=sort)
+    voided = [p.id for p, _member, _org in page.items if p.voided]
     return render_template(
         "finance/payments.html",
         form=form,
-        rows=rows,
-        valid=valid,
+        page=page,
+        valid=dues_desk.payments_valid_fen(db(), stmt),
+        methods=PAYMENT_METHODS,
         orgs=scope_orgs(),
         org=org,
-        corrections=corrections,
+        corrections=voids.corrections_among(db(), voided),
     )
+
+
+REMINDER_COLUMNS = [
+    exports.Column("卡号", width=8),
+    exports.Column("姓名", width=10),
+    exports.Column("党组织", width=24),
+    exports.Column("联系电话", width=13),
+    exports.Column("欠交（月）", "int", 10),
+    exports.Column("截至上月连续未交（月）", "int", 12),
+    exports.Column("累计欠交（元）", "money", 12),
+    exports.Column("提醒", width=40),
+]
 
 
 @console_bp.get("/finance/reminders")
@@ -139,9 +230,29 @@ def finance_payments():  # type: ignore[no-untyped-def]
 def finance_reminders():  # type: ignore[no-untyped-def]
     form = Form(request.args)
     org = chosen_org(form)
-    rows = dues_desk.reminders(db(), actor(), settings().dues, org.id, today())
+    show_defaults(form, org_id=org.id)
+    dues = settings().dues
+    stmt, options = reminder_list.reminders_query(org, dues, today())
+    sort = sorting(options, default="months", descending=True, tie=reminder_list.TIE)
+
+    def values(row: tuple) -> list[object]:
+        member, org_name, months, run, arrears = row
+        text = warning_for(int(months), dues).text
+        return [member.card_no, member.name, org_name, member.phone, months, run, arrears, text]
+
+    if wants_xlsx():
+        rows = sheet_rows(db(), sort.apply(stmt), values)
+        return xlsx_download(f"{org.name}欠费提醒名单", REMINDER_COLUMNS, rows)
+    page = paginate(db(), stmt, sort=sort)
+    warnings = {row[0].id: warning_for(int(row[2]), dues) for row in page.items}
     return render_template(
-        "finance/reminders.html", form=form, rows=rows, orgs=scope_orgs(), org=org
+        "finance/reminders.html",
+        form=form,
+        page=page,
+        warnings=warnings,
+        orgs=scope_orgs(),
+        org=org,
+        dues=dues,
     )
 
 
@@ -155,13 +266,16 @@ def finance_reminders():  # type: ignore[no-untyped-def]
 @login_required(Action.READ)
 def finance_batch(batch_id: int):  # type: ignore[no-untyped-def]
     batch = remittance.get_batch(db(), actor(), batch_id)
-    sheet = finance_docs.batch_sheet(
-        db(), batch, settings().dues, printed_on=today(), printed_by=actor().name
-    )
     fmt = request.args.get("format")
     if fmt in ("xlsx", "pdf"):
+        sheet = finance_docs.batch_sheet(
+            db(), batch, settings().dues, printed_on=today(), printed_by=actor().name
+        )
         return send(sheet, fmt)
-    return render_template("finance/batch.html", batch=batch, sheet=sheet)
+    # The page shows the items a page at a time; the downloads are the whole printed list.
+    sort = sorting(remittance_items.SORTS, default="org", tie=remittance_items.TIE)
+    page = paginate(db(), remittance_items.batch_items_query(batch.id), sort=sort)
+    return render_template("finance/batch.html", batch=batch, page=page)
 
 
 @console_bp.post("/finance/remittance/<int:batch_id>/<any(confirm,cancel,reverse):action>")

@@ -6,12 +6,20 @@ from flask import flash, redirect, render_template, request, url_for
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
+from backend.console.paging import (
+    paginate,
+    sheet_rows,
+    show_defaults,
+    sorting,
+    wants_xlsx,
+    xlsx_download,
+)
 from backend.console.views_finance import chosen_year, scope_orgs, send_pdf
 from backend.console.web import actor, db, login_required, rollback, settings, today
 from backend.errors import DomainError
-from backend.models import DonorKind
+from backend.models import Donation, DonorKind, FundReceipt, Organization
 from backend.services import finance_docs, fund, honors
-from backend.services.exports import letter_pdf
+from backend.services.exports import Column, letter_pdf
 from backend.services.policy import Action
 
 add_menu_entry("党建基金", "console.fund", section="服务", order=60, active_prefix="console.fund")
@@ -29,16 +37,55 @@ FIELDS = {
 }
 
 
+DONATION_SORTS = {
+    "date": (Donation.donated_on,),
+    "receipt": (FundReceipt.receipt_no,),
+    "donor": (Donation.donor_name,),
+    "org": (Organization.code,),
+    "amount": (Donation.amount_fen,),
+}
+DONATION_COLUMNS = [
+    Column("收据编号", width=14),
+    Column("日期", width=11),
+    Column("捐赠人（单位）", width=24),
+    Column("类型", width=16),
+    Column("接收组织", width=20),
+    Column("金额（元）", "money", 12),
+    Column("光荣榜", width=10),
+    Column("状态", width=8),
+]
+
+
+def _donation_values(row: tuple[Donation, FundReceipt]) -> list[object]:
+    d, r = row
+    return [
+        r.receipt_no,
+        d.donated_on.isoformat(),
+        d.donor_name + (f"（{d.unit}）" if d.unit else ""),
+        f"定向：{d.purpose}" if d.directed else "非定向",
+        d.receiving_org.name,
+        d.amount_fen,
+        "同意公开" if d.consent_public else "不公开",
+        "已作废" if d.voided else "有效",
+    ]
+
+
 @console_bp.get("/finance/fund", endpoint="fund")
 @login_required(Action.READ)
 def fund_list():  # type: ignore[no-untyped-def]
     form = Form(request.args)
     year = chosen_year(form)
+    show_defaults(form, year=year)
+    stmt = fund.donations_query(actor(), year=year)
+    sort = sorting(DONATION_SORTS, default="date", descending=True, tie=(Donation.id,))
+    if wants_xlsx():
+        rows = sheet_rows(db(), sort.apply(stmt), _donation_values)
+        return xlsx_download(f"{year}年党建基金捐赠", DONATION_COLUMNS, rows)
     return render_template(
         "finance/fund_list.html",
         form=form,
         year=year,
-        rows=fund.list_donations(db(), actor(), year=year),
+        page=paginate(db(), stmt, sort=sort),
         totals=fund.totals(db(), actor()),
     )
 

@@ -15,7 +15,7 @@ from sqlalchemy import extract, or_, select
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
-from backend.console.paging import paginate
+from backend.console.paging import paginate, sheet_rows, sorting, wants_xlsx, xlsx_download
 from backend.console.views_finance import scope_orgs
 from backend.console.web import actor, db, login_required, rollback, settings, today
 from backend.errors import DomainError
@@ -29,6 +29,7 @@ from backend.models import (
     Organization,
 )
 from backend.services import honors
+from backend.services.exports import Column
 from backend.services.media import NewMedia
 from backend.services.policy import Action
 from backend.services.scope import get_org, members_in_scope, org_in_scope
@@ -46,6 +47,30 @@ FIELDS = {
     "org_not_found": "org_id",
     "media_*": "photo",
 }
+
+
+HONOR_SORTS = {
+    "year": (HonorEntry.year,),
+    "title": (HonorEntry.title,),
+    "kind": (HonorEntry.kind,),
+    "org": (Organization.code,),
+}
+HONOR_COLUMNS = [
+    Column("年度", "int", 6),
+    Column("荣誉称号", width=24),
+    Column("类别", width=8),
+    Column("受表彰人/集体", width=16),
+    Column("所在组织", width=22),
+    Column("授予单位", width=20),
+    Column("查询机", width=8),
+]
+
+
+def _honor_values(row: tuple[HonorEntry, str]) -> list[object]:
+    e, org_name = row
+    who = (e.person_name or "") if e.kind is HonorKind.PERSON else org_name
+    return [e.year, e.title, e.kind.label, who, e.unit_name or org_name, e.awarding_body,
+            "显示" if e.visible else "隐藏"]  # fmt: skip
 
 
 @console_bp.get("/honors", endpoint="honors")
@@ -72,10 +97,15 @@ def honors_list():  # type: ignore[no-untyped-def]
     )
     if year:
         donations = donations.where(extract("year", Donation.donated_on) == year)
+    sort = sorting(HONOR_SORTS, default="year", descending=True, tie=(HonorEntry.id,))
+    if wants_xlsx():
+        return xlsx_download(
+            "光荣榜表彰", HONOR_COLUMNS, sheet_rows(db(), sort.apply(stmt), _honor_values)
+        )
     return render_template(
         "honors/list.html",
         form=form,
-        page=paginate(db(), stmt),
+        page=paginate(db(), stmt, sort=sort),
         donors=db()
         .execute(donations.order_by(Donation.donated_on.desc(), Donation.id.desc()).limit(500))
         .all(),

@@ -9,6 +9,7 @@ from backend.console import console_bp
 from backend.console.forms import Form
 from backend.console.views_members import filters_from
 from backend.console.web import actor, audit_apart, db, login_required, today
+from backend.downloads import content_disposition
 from backend.services.exports import XLSX_MIME, Sheet, to_xlsx
 from backend.services.member_filters import MemberFilters, member_query
 from backend.services.member_roll import COLUMNS, roll_rows
@@ -54,5 +55,5 @@ def export_response(form: Form, filters: MemberFilters) -> Response:
     return Response(
         data,
         mimetype=XLSX_MIME,
-        headers={"Content-Disposition": "attachment; filename=members.xlsx"},
+        headers={"Content-Disposition": content_disposition(f"党员名册{day:%Y%m%d}.xlsx")},
     )

@@ -1,4 +1,4 @@
-"""Console pages for 减免 (requests and their approvals) and the yearly assessment worksheet."""
+"""Console pages for 减免: requests and their approvals (yearly assessment: views_assessment)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,23 @@ from sqlalchemy import or_
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
-from backend.console.views_finance import chosen_org, chosen_year, scope_orgs
-from backend.console.web import actor, db, login_required, rollback, settings, today
+from backend.console.paging import (
+    paginate,
+    sheet_rows,
+    show_defaults,
+    sorting,
+    wants_xlsx,
+    xlsx_download,
+)
+from backend.console.web import actor, db, login_required, rollback, today
 from backend.errors import DomainError, NotFound
-from backend.models import Member, WaiverState
-from backend.models.member import DUES_CATEGORY_LABELS
+from backend.models import Member, Organization, WaiverRequest, WaiverState
 from backend.services import waivers
-from backend.services import yearly_assessment as ya
-from backend.services.input_rules import whole_number
+from backend.services.exports import Column
+from backend.services.money import format_yuan
 from backend.services.policy import Action
 from backend.services.scope import members_in_scope
 
-add_menu_entry("年度核定", "console.finance_assessment", section="党费", order=44)
 add_menu_entry(
     "减免审批", "console.waivers", section="党费", order=45, active_prefix="console.waiver"
 )
@@ -44,17 +49,67 @@ def _member_by_number(text: str) -> Member:
     return member
 
 
+WAIVER_VIEWS = {
+    "open": ("待审批", (WaiverState.PENDING_BRANCH, WaiverState.PENDING_COMMITTEE)),
+    "approved": ("已批准", (WaiverState.APPROVED,)),
+    "rejected": ("不批准", (WaiverState.REJECTED,)),
+    "all": ("全部", None),
+}
+WAIVER_SORTS = {
+    "created": (WaiverRequest.created_at,),
+    "member": (Member.name,),
+    "org": (Organization.code,),
+    "months": (WaiverRequest.year, WaiverRequest.start_month),
+    "state": (WaiverRequest.state,),
+}
+WAIVER_COLUMNS = [
+    Column("党员", width=10),
+    Column("卡号", width=10),
+    Column("党支部", width=20),
+    Column("方式", width=14),
+    Column("月份", width=14),
+    Column("原因", width=24),
+    Column("依据", width=24),
+    Column("审批记录", width=36),
+    Column("状态", width=10),
+]
+
+
+def _waiver_values(r: WaiverRequest) -> list[object]:
+    kind = r.kind.label + (f"：每月{format_yuan(r.reduced_fen)}元" if r.reduced_fen else "")
+    approvals = "；".join(
+        f"{'支部' if a.level == 'branch' else '党委'}{'同意' if a.approved else '不同意'}"
+        f"（{a.decided_by}，{a.decided_on:%Y-%m-%d}）"
+        for a in r.approvals
+    )
+    months = f"{r.year}年{r.start_month}—{r.end_month}月"
+    return [r.member.name, r.member.card_no, r.org.name, kind, months, r.reason, r.evidence,
+            approvals, r.state.label]  # fmt: skip
+
+
 @console_bp.get("/finance/waivers", endpoint="waivers")
 @login_required(Action.READ)
 def waiver_list():  # type: ignore[no-untyped-def]
-    only_open = request.args.get("all") != "1"
-    states = (WaiverState.PENDING_BRANCH, WaiverState.PENDING_COMMITTEE) if only_open else None
-    rows = waivers.list_requests(db(), actor(), states=states)
+    form = Form(request.args)
+    view = form.get("state") if form.get("state") in WAIVER_VIEWS else "open"
+    if request.args.get("all") == "1":  # the old "显示全部申请" link
+        view = "all"
+    show_defaults(form, state=view)
+    stmt = waivers.requests_query(actor(), states=WAIVER_VIEWS[view][1])
+    sort = sorting(WAIVER_SORTS, default="created", descending=True, tie=(WaiverRequest.id,))
+    if wants_xlsx():
+        title = f"党费减免申请（{WAIVER_VIEWS[view][0]}）"
+        return xlsx_download(
+            title, WAIVER_COLUMNS, sheet_rows(db(), sort.apply(stmt), _waiver_values)
+        )
+    page = paginate(db(), stmt, sort=sort)
     return render_template(
         "finance/waivers.html",
-        rows=rows,
-        only_open=only_open,
-        can_decide={r.id: waivers.awaiting(actor(), r) for r in rows},
+        form=form,
+        page=page,
+        views=[(k, label) for k, (label, _s) in WAIVER_VIEWS.items()],
+        only_open=view == "open",
+        can_decide={r.id: waivers.awaiting(actor(), r) for r in page.items},
         today=today(),
     )
 
@@ -115,48 +170,3 @@ def waiver_decide(request_id: int):  # type: ignore[no-untyped-def]
     else:
         flash(f"已记录审批意见：{result.state.label}", "success")
     return redirect(url_for("console.waivers"))
-
-
-# --- the yearly assessment worksheet ---------------------------------------------------------
-
-
-def _overrides(form: Form, sheet_ids: list[int]) -> dict[int, ya.Override]:
-    """Category and base of each member as edited on the worksheet."""
-    out: dict[int, ya.Override] = {}
-    for member_id in sheet_ids:
-        category = form.get(f"cat_{member_id}")
-        base = form.yuan(f"base_{member_id}", "月计算基数")
-        if category:
-            out[member_id] = (category, base)
-    return out
-
-
-@console_bp.route("/finance/assessment", methods=["GET", "POST"])
-@login_required(Action.READ)
-def finance_assessment():  # type: ignore[no-untyped-def]
-    form = Form(request.values)
-    org, year = chosen_org(form), chosen_year(form)
-    ids = [n for k in request.form if k.startswith("cat_") and (n := whole_number(k[4:]))]
-    overrides = _overrides(form, ids)
-    dues = settings().dues
-    if request.method == "POST" and request.form.get("action") == "fix" and form.ok:
-        try:
-            result = ya.fix(db(), actor(), dues, org.id, year, form.get("fingerprint"), overrides)
-        except DomainError as exc:
-            rollback()
-            flash(exc.message, "error")
-        else:
-            flash(
-                f"{year}年度党费已核定：{result.members}名党员，其中{result.changed}名金额有变化",
-                "success",
-            )
-            return redirect(url_for("console.finance_assessment", org_id=org.id, year=year))
-    sheet = ya.worksheet(db(), actor(), dues, org.id, year, overrides)
-    return render_template(
-        "finance/assessment.html",
-        form=form,
-        sheet=sheet,
-        orgs=scope_orgs(),
-        categories=list(DUES_CATEGORY_LABELS.items()),
-        reviewed=request.method == "POST",
-    )

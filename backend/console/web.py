@@ -210,11 +210,6 @@ def yuan_filter(fen: int | None) -> str:
     return "—" if fen is None else format_yuan(fen)
 
 
-@console_bp.app_template_filter("pct")
-def pct_filter(value: float) -> str:
-    return f"{value:.1f}%"
-
-
 @console_bp.app_template_filter("sex")
 def sex_filter(value: str | None) -> str:
     return {"M": "男", "F": "女"}.get(value or "", "")
@@ -266,14 +261,15 @@ def _csrf_error(_exc: CSRFError) -> tuple[str, int]:
 
 _HTTP_MESSAGES = {
     400: "请求有误",
-    404: "页面不存在",
+    404: "页面不存在，请检查地址或从左侧菜单进入",
     405: "不支持该操作",
     413: "上传的文件太大",
 }
 
 
 @console_bp.errorhandler(HTTPException)
-def _http_error(exc: HTTPException) -> tuple[str, int] | Response:
+def http_error_page(exc: HTTPException) -> tuple[str, int] | Response:
+    """Also the app's page for console addresses no view matches (``backend/app.py``)."""
     code = exc.code or 500
     return _error_page(code, _HTTP_MESSAGES.get(code, "请求有误"))
 

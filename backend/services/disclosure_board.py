@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from backend.errors import NotFound
@@ -225,26 +225,18 @@ def visible_media(session: Session, viewer: Viewer, media_id: int, today: date) 
     return found
 
 
-def list_documents(
-    session: Session,
-    actor: Actor,
-    *,
-    status: DisclosureStatus | None = None,
-    category_id: int | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> list[DisclosureDocument]:
+def documents_query(
+    actor: Actor, *, status: DisclosureStatus | None = None, category_id: int | None = None
+) -> Select:
     """Items of the actor's subtree for the console (every status), newest first."""
     stmt = (
         select(Doc)
         .join(Organization, Doc.org_id == Organization.id)
         .where(org_in_scope(actor) if actor.type != "device" else false())
         .order_by(Doc.publish_on.desc(), Doc.id.desc())
-        .limit(limit)
-        .offset(offset)
     )
     if status is not None:
         stmt = stmt.where(Doc.status == status)
     if category_id is not None:
         stmt = stmt.where(Doc.category_id == category_id)
-    return list(session.scalars(stmt))
+    return stmt

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
 
 from backend.models import (
     DisclosureDocument,
@@ -19,11 +19,10 @@ from backend.models import (
     RemittanceBatch,
     RemittanceState,
 )
-from backend.services import disclosure, disclosure_categories, dues_use, ledger, policy
+from backend.services import disclosure, disclosure_categories, dues_use, policy, reminder_list
 from backend.services.actor import Actor
 from backend.services.exports import Column, Sheet
 from backend.services.ledger import Warning, warning_for
-from backend.services.member_filters import arrears_subquery, months_behind_map
 from backend.services.money import amount_in_capitals, format_yuan
 from backend.services.policy import Action
 from backend.services.remittance_ledger import cutoff_utc, period_end
@@ -32,13 +31,13 @@ from backend.services.scope import get_org
 from backend.settings import DuesSettings, RemittanceSettings
 
 
-def payments_list(
+def payments_query(
     session: Session, actor: Actor, org_id: int, start: date, end: date, timezone: str
-) -> list[tuple[Payment, str, str]]:
+) -> Select:
     """Payments taken from ``start`` to ``end`` (hall days) in the subtree, voided ones too:
-    (payment, member name, organization name), newest first."""
+    (payment, member name, organization name), newest first; the console pages it."""
     org = get_org(session, actor, org_id)
-    rows = session.execute(
+    return (
         select(Payment, Member.name, Organization.name)
         .join(Member, Member.id == Payment.member_id)
         .join(Organization, Organization.id == Payment.org_id)
@@ -47,10 +46,16 @@ def payments_list(
             Payment.created_at >= cutoff_utc(start - timedelta(days=1), timezone),
             Payment.created_at < cutoff_utc(end, timezone),
         )
+        .options(selectinload(Payment.items))
         .order_by(Payment.created_at.desc(), Payment.id.desc())
-        .limit(2000)
     )
-    return [(p, m, o) for p, m, o in rows]
+
+
+def payments_valid_fen(session: Session, stmt: Select) -> int:
+    """The sum of the payments of ``stmt`` that are not voided."""
+    sub = stmt.order_by(None).with_only_columns(Payment.amount_fen, Payment.voided).subquery()
+    total = session.scalar(select(func.sum(sub.c.amount_fen)).where(sub.c.voided.is_(False)))
+    return int(total or 0)
 
 
 @dataclass(frozen=True)
@@ -70,39 +75,20 @@ def reminders(
     session: Session, actor: Actor, settings: DuesSettings, org_id: int, today: date
 ) -> list[Reminder]:
     """Members owing ``reminder_months`` months or more (in a row or not), flagged before the
-    sixth month (docs/dues.md), most months owed first."""
+    sixth month (docs/dues.md), most months owed first: the console's paged list
+    (``reminder_list``) read whole, for the API."""
     org = get_org(session, actor, org_id)
-    owed = ledger.months_owed_subquery(today)
-    rows = session.execute(
-        select(
-            Member.id, Member.name, Member.card_no, Member.phone, Organization.name, owed.c.months
-        )
-        .join(owed, owed.c.member_id == Member.id)
-        .join(Organization, Organization.id == Member.org_id)
-        .where(
-            Member.archived.is_(False),
-            Organization.path.startswith(org.path, autoescape=True),
-            owed.c.months >= settings.reminder_months,
-        )
-    ).all()
-    ids = [r[0] for r in rows]
-    runs = months_behind_map(session, ids, today)
-    arrears = {int(m): int(a) for m, a in session.execute(select(arrears_subquery(today, ids)))}
-    out = [
+    stmt, sorts = reminder_list.reminders_query(org, settings, today)
+    stmt = stmt.order_by(
+        sorts["months"][0].desc(), sorts["run"][0].desc(), Organization.name, Member.card_no
+    )
+    return [
         Reminder(
-            member_id,
-            name,
-            card_no,
-            phone,
-            org_name,
-            runs.get(member_id, 0),
-            arrears.get(member_id, 0),
-            warning_for(int(months), settings),
-            int(months),
+            member.id, member.name, member.card_no, member.phone, org_name, int(run),
+            int(arrears), warning_for(int(months), settings), int(months),
         )
-        for member_id, name, card_no, phone, org_name, months in rows
-    ]
-    return sorted(out, key=lambda r: (-r.owed, -r.consecutive, r.org_name, r.card_no or ""))
+        for member, org_name, months, run, arrears in session.execute(stmt)
+    ]  # fmt: skip
 
 
 # --- the quarterly and yearly publication (收缴使用公示) --------------------------------------

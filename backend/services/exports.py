@@ -34,7 +34,6 @@ from backend.services.pdf_fonts import embedded_font
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_MIME = "application/pdf"
-_MONEY_FORMAT = "#,##0.00"
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -139,10 +138,10 @@ class _Styles:
         self.protos = {
             "header": self._proto(font=Font(bold=True), alignment=centre, border=border),
             "text": self._proto(border=border),
-            "money": self._proto(border=border, number_format=_MONEY_FORMAT, alignment=right),
+            "money": self._proto(border=border, number_format=MONEY_FORMAT, alignment=right),
             "bold text": self._proto(border=border, font=Font(bold=True)),
             "bold money": self._proto(
-                border=border, number_format=_MONEY_FORMAT, alignment=right, font=Font(bold=True)
+                border=border, number_format=MONEY_FORMAT, alignment=right, font=Font(bold=True)
             ),
         }
 
@@ -164,17 +163,46 @@ class _Styles:
         prefix = "bold " if bold else ""
         out = []
         for value, column in zip(values, columns, strict=True):
-            money = column.kind == "money" and isinstance(value, int)
-            cell = WriteOnlyCell(self.ws, _xlsx_value(value, column.kind))
+            typed, number_format = xlsx_cell(value, column.kind)
+            cell = WriteOnlyCell(self.ws, typed)
+            money = number_format == MONEY_FORMAT
             cell._style = copy(self.protos[prefix + ("money" if money else "text")]._style)
+            if number_format is not None and not money:  # a percentage
+                cell.number_format = number_format
+                cell.alignment = Alignment(horizontal="right")
             out.append(cell)
         return out
 
 
-def _xlsx_value(value: Any, kind: str) -> Any:
-    if kind == "money" and isinstance(value, int):
-        return Decimal(value) / 100  # exact: yuan with two decimals, never a float computation
-    return spreadsheet_cell(value)
+MONEY_FORMAT = '"¥"#,##0.00'
+_AMOUNT_TEXT = re.compile(r"-?\d{1,3}(,\d{3})*\.\d{2}|-?\d+\.\d{2}")
+_PERCENT_TEXT = re.compile(r"-?\d+(\.(\d+))?%")
+
+
+def xlsx_cell(value: Any, kind: str) -> tuple[Any, str | None]:
+    """The value a spreadsheet cell holds, and its number format (None: general).
+
+    Money is a number of yuan (exact, from integer fen or from an amount already written as
+    "1,234.50") shown with the ¥ format; a rate written as "33.3%" is the number 0.333 shown as
+    a percentage; a count is an integer; anything else is text that passes
+    ``spreadsheet_cell`` (docs/security.md). Kept apart from the sheet layout on purpose: the
+    typing rules are the same however the workbook is written.
+    """
+    if isinstance(value, bool) or value is None:
+        return spreadsheet_cell(value), None
+    if isinstance(value, int) and kind == "money":
+        return Decimal(value) / 100, MONEY_FORMAT  # exact: never a float computation
+    if isinstance(value, int | Decimal):
+        return value, None
+    if isinstance(value, str):
+        text = value.strip()
+        if _AMOUNT_TEXT.fullmatch(text):
+            return Decimal(text.replace(",", "")), MONEY_FORMAT
+        percent = _PERCENT_TEXT.fullmatch(text)
+        if percent:
+            places = len(percent.group(2) or "")
+            return Decimal(text[:-1]) / 100, "0" + ("." + "0" * places if places else "") + "%"
+    return spreadsheet_cell(value), None
 
 
 # --- PDF -------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, extract, func, select
+from sqlalchemy import Select, case, extract, func, select
 from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, Invalid, NotFound
@@ -167,20 +167,24 @@ def void_donation(session: Session, actor: Actor, donation_id: int, reason: str)
     return donation
 
 
-def list_donations(
-    session: Session, actor: Actor, *, year: int | None = None, limit: int = 500
-) -> list[tuple[Donation, FundReceipt]]:
+def donations_query(actor: Actor, *, year: int | None = None) -> Select:
+    """Donations in the actor's scope with their receipts, newest first; the console pages it."""
     stmt = (
         select(Donation, FundReceipt)
         .join(FundReceipt, FundReceipt.donation_id == Donation.id)
         .join(Organization, Organization.id == Donation.receiving_org_id)
         .where(org_in_scope(actor))
         .order_by(Donation.donated_on.desc(), Donation.id.desc())
-        .limit(limit)
     )
     if year is not None:
         stmt = stmt.where(extract("year", Donation.donated_on) == year)
-    return [(d, r) for d, r in session.execute(stmt)]
+    return stmt
+
+
+def list_donations(
+    session: Session, actor: Actor, *, year: int | None = None, limit: int = 500
+) -> list[tuple[Donation, FundReceipt]]:
+    return [(d, r) for d, r in session.execute(donations_query(actor, year=year).limit(limit))]
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,8 @@ _MEMBER_ERROR_COLUMNS = {
     "full_member_date": "转正日期",
     "education": "学历",
     "dues_category": "党费类别",
+    "dues_base_missing": "党费计算基数",
+    "dues_base_negative": "党费计算基数",
     "phone_format": "联系电话",
 }
 _CATEGORIES = {label: category for category, label in DUES_CATEGORY_LABELS.items()} | {
@@ -157,6 +159,7 @@ def _member_row(
     status = cells.get("党员类别", parse_text, required=True)
     code = cells.get("组织编码", parse_code, required=True)
     category = cells.get("党费类别", _category)
+    base = cells.get("党费计算基数", parse_amount)
     monthly = cells.get("月缴党费", parse_amount)
     values = {
         "sex": cells.get("性别", _sex),
@@ -178,9 +181,11 @@ def _member_row(
     if cells.errors:
         return None, cells.errors
     category = category or DuesCategory.EMPLOYED
-    if monthly is None and category not in (DuesCategory.EMPLOYED, DuesCategory.RETIRED):
-        monthly = assess(category, None, dues).monthly_fen
     try:
+        if monthly is None and (
+            base is not None or category not in (DuesCategory.EMPLOYED, DuesCategory.RETIRED)
+        ):
+            monthly = assess(category, base, dues).monthly_fen
         data = MemberData(
             name=name,
             id_number=id_number,
@@ -188,6 +193,7 @@ def _member_row(
             status=status,
             dues_category=category,
             monthly_dues_fen=monthly,
+            dues_base_fen=base,
             **values,
         ).normalize(today)
     except Invalid as exc:

@@ -17,6 +17,7 @@ from backend.models import Member, MemberStatus, Organization, OrgType
 from backend.models.member import PRE_PRC_DATE
 from backend.services import hall_clock
 from backend.services.members import COLLEGE_EDUCATION
+from backend.services.percent import percent_text
 
 YOUTH_MAX_AGE = 35
 
@@ -47,8 +48,12 @@ class OrgSummary:
     pre_1949: int  # joined before 1949-10-01
 
     def share(self, count: int) -> float:
-        """Percentage of the node's members, 0 when there are none."""
+        """Percentage of the node's members, 0 when there are none (for sizes, not text)."""
         return 100.0 * count / self.members if self.members else 0.0
+
+    def share_text(self, count: int) -> str:
+        """The share as shown: ``percent.percent_text``, the one rounding rule."""
+        return percent_text(count, self.members)
 
     @property
     def orgs_total(self) -> int:

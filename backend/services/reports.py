@@ -23,6 +23,7 @@ from backend.errors import Invalid
 from backend.models import DuesMonth, Member, Organization, OrgType
 from backend.services.actor import Actor
 from backend.services.exports import Column, Sheet
+from backend.services.percent import percent_text
 from backend.services.scope import get_org
 
 QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
@@ -84,10 +85,7 @@ class Figures:
     @property
     def rate_percent(self) -> str:
         """交纳率 to one decimal, '—' when nothing is due."""
-        if self.due_fen <= 0:
-            return "—"
-        tenths = (self.paid_fen * 1000 * 2 + self.due_fen) // (self.due_fen * 2)
-        return f"{tenths // 10}.{tenths % 10}%"
+        return percent_text(self.paid_fen, self.due_fen, empty="—")
 
 
 @dataclass

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.models import (
     DuesCategory,
     DuesMonth,
+    Member,
     Organization,
     OrgType,
     WaiverApproval,
@@ -266,18 +267,24 @@ def _apply(session: Session, actor: Actor, request: WaiverRequest) -> None:
     )
 
 
-def list_requests(
-    session: Session, actor: Actor, *, states: tuple[WaiverState, ...] | None = None
-) -> list[WaiverRequest]:
+def requests_query(actor: Actor, *, states: tuple[WaiverState, ...] | None = None) -> Select:
+    """Requests in the actor's scope (with their member), newest first; the console pages it."""
     stmt = (
         select(WaiverRequest)
         .join(Organization, Organization.id == WaiverRequest.org_id)
+        .join(Member, Member.id == WaiverRequest.member_id)
         .where(org_in_scope(actor))
         .order_by(WaiverRequest.created_at.desc(), WaiverRequest.id.desc())
     )
     if states:
         stmt = stmt.where(WaiverRequest.state.in_(states))
-    return list(session.scalars(stmt))
+    return stmt
+
+
+def list_requests(
+    session: Session, actor: Actor, *, states: tuple[WaiverState, ...] | None = None
+) -> list[WaiverRequest]:
+    return list(session.scalars(requests_query(actor, states=states)))
 
 
 def awaiting(actor: Actor, request: WaiverRequest) -> bool:

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, DomainError, Invalid
@@ -70,8 +71,35 @@ class Worksheet:
         return [r for r in self.rows if r.error]
 
 
+def worksheet_query(org: Organization) -> Select:
+    """The members of a worksheet, as light rows (no ORM objects): what ``worksheet_row``
+    needs, ordered by branch and card number. The console pages and sorts this statement."""
+    return (
+        select(
+            Member.id,
+            Member.card_no,
+            Member.name,
+            Member.dues_category,
+            Member.dues_base_fen,
+            Member.monthly_dues_fen,
+            Organization.name.label("org_name"),
+        )
+        .join(Organization, Organization.id == Member.org_id)
+        .where(
+            Member.archived.is_(False),
+            Organization.path.startswith(org.path, autoescape=True),
+        )
+        .order_by(Organization.code, Member.card_no, Member.id)
+    )
+
+
+def worksheet_row(member: Any, override: Override | None, settings: DuesSettings) -> WorksheetRow:
+    """One line of the worksheet from a row of ``worksheet_query``."""
+    return _row(member, member.org_name, override, settings)
+
+
 def _row(
-    member: Member, org_name: str, override: Override | None, settings: DuesSettings
+    member: Any, org_name: str, override: Override | None, settings: DuesSettings
 ) -> WorksheetRow:
     raw_category, base = override or (member.dues_category, member.dues_base_fen)
     common = {
@@ -129,19 +157,11 @@ def worksheet(
         raise Invalid(f"年度不正确：{year}", code="year")
     org = get_org(session, actor, org_id)
     overrides = overrides or {}
-    rows = session.execute(
-        select(Member, Organization.name)
-        .join(Organization, Organization.id == Member.org_id)
-        .where(
-            Member.archived.is_(False),
-            Organization.path.startswith(org.path, autoescape=True),
-        )
-        .order_by(Organization.code, Member.card_no, Member.id)
-    ).all()
-    unknown = set(overrides) - {m.id for m, _ in rows}
+    rows = session.execute(worksheet_query(org)).all()
+    unknown = set(overrides) - {m.id for m in rows}
     if unknown:
         raise Invalid("核定表中有不属于该组织的党员", code="worksheet_members")
-    return Worksheet(org, year, [_row(m, name, overrides.get(m.id), settings) for m, name in rows])
+    return Worksheet(org, year, [worksheet_row(m, overrides.get(m.id), settings) for m in rows])
 
 
 @dataclass(frozen=True)

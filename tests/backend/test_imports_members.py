@@ -207,3 +207,35 @@ def test_the_sample_files_in_data_demo_import_and_explain_their_errors(db, build
     assert result.created == 10
     rare = db.scalar(select(Member).where(Member.name == "王𬌗"))
     assert rare.status is MemberStatus.PROBATIONARY and rare.monthly_dues_fen == 20
+
+
+def test_the_template_has_the_dues_base_and_imported_members_can_be_assessed(
+    db, build, settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    from backend.services import yearly_assessment
+    from backend.services.import_rows import MEMBER_COLUMNS, write_template
+
+    template = tmp_path / "members.xlsx"
+    write_template(template, MEMBER_COLUMNS, "党员名册")
+    header = [c.value for c in next(load_workbook(template).active.iter_rows(max_row=1))]
+    assert "党费计算基数" in header
+    orgs = build.district()
+    db.commit()
+    rows = [
+        person(1, 党费计算基数="6800", 月缴党费=""),  # 在职, 3000–5000 band above: 1.5 %
+        person(2, 党费类别="离退休", 党费计算基数="4000", 月缴党费=""),
+        person(3, 党费计算基数="-1", 月缴党费=""),
+    ]
+    with pytest.raises(ImportRejected) as refused:
+        imports.import_members(db, SYSTEM, rows, settings=settings)
+    assert any(e.column == "党费计算基数" for e in refused.value.report.errors)
+    db.rollback()
+    imports.import_members(db, SYSTEM, rows[:2], settings=settings)
+    db.commit()
+    first, second = db.scalars(select(Member).order_by(Member.id)).all()
+    assert first.dues_base_fen == 680000 and first.monthly_dues_fen == 10200
+    assert second.dues_base_fen == 400000 and second.monthly_dues_fen is not None
+    sheet = yearly_assessment.worksheet(db, SYSTEM, settings.dues, orgs["district"].id, 2025)
+    assert not sheet.errors  # every imported member can be assessed

@@ -140,6 +140,10 @@ def test_the_filtered_roll_downloads_as_a_spreadsheet(client, sign_in, build, db
     sign_in("c1staff")
     response = client.get("/console/members.xlsx?sex=F")
     assert response.status_code == 200
+    # The file saves under a Chinese name (RFC 5987), not "members.xlsx".
+    disposition = response.headers["Content-Disposition"]
+    assert "filename*=UTF-8''%E5%85%9A%E5%91%98%E5%90%8D%E5%86%8C" in disposition  # 党员名册
+    assert "members.xlsx" not in disposition
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
     li = next(row for row in rows if "李芳" in row)

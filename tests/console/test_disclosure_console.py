@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+from openpyxl import load_workbook
 from reportlab.pdfgen import canvas
 from sqlalchemy import func, select
 
@@ -336,3 +337,20 @@ def test_an_untouched_automatic_summary_follows_the_edited_body(client, sign_in,
     edit("收缴时间调整", "自下月起，党费每月1日至10日收缴。")
     html = edit("收缴时间调整", "自下月起，党费每月2日至12日收缴。")
     assert "<th>摘要</th><td>收缴时间调整</td>" in html  # written by staff: kept
+
+
+def test_the_list_pages_sorts_and_exports(app, client, build, db, sign_in) -> None:  # type: ignore[no-untyped-def]
+    data = _setup(build, db)
+    sign_in("writer")
+    for title in ("乙通知", "甲通知", "丙通知"):
+        r = client.post("/console/disclosure/new", data=_form(data, title=title))
+        assert r.status_code == 302
+    app.config["CONSOLE_PER_PAGE"] = 2
+    html = page_text(client.get("/console/disclosure?sort=title&dir=asc"))
+    assert "共 3 条，第 1–2 条" in html and 'data-page="last"' in html
+    table = html.split('id="disclosure-table"')[1].split("</table>")[0]
+    titles = [t for t in ("丙通知", "乙通知", "甲通知") if t in table]
+    assert titles == sorted(["乙通知", "甲通知", "丙通知"])[:2]
+    x = client.get("/console/disclosure?sort=title&dir=desc&format=xlsx")
+    rows = list(load_workbook(io.BytesIO(x.data)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[2:]] == sorted(["乙通知", "甲通知", "丙通知"], reverse=True)
