@@ -7,8 +7,10 @@ services' back (plain ORM add + flush) and expects the database to refuse it.
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Enum, create_engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,6 +30,44 @@ def _another_active_card(session: Session, member: Member, uid_hash: str = "f" *
         state=CardState.ACTIVE,
         issue_seq=first.issue_seq + 1,
     )
+
+
+def test_every_partial_index_compares_an_enum_column_with_a_stored_name() -> None:
+    """Every ``state = '…'`` predicate on an enum column names a value the column can hold."""
+    checked = []
+    for table in Base.metadata.tables.values():
+        for index in table.indexes:
+            for dialect in ("sqlite", "postgresql"):
+                where = index.dialect_options[dialect].get("where")
+                for column, literal in re.findall(
+                    r"(\w+) = '([^']*)'", "" if where is None else str(where)
+                ):
+                    kind = table.c[column].type
+                    if isinstance(kind, Enum):
+                        checked.append(index.name)
+                        assert literal in kind.enums, (index.name, dialect, literal, kind.enums)
+    assert {"uq_cards_active_member", "uq_void_requests_pending"} <= set(checked)
+
+
+def test_a_card_uid_is_bound_once_whatever_the_state(db, build: Builders) -> None:  # type: ignore[no-untyped-def]
+    """Stricter than "one active card per UID": a UID hash is unique over all cards ever issued."""
+    orgs = build.district()
+    first, second = build.member(orgs["b1"]), build.member(orgs["b2"], name="李娜")
+    build.card(first)
+    db.flush()
+    taken = db.query(Card).filter_by(member_id=first.id).one()
+    taken.state = CardState.REVOKED
+    db.flush()
+    db.add(
+        Card(
+            member_id=second.id,
+            card_no=taken.card_no,
+            uid_hash=taken.uid_hash,
+            state=CardState.ACTIVE,
+        )
+    )
+    with pytest.raises(IntegrityError):
+        db.flush()
 
 
 def test_the_database_refuses_a_second_active_card(db, build: Builders) -> None:  # type: ignore[no-untyped-def]
