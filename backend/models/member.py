@@ -137,13 +137,15 @@ class Card(Base):
     """
 
     __tablename__ = "cards"
+    # The enum column stores member NAMES ('ACTIVE'), not values: the predicate must say so,
+    # or the index covers no row and enforces nothing (docs/members-and-privacy.md).
     __table_args__ = (
         Index(
             "uq_cards_active_member",
             "member_id",
             unique=True,
-            sqlite_where=text("state = 'active'"),
-            postgresql_where=text("state = 'active'"),
+            sqlite_where=text("state = 'ACTIVE'"),
+            postgresql_where=text("state = 'ACTIVE'"),
         ),
     )
 

@@ -49,6 +49,12 @@ def password_matches(stored_hash: str, secret: str) -> bool:
     return _HASHER.submit(check_password_hash, stored_hash, secret).result()
 
 
+def new_secret_hash(secret: str) -> str:
+    """A new scrypt hash of a password or PIN, made in the same low-priority thread; callers
+    hold no transaction while it runs."""
+    return _HASHER.submit(generate_password_hash, secret, method="scrypt").result()
+
+
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
