@@ -93,14 +93,14 @@ def test_a_lost_card_leaves_room_for_a_new_active_one(db, build: Builders) -> No
 def test_the_migrations_build_the_index_that_refuses_a_second_active_card(
     database_url: str, settings: Settings
 ) -> None:
-    """Built by the migrations: up to 0009 the index let a duplicate in; 0010 stops and says so
-    in Chinese; once the duplicate is gone, 0010 applies and the index refuses the next one."""
+    """Built by the migrations: up to 0010 the index let a duplicate in; 0011 stops and says so
+    in Chinese; once the duplicate is gone, 0011 applies and the index refuses the next one."""
     engine = create_engine(database_url)
     try:
         with engine.begin() as conn:
             Base.metadata.drop_all(conn)
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        schema.upgrade(engine, "0009")
+        schema.upgrade(engine, "0010")
         with Session(engine) as session:
             build = Builders(session, settings)
             member = build.member(build.district()["b1"])
