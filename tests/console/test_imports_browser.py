@@ -93,6 +93,6 @@ def test_import_members_with_a_bad_row_then_the_fixed_file(
     assert page.inner_text("#import-message") == "已导入3名党员，卡号00001至00003。"
     shot(page, "imports-04-done")
     page.click("#to-members")
-    names = page.locator("#member-table tbody td:nth-child(2)").all_inner_texts()
+    names = page.locator("#member-table tbody td.name").all_inner_texts()
     assert sorted(names) == sorted(["周卫国", "吴秀兰", "郑𬌗"])
     shot(page, "imports-05-members")
