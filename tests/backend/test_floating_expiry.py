@@ -38,16 +38,18 @@ def test_an_unreviewed_card_ends_the_flag_the_reviewed_one_keeps_it(
     reviewed = build.member(orgs["b1"], name="吴九")
     by_hand = build.member(orgs["b1"], name="郑十")
     lapsed_card = _card(db, settings, lapsed)
+    # Valid twelve months from issue (to 2027-11-19); 吴九's yearly review before then renews
+    # it for twelve months from the review day.
     floating.review_floating_card(
-        db, SYSTEM, _card(db, settings, reviewed), year=2027, today=ISSUED
+        db, SYSTEM, _card(db, settings, reviewed), year=2027, today=date(2027, 11, 1)
     )
     by_hand.floating = True  # the member form's tick box, no card
     db.commit()
-    assert floating.clear_expired(db, SYSTEM, date(2026, 12, 31)) == []  # last valid day
+    assert floating.clear_expired(db, SYSTEM, date(2027, 11, 19)) == []  # last valid day
     db.commit()
 
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["letters", "expire-check", "--on", "2027-01-01"])
+    result = runner.invoke(args=["letters", "expire-check", "--on", "2027-11-20"])
     assert result.exit_code == 0, result.output
     assert "流动党员活动证过期未审验，已取消流动党员标记：周八" in result.output
     db.expire_all()

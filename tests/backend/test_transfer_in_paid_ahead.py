@@ -6,6 +6,7 @@ not charge them again, whichever year they fall in.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
@@ -52,6 +53,8 @@ def test_paid_into_next_year_the_opening_starts_after_the_paid_month(db, setting
 
 
 def test_a_whole_covered_year_is_never_charged(db, settings, build) -> None:  # type: ignore[no-untyped-def]
+    # A hall that allows paying a year ahead (the default limit is six months).
+    settings = replace(settings, dues=replace(settings.dues, advance_limit_months=14))
     member_id = _arrive(db, settings, build, (2027, 12), 126)
     dues_year.open_year(db, SYSTEM, 2027, backup=False)
     assert _months(db, member_id) == []
