@@ -48,8 +48,9 @@ def test_background_ledger_export_with_progress_and_download(
     download.save_as(target)
     rows = list(load_workbook(target).active.iter_rows(values_only=True))
     assert rows[0][0] == f"{orgs['b1'].name}{YEAR}年党费收缴台账"
-    assert rows[2][:3] == ("卡号", "姓名", "月交")
-    names = {row[1] for row in rows}
+    header = next(row for row in rows if row[0] == "卡号")
+    assert header[:5] == ("卡号", "党员编号", "姓名", "性别", "月交")
+    names = {row[2] for row in rows}
     assert {"张三", "欧阳修远", "郑𬌗"} <= names
 
 
