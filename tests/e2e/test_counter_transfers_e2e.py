@@ -27,8 +27,8 @@ def ledger_months(staff: Staff, org_id: int, year: int, name: str) -> list[str] 
     assert r.status_code == 200, r.text
     sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active
     for row in sheet.iter_rows(values_only=True):
-        if row[1] == name:
-            return ["" if v is None else str(v) for v in row[5:17]]
+        if row[2] == name:  # 卡号, 党员编号, 姓名, 性别, 月交, 全年应交, 已交, then the months
+            return ["" if v is None else str(v) for v in row[7:19]]
     return None
 
 
