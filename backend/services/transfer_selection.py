@@ -15,12 +15,11 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from backend.errors import DomainError, Invalid
-from backend.models import NoticeKind, Transfer
+from backend.models import Transfer
 from backend.services import policy, scope, transfers
 from backend.services.actor import Actor
 from backend.services.policy import Action
-from backend.services.transfer_register import member_line, notify
-from backend.services.transfer_within import move_member, notice_payload
+from backend.services.transfer_within import move_member, notify_receiving
 from backend.settings import Settings
 
 MAX_SELECTED = 200
@@ -59,16 +58,4 @@ def transfer_selected(
         except DomainError as exc:
             exc.message = f"{member.name}：{exc.message}（全部未转接）"
             raise
-    lines = [member_line(m, to_branch, on) for m in members]
-    notice = notify(
-        session,
-        actor,
-        NoticeKind.RECEIVE,
-        transfers.receiving_parent(to_branch),
-        batch,
-        notice_payload(settings, to_branch, lines, on, today),
-    )
-    for transfer in moved:
-        transfer.notice_id = notice.id
-    session.flush()
-    return moved
+    return notify_receiving(session, actor, settings, to_branch, members, moved, on, today, batch)

@@ -216,6 +216,22 @@ def transfer_branch(
         )
         for m in members
     ]
+    return notify_receiving(session, actor, settings, to_branch, members, moved, on, today, batch)
+
+
+def notify_receiving(
+    session: Session,
+    actor: Actor,
+    settings: Settings,
+    to_branch: Organization,
+    members: list[Member],
+    moved: list[Transfer],
+    on: date,
+    today: date,
+    batch: str,
+) -> list[Transfer]:
+    """One 转入通知 to the receiving branch's parent for members moved together, linked from
+    each of their transfers."""
     lines = [member_line(m, to_branch, on) for m in members]
     notice = notify(
         session,
