@@ -124,7 +124,7 @@ def reserve_address(session: Session, settings: Settings, address: str) -> None:
     now = utcnow()
     window_start = now - timedelta(minutes=settings.login_address_window_minutes)
     if _address_exhausted(session, settings, address, window_start):
-        raise _address_limited(settings)
+        raise address_limited(settings)
     _ensure_row(session, address, now)
     expired = LoginThrottle.window_started_at <= window_start
     taken = session.execute(
@@ -140,7 +140,7 @@ def reserve_address(session: Session, settings: Settings, address: str) -> None:
         .execution_options(synchronize_session=False)
     )
     if not taken.rowcount:  # type: ignore[attr-defined]
-        raise _address_limited(settings)
+        raise address_limited(settings)
 
 
 def _address_exhausted(
@@ -165,7 +165,8 @@ def _address_exhausted(
     )
 
 
-def _address_limited(settings: Settings) -> RateLimited:
+def address_limited(settings: Settings) -> RateLimited:
+    """The refusal of an address over its limit (also repeated by ``backend.sign_in_shield``)."""
     return RateLimited(
         f"本机登录失败次数过多，请{settings.login_address_window_minutes}分钟后再试，或联系管理员",
         code="address_limited",
