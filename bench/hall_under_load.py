@@ -1,8 +1,8 @@
 """Kiosk taps while the hall is busy: a district ledger export running (in the background, as
 the console runs long exports) and 32 clients (in a process of their own) flooding the sign-in
-with wrong passwords, against the real backend (``flask run``, a subprocess) on loopback, on SQLite or PostgreSQL. Used by
-``tests/backend/test_hall_under_load.py`` (which asserts) and run on its own to print the
-figures for bench/RESULTS.md:
+with wrong passwords, against the real backend (``flask run``, a subprocess) on loopback, on
+SQLite or PostgreSQL. Used by ``tests/backend/test_hall_under_load.py`` (which asserts) and run
+on its own to print the figures for bench/RESULTS.md:
 
     .venv/bin/python -m bench.hall_under_load --db sqlite --members 20000
     .venv/bin/python -m bench.hall_under_load --db postgres --members 20000
