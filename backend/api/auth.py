@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import timedelta
 
 from flask import request
 from sqlalchemy.orm import Session
 
-from backend.api.framework import Auth
 from backend.errors import Forbidden, Unauthorized
 from backend.models import DeviceState
 from backend.models.base import utcnow
@@ -16,6 +16,14 @@ from backend.services.actor import Actor
 from backend.settings import Settings
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+
+
+class Auth(enum.StrEnum):
+    """Who may call an endpoint: anyone, a signed-in staff user, or a registered kiosk."""
+
+    PUBLIC = "public"
+    STAFF = "staff"
+    DEVICE = "device"
 
 
 def authenticate(session: Session, settings: Settings, required: Auth) -> Actor:

@@ -8,7 +8,6 @@ before the view runs.
 
 from __future__ import annotations
 
-import enum
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,17 +17,12 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
+from backend.api.auth import Auth, authenticate
 from backend.errors import Invalid
 from backend.services import input_rules, policy
 from backend.services.actor import Actor
 from backend.services.policy import Action
 from backend.settings import Settings
-
-
-class Auth(enum.StrEnum):
-    PUBLIC = "public"
-    STAFF = "staff"
-    DEVICE = "device"
 
 
 @dataclass
@@ -126,8 +120,6 @@ def endpoint(
     write lock. A kiosk's GETs write (they keep its member session alive and note the device's
     last contact) and are short; a GET that writes says ``read_only=False``. See
     docs/transactions.md."""
-    from backend.api import auth as auth_mod
-
     if auth is Auth.STAFF and action is None:
         raise TypeError(f"staff endpoint {rule} must name its policy action")
     if action is not None:
@@ -142,7 +134,7 @@ def endpoint(
             session: Session = factory()
             g.db = session
             try:
-                actor = auth_mod.authenticate(session, h.settings, auth)
+                actor = authenticate(session, h.settings, auth)
                 if action is not None:
                     policy.authorize(actor, action)
                 kwargs: dict[str, Any] = dict(path_args)
