@@ -109,6 +109,10 @@ class BackendClient:
     def statement(self, token: str, on_ok: OnOk, on_error: OnError) -> Future[Any]:
         return self._call(on_ok, on_error, "POST", "/kiosk/session/statement", token=token)
 
+    def record(self, token: str, on_ok: OnOk, on_error: OnError) -> Future[Any]:
+        """我的信息: the session member's own masked record."""
+        return self._call(on_ok, on_error, "GET", "/kiosk/session/record", token=token)
+
     def categories(self, token: str | None, on_ok: OnOk, on_error: OnError) -> Future[Any]:
         return self._call(on_ok, on_error, "GET", "/kiosk/disclosure/categories", token=token)
 

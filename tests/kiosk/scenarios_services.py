@@ -6,7 +6,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from kiosk.screens.services import SERVICE_ENTRIES
-from tests.kiosk.harness import find_button, frames, press, small_touch_targets, walk
+from tests.kiosk.harness import (
+    all_widget_text,
+    find_button,
+    frames,
+    press,
+    screen_text,
+    small_touch_targets,
+    wait_for_text,
+    walk,
+)
 from tests.kiosk.scenarios import Stage, assert_member_gone, show_member
 
 
@@ -53,6 +62,56 @@ async def services_hub(stage: Stage) -> None:
     assert_member_gone(stage, member)
 
 
+async def open_record(stage: Stage) -> str:
+    await press("办事服务")
+    await stage.on_screen("services")
+    await press("我的信息")
+    await stage.on_screen("record")
+    await wait_for_text("所在组织近期活动")
+    await wait_for_text("支部书记：")
+    await frames(3)
+    return screen_text()
+
+
+async def my_record(stage: Stage) -> None:
+    """GIVEN a member of 第一党支部 WHEN they open 我的信息 THEN they read their masked record,
+    their branch's secretary (masked) and phone (a mobile, masked) and the branch's latest
+    board item, which opens; WHEN the next member taps THEN only the next member's record and
+    branch show; WHEN the card leaves THEN nothing of either remains."""
+    await stage.on_screen("home")
+    member = await show_member(stage, "regular")
+    content = stage.world["content"]
+    text = await open_record(stage)
+    assert member["name_masked"] in text and member["name"] not in text
+    assert "身份证号：110" in text and "*******" in text and member["id_last6"] not in text
+    assert f"所在组织：{member['org_name']}" in text
+    assert "正式党员" in text and "党龄：" in text
+    assert "支部书记：李*记" in text and "联系电话：138****0001" in text
+    assert content["member_title"] in text and content["other_unit_title"] not in text
+    assert small_touch_targets() == []
+    stage.shot("services-record")
+    await press("查看")
+    await stage.on_screen("document")
+    await wait_for_text(content["member_title"])
+    other = stage.member("final")  # 机关党支部, secretary 赵书记
+    stage.tap(other["uid"])
+    await stage.on_screen("member")
+    await wait_for_text(other["name_masked"])
+    text = await open_record(stage)
+    assert other["name_masked"] in text and member["name_masked"] not in text
+    assert "支部书记：赵*记" in text and content["other_unit_title"] in text
+    assert content["member_title"] not in text
+    stage.reader.remove()
+    await stage.on_screen("home")
+    record = stage.app.sm.get_screen("record")
+    assert record.ids.activities.children == []
+    everything = all_widget_text(stage.app.root)
+    for secret in ("赵*记", content["other_unit_title"], other["name_masked"]):
+        assert secret not in everything, secret
+    assert_member_gone(stage, other)
+
+
 SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     "services_hub": services_hub,
+    "my_record": my_record,
 }

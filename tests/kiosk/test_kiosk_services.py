@@ -9,3 +9,9 @@ from tests.kiosk.conftest import Runner
 
 def test_hub_offers_every_service_entry_and_forgets_the_member(run_scenario: Runner) -> None:
     run_scenario("services_hub")
+
+
+def test_my_record_shows_only_the_tapped_members_masked_record_and_branch(
+    run_scenario: Runner,
+) -> None:
+    run_scenario("my_record")
