@@ -137,6 +137,13 @@ class BackendClient:
     ) -> Future[Any]:
         return self._call(on_ok, on_error, "GET", f"/kiosk/disclosure/{doc_id}", token=token)
 
+    def print_disclosure(
+        self, doc_id: int | str, token: str | None, on_ok: OnOk, on_error: OnError
+    ) -> Future[Any]:
+        """The print document (summary and full-text QR) of a board item."""
+        path = f"/kiosk/disclosure/{doc_id}/print"
+        return self._call(on_ok, on_error, "POST", path, token=token)
+
     def media(self, url: str, token: str | None, on_ok: OnOk, on_error: OnError) -> Future[Any]:
         """Image bytes from a media URL the backend gave (only from the backend's own host)."""
         return self._call(on_ok, on_error, "GET", url, token=token, raw=True)

@@ -4,6 +4,8 @@ one big button per service entry, back to the member screen, and forgotten with 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from kiosk.screens.services import SERVICE_ENTRIES
 from tests.kiosk.harness import (
@@ -13,10 +15,13 @@ from tests.kiosk.harness import (
     press,
     screen_text,
     small_touch_targets,
+    touch,
+    wait_for,
     wait_for_text,
     walk,
 )
 from tests.kiosk.scenarios import Stage, assert_member_gone, show_member
+from tests.kiosk.scenarios_board import titles
 
 
 def hub_labels(stage: Stage) -> list[str]:
@@ -111,7 +116,75 @@ async def my_record(stage: Stage) -> None:
     assert_member_gone(stage, other)
 
 
+async def printed_paper(stage: Stage, before: set[Path]) -> tuple[str, str]:
+    """The next job's printed text (padding gone) and its QR code, read back from ESC/POS."""
+    from tests.devices.escpos_decoder import decode, lines, native_qrs
+
+    folder = stage.work / "prints"
+    new = await wait_for(lambda: set(folder.glob("*.bin")) - before, "a printed .bin", 10)
+    items = decode(next(iter(new)).read_bytes())
+    qrs = [q.data.decode() for q in native_qrs(items)]
+    assert len(qrs) == 1, qrs
+    return "".join(line.replace(" ", "") for line in lines(items)), qrs[0]
+
+
+def full_text(stage: Stage, url: str) -> str:
+    """The page the QR code opens, fetched from the real backend (its path, our host)."""
+    import requests
+
+    answer = requests.get(stage.backend_url + urlsplit(url).path, timeout=10)
+    assert answer.status_code == 200, answer.status_code
+    return answer.text
+
+
+async def print_document(stage: Stage) -> None:
+    """GIVEN an item published to society on the board WHEN 打印 is pressed THEN a summary
+    prints (title, organization, first lines) whose QR code opens the full text; GIVEN a
+    member's Party-only item WHEN the member prints it THEN the QR page keeps the text back."""
+    content = stage.world["content"]
+    folder = stage.work / "prints"
+    await stage.on_screen("home")
+    await press("党务公开")
+    await stage.on_screen("disclosure")
+    board = stage.app.sm.get_screen("disclosure")
+    await wait_for(lambda: board.ids.category_list.children, "categories")
+    button = next(b for b in board.ids.category_list.children if content["category"] in b.text)
+    await touch(button)
+    await wait_for(lambda: titles(stage) == [content["public_title"]], "one item in category")
+    await frames(3)
+    await touch(next(w for w in board.ids.documents.children[0].children if w.doc_id))
+    await stage.on_screen("document")
+    await wait_for_text("全体党员参加了主题党日活动。")
+    before = set(folder.glob("*.bin"))
+    await press("打印")
+    await wait_for_text("正在打印")
+    stage.shot("document-print")
+    text, url = await printed_paper(stage, before)
+    assert content["public_title"] in text and "第一街道党工委" in text
+    assert "全体党员参加了主题党日活动。" in text and "扫码阅读全文" in text
+    page = full_text(stage, url)
+    assert content["public_title"] in page and "感谢大家的参与。" in page
+    await press("好的")
+    await press("返回首页")
+    await stage.on_screen("home")
+
+    await show_member(stage, "regular")
+    await open_record(stage)
+    await press("查看")
+    await stage.on_screen("document")
+    await wait_for_text("本支部党费收缴使用情况如下。")
+    before = set(folder.glob("*.bin"))
+    await press("打印")
+    await wait_for_text("正在打印")
+    text, url = await printed_paper(stage, before)
+    assert content["member_title"] in text and "公开范围党内公开" in text
+    page = full_text(stage, url)
+    assert content["member_title"] in page and "仅向党员公开" in page
+    assert "本支部党费收缴使用情况如下。" not in page
+
+
 SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     "services_hub": services_hub,
     "my_record": my_record,
+    "print_document": print_document,
 }
