@@ -20,6 +20,7 @@ from tests.kiosk.harness import (
     wait_for_text,
     walk,
 )
+from tests.kiosk.layout import overlapping_texts, spilling_texts
 from tests.kiosk.scenarios import Stage, assert_member_gone, show_member
 from tests.kiosk.scenarios_board import titles
 
@@ -51,6 +52,7 @@ async def services_hub(stage: Stage) -> None:
     hints = {w.text for w in walk(hub) if getattr(w, "text", "")}
     assert {e.hint for e in SERVICE_ENTRIES if e.label in expected} <= hints
     assert small_touch_targets() == []
+    assert not overlapping_texts(hub), overlapping_texts(hub)
     stage.shot("services-hub")
     first = next(e for e in SERVICE_ENTRIES if e.label == expected[0])
     await press(first.label)
@@ -95,6 +97,18 @@ async def my_record(stage: Stage) -> None:
     assert content["member_title"] in text and content["other_unit_title"] not in text
     assert small_touch_targets() == []
     stage.shot("services-record")
+    await press("返回")
+    await stage.on_screen("services")
+    await press("退出")
+    await stage.on_screen("home")
+    await press("大字模式")  # the same record in large text: every text apart, none spilling
+    await show_member(stage, "regular")
+    await open_record(stage)
+    screen = stage.app.sm.get_screen("record")
+    assert not overlapping_texts(screen), overlapping_texts(screen)
+    assert not spilling_texts(screen, screen), spilling_texts(screen, screen)
+    assert small_touch_targets() == []
+    stage.shot("services-record-large")
     await press("查看")
     await stage.on_screen("document")
     await wait_for_text(content["member_title"])
