@@ -109,6 +109,10 @@ class BackendClient:
     def statement(self, token: str, on_ok: OnOk, on_error: OnError) -> Future[Any]:
         return self._call(on_ok, on_error, "POST", "/kiosk/session/statement", token=token)
 
+    def record(self, token: str, on_ok: OnOk, on_error: OnError) -> Future[Any]:
+        """我的信息: the session member's own masked record."""
+        return self._call(on_ok, on_error, "GET", "/kiosk/session/record", token=token)
+
     def categories(self, token: str | None, on_ok: OnOk, on_error: OnError) -> Future[Any]:
         return self._call(on_ok, on_error, "GET", "/kiosk/disclosure/categories", token=token)
 
@@ -132,6 +136,13 @@ class BackendClient:
         self, doc_id: int | str, token: str | None, on_ok: OnOk, on_error: OnError
     ) -> Future[Any]:
         return self._call(on_ok, on_error, "GET", f"/kiosk/disclosure/{doc_id}", token=token)
+
+    def print_disclosure(
+        self, doc_id: int | str, token: str | None, on_ok: OnOk, on_error: OnError
+    ) -> Future[Any]:
+        """The print document (summary and full-text QR) of a board item."""
+        path = f"/kiosk/disclosure/{doc_id}/print"
+        return self._call(on_ok, on_error, "POST", path, token=token)
 
     def media(self, url: str, token: str | None, on_ok: OnOk, on_error: OnError) -> Future[Any]:
         """Image bytes from a media URL the backend gave (only from the backend's own host)."""

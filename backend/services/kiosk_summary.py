@@ -54,6 +54,15 @@ def whole_years(start: date, today: date) -> int:
     return today.year - start.year - ((today.month, today.day) < (start.month, start.day))
 
 
+def party_age_years(member: Member, today: date) -> int | None:
+    """党龄 in whole years from 转正; a full member recorded without that date (old records)
+    counts from 入党; None while probationary."""
+    full_since = member.full_member_date or (
+        member.joined_date if member.status is MemberStatus.FULL else None
+    )
+    return whole_years(full_since, today) if full_since else None
+
+
 def _state(row: DuesMonth, today: date) -> ledger.MonthState:
     state = ledger.classify(row, today)
     if state is ledger.MonthState.UNPAID and (row.year, row.month) == (today.year, today.month):
@@ -128,10 +137,6 @@ def member_summary(
         consecutive += 1
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     owed = ledger.count_owed(rows, today)  # type: ignore[arg-type]
-    # 党龄 counts from 转正; a full member recorded without that date (old records) from 入党.
-    full_since = member.full_member_date or (
-        member.joined_date if member.status is MemberStatus.FULL else None
-    )
     return MemberSummary(
         name_masked=mask_name(member.name),
         id_masked=mask_id_number(member.id_number),
@@ -148,7 +153,7 @@ def member_summary(
         warning=ledger.warning_for(owed, settings.dues),
         org_id=member.org_id,
         joined_on=member.joined_date,
-        party_age_years=whole_years(full_since, today) if full_since else None,
+        party_age_years=party_age_years(member, today),
         due_to_date_fen=due_to_date,
         paid_to_date_fen=paid_to_date,
         earlier_arrears_fen=earlier,

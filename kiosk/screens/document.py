@@ -13,11 +13,13 @@ from kivy.uix.image import Image
 
 from kiosk.client import ApiError
 from kiosk.images import texture_from_bytes
+from kiosk.printing import UNAVAILABLE_MESSAGE
 from kiosk.screens.base import KioskScreen
 from kiosk.widgets import TextLabel
 
 ZOOM_STEP = 0.2
 ZOOM_MIN, ZOOM_MAX = 0.8, 2.0
+PRINTING_DOCUMENT = "正在打印，请在出纸口取走（扫描纸上的二维码可阅读全文）"
 
 
 class DocText(TextLabel):
@@ -34,6 +36,8 @@ class DocumentScreen(KioskScreen):
         self._doc_id: int | str | None = None
         self._request = 0
         self._personal = False
+        if self.ctx.printing is None:
+            self.ids.actions.remove_widget(self.ids.print_button)
 
     def load(self, doc_id: int | str) -> None:
         """Show ``doc_id`` (called before the screen is entered)."""
@@ -51,6 +55,32 @@ class DocumentScreen(KioskScreen):
             lambda error: self._failed(request, error),
         )
 
+    def print_document(self) -> None:
+        """Print the item's summary with a QR code to the full text (docs/kiosk.md)."""
+        if self._doc_id is None or self.ctx.printing is None:
+            return
+        self.ids.print_button.disabled = True
+        request, token = self._request, self.ctx.session.token
+
+        def got(answer: dict[str, Any]) -> None:
+            if request != self._request or self.ctx.printing is None:
+                return
+            self.ids.print_button.disabled = False
+            try:
+                self.ctx.printing.submit(answer["document"])
+            except (KeyError, TypeError, ValueError):
+                self.ctx.dialogs.message("这条内容暂时不能打印，请联系工作人员")
+                return
+            ready = self.ctx.printing.ready
+            self.ctx.dialogs.message(PRINTING_DOCUMENT if ready else UNAVAILABLE_MESSAGE)
+
+        def failed(error: ApiError) -> None:
+            if request == self._request:
+                self.ids.print_button.disabled = False
+                self.ctx.nav.show_error(error, then_home=error.code == "session_expired")
+
+        self.ctx.client.print_disclosure(self._doc_id, token, got, failed)
+
     def zoom_in(self) -> None:
         self._set_zoom(min(self.zoom + ZOOM_STEP, ZOOM_MAX))
 
@@ -63,6 +93,7 @@ class DocumentScreen(KioskScreen):
 
     def _clear(self) -> None:
         self._request += 1
+        self.ids.print_button.disabled = False
         self.title = self.meta = ""
         self.ids.blocks.clear_widgets()
         self.ids.scroller.scroll_y = 1

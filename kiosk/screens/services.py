@@ -30,6 +30,7 @@ class ServiceEntry:
 
 
 SERVICE_ENTRIES: list[ServiceEntry] = [
+    ServiceEntry("我的信息", "record", "组织关系、党龄、支部书记和近期活动"),
     ServiceEntry("党务公开", "disclosure", "本组织和全党的公开事项"),
 ]
 

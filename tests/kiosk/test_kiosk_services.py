@@ -9,3 +9,13 @@ from tests.kiosk.conftest import Runner
 
 def test_hub_offers_every_service_entry_and_forgets_the_member(run_scenario: Runner) -> None:
     run_scenario("services_hub")
+
+
+def test_my_record_shows_only_the_tapped_members_masked_record_and_branch(
+    run_scenario: Runner,
+) -> None:
+    run_scenario("my_record")
+
+
+def test_a_board_item_prints_a_summary_whose_qr_opens_the_full_text(run_scenario: Runner) -> None:
+    run_scenario("print_document")
