@@ -31,6 +31,7 @@ class ServiceEntry:
 
 SERVICE_ENTRIES: list[ServiceEntry] = [
     ServiceEntry("党务公开", "disclosure", "本组织和全党的公开事项"),
+    ServiceEntry("诉求与申请", "cases", "意见建议、困难救助、约谈、转正申请和答复"),
 ]
 
 
