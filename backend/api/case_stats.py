@@ -11,26 +11,26 @@ from backend.services.dues_year import hall_today
 from backend.services.policy import Action
 
 
-class StatsQuery(BaseModel):
+class CaseStatsQuery(BaseModel):
     year: int | None = Field(default=None, ge=2000, le=2100)
 
 
-class StatsRowOut(BaseModel):
+class CaseStatsRowOut(BaseModel):
     label: str
     by_type: dict[str, int]
     total: int
 
 
-class StatsOut(BaseModel):
+class CaseStatsOut(BaseModel):
     year: int
-    summary: list[StatsRowOut]
-    by_org: list[StatsRowOut]
-    by_month: list[StatsRowOut]
+    summary: list[CaseStatsRowOut]
+    by_org: list[CaseStatsRowOut]
+    by_month: list[CaseStatsRowOut]
 
 
-def _rows(rows: list[cases_stats.CountRow]) -> list[StatsRowOut]:
+def _rows(rows: list[cases_stats.CountRow]) -> list[CaseStatsRowOut]:
     return [
-        StatsRowOut(
+        CaseStatsRowOut(
             label=r.label, by_type={t.value: n for t, n in r.by_type.items()}, total=r.total
         )
         for r in rows
@@ -41,14 +41,14 @@ def _rows(rows: list[cases_stats.CountRow]) -> list[StatsRowOut]:
     api_bp,
     "/cases/stats",
     summary="党员诉求统计（按类型、党组织、月份）",
-    query=StatsQuery,
-    response=StatsOut,
+    query=CaseStatsQuery,
+    response=CaseStatsOut,
     action=Action.READ,
 )
-def case_stats(ctx: Ctx, query: StatsQuery) -> StatsOut:
+def case_stats(ctx: Ctx, query: CaseStatsQuery) -> CaseStatsOut:
     today = hall_today(ctx.settings.dues)
     stats = cases_stats.statistics(ctx.session, ctx.actor, query.year or today.year, today)
-    return StatsOut(
+    return CaseStatsOut(
         year=stats.year,
         summary=_rows(stats.summary),
         by_org=_rows(stats.by_org),

@@ -110,7 +110,7 @@ def list_cases(ctx: Ctx, query: CaseQuery) -> CaseListOut:
     return CaseListOut(items=[case_out(c) for c in rows])
 
 
-class AcceptIn(BaseModel):
+class CaseAcceptIn(BaseModel):
     member_id: int
     type: str = Field(max_length=20)
     topic: str = Field(min_length=1, max_length=40)
@@ -118,13 +118,13 @@ class AcceptIn(BaseModel):
     talk_with: str | None = Field(default=None, max_length=30)
 
 
-class DocumentCaseOut(BaseModel):
+class CaseWithReceiptOut(BaseModel):
     case: CaseOut
     receipt: dict[str, Any] = Field(description="受理回执打印文档")
 
 
-def _with_receipt(ctx: Ctx, case: Case) -> DocumentCaseOut:
-    return DocumentCaseOut(case=case_out(case), receipt=receipt(ctx.settings, case).to_dict())
+def _with_receipt(ctx: Ctx, case: Case) -> CaseWithReceiptOut:
+    return CaseWithReceiptOut(case=case_out(case), receipt=receipt(ctx.settings, case).to_dict())
 
 
 @endpoint(
@@ -132,13 +132,13 @@ def _with_receipt(ctx: Ctx, case: Case) -> DocumentCaseOut:
     "/cases",
     method="POST",
     summary="窗口受理党员诉求（表单取自党员信息）",
-    body=AcceptIn,
-    response=DocumentCaseOut,
+    body=CaseAcceptIn,
+    response=CaseWithReceiptOut,
     status=201,
     errors=ERRORS,
     action=Action.CASE_ACCEPT,
 )
-def accept_case(ctx: Ctx, body: AcceptIn) -> DocumentCaseOut:
+def accept_case(ctx: Ctx, body: CaseAcceptIn) -> CaseWithReceiptOut:
     case = cases.accept(
         ctx.session,
         ctx.actor,
@@ -153,7 +153,7 @@ def accept_case(ctx: Ctx, body: AcceptIn) -> DocumentCaseOut:
     return _with_receipt(ctx, case)
 
 
-class JoinIn(BaseModel):
+class CaseJoinIn(BaseModel):
     branch_id: int
     name: str = Field(min_length=1, max_length=50)
     phone: str = Field(min_length=1, max_length=20)
@@ -165,13 +165,13 @@ class JoinIn(BaseModel):
     "/cases/join",
     method="POST",
     summary="接收入党申请并交所选党支部",
-    body=JoinIn,
-    response=DocumentCaseOut,
+    body=CaseJoinIn,
+    response=CaseWithReceiptOut,
     status=201,
     errors=ERRORS,
     action=Action.CASE_ACCEPT,
 )
-def accept_join(ctx: Ctx, body: JoinIn) -> DocumentCaseOut:
+def accept_join(ctx: Ctx, body: CaseJoinIn) -> CaseWithReceiptOut:
     case = cases.accept_join(
         ctx.session,
         ctx.actor,
@@ -189,15 +189,15 @@ def accept_join(ctx: Ctx, body: JoinIn) -> DocumentCaseOut:
     api_bp,
     "/cases/<int:case_id>",
     summary="一件诉求及其办理过程",
-    response=DocumentCaseOut,
+    response=CaseWithReceiptOut,
     errors=ERRORS,
     action=Action.READ,
 )
-def get_case(ctx: Ctx, case_id: int) -> DocumentCaseOut:
+def get_case(ctx: Ctx, case_id: int) -> CaseWithReceiptOut:
     return _with_receipt(ctx, cases.get_case(ctx.session, ctx.actor, case_id))
 
 
-class RouteIn(BaseModel):
+class CaseRouteIn(BaseModel):
     org_id: int | None = None
     partner: str = Field(default="", max_length=100)
     person: str = Field(default="", max_length=50)
@@ -209,12 +209,12 @@ class RouteIn(BaseModel):
     "/cases/<int:case_id>/route",
     method="POST",
     summary="转办（社区、支部、合作单位、书记）",
-    body=RouteIn,
+    body=CaseRouteIn,
     response=CaseOut,
     errors=ERRORS,
     action=Action.CASE_HANDLE,
 )
-def route_case(ctx: Ctx, case_id: int, body: RouteIn) -> CaseOut:
+def route_case(ctx: Ctx, case_id: int, body: CaseRouteIn) -> CaseOut:
     return case_out(
         cases_flow.route(
             ctx.session,
@@ -228,7 +228,7 @@ def route_case(ctx: Ctx, case_id: int, body: RouteIn) -> CaseOut:
     )
 
 
-class ScheduleIn(BaseModel):
+class TalkScheduleIn(BaseModel):
     talk_on: dt.date
     talk_time: str = Field(max_length=5, description="时:分，如 09:30")
     place: str = Field(min_length=1, max_length=100)
@@ -240,12 +240,12 @@ class ScheduleIn(BaseModel):
     "/cases/<int:case_id>/schedule",
     method="POST",
     summary="安排约谈时间、地点和约谈人",
-    body=ScheduleIn,
+    body=TalkScheduleIn,
     response=CaseOut,
     errors=ERRORS,
     action=Action.CASE_HANDLE,
 )
-def schedule_talk(ctx: Ctx, case_id: int, body: ScheduleIn) -> CaseOut:
+def schedule_talk(ctx: Ctx, case_id: int, body: TalkScheduleIn) -> CaseOut:
     return case_out(
         cases_flow.schedule_talk(
             ctx.session,
@@ -259,7 +259,7 @@ def schedule_talk(ctx: Ctx, case_id: int, body: ScheduleIn) -> CaseOut:
     )
 
 
-class ReplyIn(BaseModel):
+class CaseReplyIn(BaseModel):
     text: str = Field(min_length=1, max_length=500)
     attendees: str = Field(default="", max_length=200, description="约谈的参加人员")
 
@@ -269,18 +269,18 @@ class ReplyIn(BaseModel):
     "/cases/<int:case_id>/reply",
     method="POST",
     summary="承办单位答复",
-    body=ReplyIn,
+    body=CaseReplyIn,
     response=CaseOut,
     errors=ERRORS,
     action=Action.CASE_HANDLE,
 )
-def reply_case(ctx: Ctx, case_id: int, body: ReplyIn) -> CaseOut:
+def reply_case(ctx: Ctx, case_id: int, body: CaseReplyIn) -> CaseOut:
     return case_out(
         cases_flow.reply(ctx.session, ctx.actor, case_id, text=body.text, attendees=body.attendees)
     )
 
 
-class CloseIn(BaseModel):
+class CaseCloseIn(BaseModel):
     outcome: str = Field(min_length=1, max_length=300)
 
 
@@ -289,10 +289,10 @@ class CloseIn(BaseModel):
     "/cases/<int:case_id>/close",
     method="POST",
     summary="办结",
-    body=CloseIn,
+    body=CaseCloseIn,
     response=CaseOut,
     errors=ERRORS,
     action=Action.CASE_HANDLE,
 )
-def close_case(ctx: Ctx, case_id: int, body: CloseIn) -> CaseOut:
+def close_case(ctx: Ctx, case_id: int, body: CaseCloseIn) -> CaseOut:
     return case_out(cases_flow.close(ctx.session, ctx.actor, case_id, outcome=body.outcome))

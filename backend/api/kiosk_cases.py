@@ -27,7 +27,7 @@ def _member(ctx: Ctx) -> Member:
     )
 
 
-class ChoiceOut(BaseModel):
+class CaseChoiceOut(BaseModel):
     type: str
     label: str
     topics: list[str]
@@ -50,7 +50,7 @@ class OwnCaseOut(BaseModel):
 
 
 class KioskCasesOut(BaseModel):
-    choices: list[ChoiceOut]
+    choices: list[CaseChoiceOut]
     talk_with: list[TalkWithOut]
     cases: list[OwnCaseOut]
 
@@ -71,7 +71,7 @@ def my_cases(ctx: Ctx) -> KioskCasesOut:
     member = _member(ctx)
     return KioskCasesOut(
         choices=[
-            ChoiceOut(type=t.value, label=t.label, topics=list(topics))
+            CaseChoiceOut(type=t.value, label=t.label, topics=list(topics))
             for t, topics in cases_kiosk.choices(member).items()
         ],
         talk_with=[TalkWithOut(value=w.value, label=w.label) for w in TalkWith],
@@ -79,14 +79,14 @@ def my_cases(ctx: Ctx) -> KioskCasesOut:
     )
 
 
-class SubmitIn(BaseModel):
+class CaseSubmitIn(BaseModel):
     type: str = Field(max_length=20, description="suggestion | hardship | talk | conversion")
     topic: str = Field(min_length=1, max_length=40, description="从列出的事由中选一项")
     text: str = Field(default="", max_length=60, description="可选的简短说明")
     talk_with: str | None = Field(default=None, max_length=30, description="约谈对象")
 
 
-class SubmittedOut(BaseModel):
+class CaseSubmittedOut(BaseModel):
     number: str
     type_label: str
     due_on: dt.date
@@ -99,12 +99,12 @@ class SubmittedOut(BaseModel):
     method="POST",
     summary="本人提交意见建议、困难救助、约谈或转正申请",
     auth=Auth.DEVICE,
-    body=SubmitIn,
-    response=SubmittedOut,
+    body=CaseSubmitIn,
+    response=CaseSubmittedOut,
     status=201,
     errors=(400, 401, 409),
 )
-def submit_case(ctx: Ctx, body: SubmitIn) -> SubmittedOut:
+def submit_case(ctx: Ctx, body: CaseSubmitIn) -> CaseSubmittedOut:
     member = _member(ctx)
     case = cases_kiosk.submit(
         ctx.session,
@@ -117,7 +117,7 @@ def submit_case(ctx: Ctx, body: SubmitIn) -> SubmittedOut:
         text=body.text,
         talk_with=body.talk_with,
     )
-    return SubmittedOut(
+    return CaseSubmittedOut(
         number=case.number,
         type_label=case.case_type.label,
         due_on=case.due_on,
