@@ -4,10 +4,12 @@ card tap, routed and answered by staff through the API, and the reply on the nex
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from backend.models import Role
+from backend.models import MemberStatus, Role
+from backend.services.dues_year import hall_today
 from devices.printer import PrintDocument, PrinterProfile, render_escpos
 from tests.builders import PASSWORD, Builders
 from tests.devices.escpos_decoder import decode, lines, native_qrs
@@ -138,3 +140,25 @@ def test_counter_clerk_accepts_but_does_not_route(client, build: Builders, db) -
         f"/api/v1/cases/{r.json['case']['id']}/route", json={"partner": "区人才市场"}, headers=clerk
     )
     assert r.status_code == 403
+
+
+def test_a_probationer_applies_for_conversion_due_at_the_end_of_probation(
+    client, build: Builders, db, settings
+) -> None:  # type: ignore[no-untyped-def]
+    joined = hall_today(settings.dues) - timedelta(days=200)
+    orgs = build.district()
+    probationer = build.member(orgs["b1"], status=MemberStatus.PROBATIONARY, joined=joined)
+    uid = build.card(probationer)
+    key = build.device()
+    db.commit()
+    kiosk = _tap(client, uid, key)
+    offered = client.get("/api/v1/kiosk/session/cases", headers=kiosk).json
+    (conversion,) = [c for c in offered["choices"] if c["type"] == "conversion"]
+    body = {"type": "conversion", "topic": conversion["topics"][0]}
+    r = client.post("/api/v1/kiosk/session/cases", json=body, headers=kiosk)
+    assert r.status_code == 201, r.json
+    assert r.json["due_on"] == joined.replace(year=joined.year + 1).isoformat()
+    again = client.post("/api/v1/kiosk/session/cases", json=body, headers=kiosk)
+    assert (
+        again.status_code == 409 and again.json["message"] == "您的转正申请正在办理中，请勿重复提交"
+    )
