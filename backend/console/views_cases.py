@@ -20,7 +20,7 @@ from backend.console.paging import (
 from backend.console.web import actor, db, login_required, rollback, settings, today
 from backend.errors import DomainError, NotFound
 from backend.models import Case, CaseState, CaseType, Member, Organization, OrgType, TalkWith
-from backend.services import cases, cases_flow
+from backend.services import cases, cases_flow, cases_kiosk
 from backend.services.cases_receipt import case_url, receipt
 from backend.services.exports import Column
 from backend.services.policy import Action
@@ -57,6 +57,12 @@ CASE_COLUMNS = [
     Column("状态", width=8),
     Column("答复", width=30),
 ]
+# Reasons offered at the counter (the clerk may type another): the kiosk's fixed phrases, and
+# for 咨议 the six kinds the window takes.
+TOPIC_SUGGESTIONS = sorted(
+    {t for topics in cases_kiosk.TOPICS.values() for t in topics}
+    | {"表扬", "批评", "举报", "求助", "政策咨询", "求职登记", "技能培训", "创业指导"}
+)
 CASE_FIELDS = {
     "member_*": "member",
     "case_type": "case_type",
@@ -137,6 +143,7 @@ def _accept_page(form: Form, member: Member | None, status: int = 200):  # type:
         prefill=cases.member_prefill(member) if member is not None else {},
         types=[(t.value, t.label) for t in CaseType if t is not CaseType.JOIN],
         talk_with=[(w.value, w.label) for w in TalkWith],
+        topics=TOPIC_SUGGESTIONS,
         branches=[(str(i), n) for i, n in branches],
     ), status
 
