@@ -54,6 +54,23 @@ class RemittanceSettings:
 
 
 @dataclass(frozen=True)
+class CaseSettings:
+    """Days a member case may wait for its reply, per case type (docs/cases.md); a 转正
+    application is due at the end of the probation instead, when that is later."""
+
+    hardship_days: int = 15
+    employment_days: int = 15
+    talk_days: int = 10
+    consult_days: int = 10
+    join_days: int = 30
+    conversion_days: int = 30
+    suggestion_days: int = 15
+
+    def days_for(self, case_type: str) -> int:
+        return int(getattr(self, f"{case_type}_days"))
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings; ``from_env`` reads ``HALL_*`` variables (and ``DATABASE_URL``)."""
 
@@ -92,6 +109,7 @@ class Settings:
     instance_dir: str = str(DATA_DIR / "instance")  # secrets.json: the keys (docs/backup.md)
     dues: DuesSettings = field(default_factory=DuesSettings)
     remittance: RemittanceSettings = field(default_factory=RemittanceSettings)
+    cases: CaseSettings = field(default_factory=CaseSettings)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -101,7 +119,7 @@ class Settings:
             values["database_url"] = env["DATABASE_URL"]
         for f in fields(cls):
             key = "HALL_" + f.name.upper()
-            if key in env and f.name not in ("dues", "remittance"):
+            if key in env and f.name not in ("dues", "remittance", "cases"):
                 values[f.name] = _coerce(env[key], getattr(cls(), f.name))
         dues_values = {
             f.name: _coerce(env["HALL_DUES_" + f.name.upper()], getattr(DuesSettings(), f.name))
@@ -113,10 +131,16 @@ class Settings:
             for f in fields(RemittanceSettings)
             if "HALL_REMIT_" + f.name.upper() in env
         }
+        case_values = {
+            f.name: int(env["HALL_CASE_" + f.name.upper()])
+            for f in fields(CaseSettings)
+            if "HALL_CASE_" + f.name.upper() in env
+        }
         settings = cls(
             **values,
             dues=DuesSettings(**dues_values),
             remittance=RemittanceSettings(**remit_values),
+            cases=CaseSettings(**case_values),
         )
         settings = replace(settings, **overrides) if overrides else settings
         return settings.with_secrets()

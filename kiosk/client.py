@@ -113,6 +113,15 @@ class BackendClient:
         """我的信息: the session member's own masked record."""
         return self._call(on_ok, on_error, "GET", "/kiosk/session/record", token=token)
 
+    def my_cases(self, token: str, on_ok: OnOk, on_error: OnError) -> Future[Any]:
+        """The member's own cases (status, reply) and what they may submit (docs/cases.md)."""
+        return self._call(on_ok, on_error, "GET", "/kiosk/session/cases", token=token)
+
+    def submit_case(
+        self, token: str, body: dict[str, Any], on_ok: OnOk, on_error: OnError
+    ) -> Future[Any]:
+        return self._call(on_ok, on_error, "POST", "/kiosk/session/cases", json=body, token=token)
+
     def categories(self, token: str | None, on_ok: OnOk, on_error: OnError) -> Future[Any]:
         return self._call(on_ok, on_error, "GET", "/kiosk/disclosure/categories", token=token)
 

@@ -2,6 +2,15 @@
 
 from backend.models.audit import AuditEntry
 from backend.models.base import Base, utcnow
+from backend.models.cases import (
+    Case,
+    CaseChannel,
+    CaseSequence,
+    CaseState,
+    CaseStep,
+    CaseType,
+    TalkWith,
+)
 from backend.models.content import (
     DisclosureCategory,
     DisclosureDocument,
@@ -77,6 +86,12 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Card",
+    "Case",
+    "CaseChannel",
+    "CaseSequence",
+    "CaseState",
+    "CaseStep",
+    "CaseType",
     "DayClose",
     "CardNumberSequence",
     "CardState",
@@ -120,6 +135,7 @@ __all__ = [
     "Role",
     "SavedFilter",
     "SlipSequence",
+    "TalkWith",
     "StaffToken",
     "Transfer",
     "TransferKind",

@@ -63,6 +63,8 @@ class Action(enum.StrEnum):
     DISCLOSURE_CATEGORIES = "disclosure.categories"
     USER_ADMIN = "user.admin"
     DEVICE_ADMIN = "device.admin"
+    CASE_ACCEPT = "case.accept"
+    CASE_HANDLE = "case.handle"
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,10 @@ POLICY: dict[Action, Rule] = {
     Action.DISCLOSURE_CATEGORIES: Rule("设置党务公开栏目", ADMIN),
     Action.USER_ADMIN: Rule("管理工作人员账户", ADMIN),
     Action.DEVICE_ADMIN: Rule("管理查询机", ADMIN, OrgType.DISTRICT),
+    Action.CASE_ACCEPT: Rule(
+        "受理党员诉求与申请（救助、就业、约谈、咨议、入党、转正、意见建议）", WINDOW
+    ),
+    Action.CASE_HANDLE: Rule("转办、答复、安排约谈和办结党员诉求", DESK),
 }
 
 

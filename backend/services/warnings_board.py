@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from backend.models import Member, Membership, Organization
 from backend.services.actor import Actor
+from backend.services.cases_warnings import overdue_cases
 from backend.services.ledger import months_owed_subquery
 from backend.services.member_filters import arrears_subquery
 from backend.services.scope import members_in_scope, org_in_scope
@@ -70,12 +71,12 @@ class Board:
     final: Section  # warning_months or more owed
     pending: Section
     letters: Section | None  # None when the transfers module is not installed
+    cases: Section | None = None  # member cases past their due day (services.cases_warnings)
 
     @property
     def total(self) -> int:
         sections = [self.reminder, self.final, self.pending]
-        if self.letters is not None:
-            sections.append(self.letters)
+        sections += [s for s in (self.letters, self.cases) if s is not None]
         return sum(s.total for s in sections)
 
 
@@ -204,4 +205,5 @@ def board(
         final=final,
         pending=_pending(session, actor, limit),
         letters=_letters(session, actor, today, limit),
+        cases=overdue_cases(session, actor, today, limit),
     )
