@@ -1,6 +1,6 @@
 """member cases (党员诉求): cases, their steps and the yearly case numbers
 
-Revision ID: 0012_cases
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-03
 """
