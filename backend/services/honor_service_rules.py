@@ -23,7 +23,14 @@ from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, se
 from sqlalchemy.orm import Session
 
 from backend.errors import Invalid
-from backend.models import HonorEntry, HonorKind, HonorRule, Member, MemberStatus
+from backend.models import (
+    HonorEntry,
+    HonorKind,
+    HonorRule,
+    Member,
+    MemberStatus,
+    Organization,
+)
 from backend.models.base import utcnow
 from backend.services import audit, policy
 from backend.services.actor import Actor
@@ -167,6 +174,16 @@ def eligible_members(session: Session, actor: Actor, today: date) -> Select:
     conditions = list(_conditions(session, today).values())
     stmt = members_in_scope(actor).where(Member.archived.is_(False))
     return stmt.where(or_(*conditions) if conditions else false())
+
+
+def eligible_rows(session: Session, actor: Actor, today: date) -> Select:
+    """Like :func:`eligible_members`, with ``Organization.name`` and one true/false column per
+    enabled rule (named by its kind), so a list shows why each member is eligible in one query."""
+    conditions = _conditions(session, today)
+    stmt = members_in_scope(
+        actor, select(Member, Organization.name, *(c.label(k) for k, c in conditions.items()))
+    ).where(Member.archived.is_(False))
+    return stmt.where(or_(*conditions.values()) if conditions else false())
 
 
 def reasons(session: Session, member: Member, today: date) -> list[RuleSetting]:
