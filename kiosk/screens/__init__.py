@@ -41,6 +41,9 @@ register("member", "kiosk.screens.member", "MemberScreen", ("member", "both"))
 register("disclosure", "kiosk.screens.disclosure", "DisclosureScreen", ("board", "both"))
 register("document", "kiosk.screens.document", "DocumentScreen", ("board", "both"))
 register("honors", "kiosk.screens.honors", "HonorsScreen")
+register(
+    "honor_services", "kiosk.screens.honor_services", "HonorServicesScreen", ("member", "both")
+)
 
 
 def build_screens(ctx: Collaborators, mode: str) -> list[KioskScreen]:
