@@ -1,5 +1,6 @@
 """荣誉服务 at the kiosk: after a card tap an eligible member sees the partner venues' offers,
 the free uses left this year, and prints a 荣誉服务通知单 (or reprints this year's, marked 补打).
+It is one entry of the 办事服务 hub (``kiosk/screens/services.py``).
 
 The backend decides everything (eligibility, what is left, the notice itself, masked); the
 screen only lists it. The list is emptied when the member leaves (docs/honor-services.md).
@@ -14,7 +15,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.client import ApiError
 from kiosk.printing import UNAVAILABLE_MESSAGE
-from kiosk.screens.base import KioskScreen
+from kiosk.screens.services import MemberServiceScreen
 
 PRINTING_NOTICE = "正在打印荣誉服务通知单，请在出纸口取走"
 NOT_ELIGIBLE = "您目前不在荣誉服务的享受范围内。如有疑问，请咨询服务窗口。"
@@ -40,14 +41,14 @@ def offer_texts(offer: dict[str, Any]) -> tuple[str, str, str]:
     return title, "　".join(parts), button
 
 
-class HonorServicesScreen(KioskScreen):
+class HonorServicesScreen(MemberServiceScreen):
     heading_text = StringProperty("党员荣誉服务")
     info_text = StringProperty("")
 
     def on_pre_enter(self, *_args: object) -> None:
         self.clear_member_data()
         token = self.ctx.session.token
-        if token is None:
+        if token is None or not self.ctx.session.active:
             self.ctx.nav.home()
             return
         self.info_text = "正在查询，请稍候…"

@@ -31,6 +31,7 @@ class ServiceEntry:
 
 SERVICE_ENTRIES: list[ServiceEntry] = [
     ServiceEntry("党务公开", "disclosure", "本组织和全党的公开事项"),
+    ServiceEntry("荣誉服务", "honor_services", "合作场馆的免费服务，打印荣誉服务通知单"),
 ]
 
 
