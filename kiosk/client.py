@@ -160,6 +160,21 @@ class BackendClient:
     def honors(self, on_ok: OnOk, on_error: OnError) -> Future[Any]:
         return self._call(on_ok, on_error, "GET", "/kiosk/honors")
 
+    def honor_services(self, token: str, on_ok: OnOk, on_error: OnError) -> Future[Any]:
+        """The member's honor services: eligibility, offers and the uses left this year."""
+        return self._call(on_ok, on_error, "GET", "/kiosk/session/honor-services", token=token)
+
+    def honor_notice(
+        self, token: str, offer_id: int, on_ok: OnOk, on_error: OnError
+    ) -> Future[Any]:
+        body = {"offer_id": offer_id}
+        path = "/kiosk/session/honor-services/notice"
+        return self._call(on_ok, on_error, "POST", path, json=body, token=token)
+
+    def honor_reprint(self, token: str, use_id: int, on_ok: OnOk, on_error: OnError) -> Future[Any]:
+        path = f"/kiosk/session/honor-services/uses/{use_id}/reprint"
+        return self._call(on_ok, on_error, "POST", path, token=token)
+
     def heartbeat(self, status: dict[str, Any], on_ok: OnOk, on_error: OnError) -> Future[Any]:
         return self._call(on_ok, on_error, "POST", "/kiosk/heartbeat", json=status)
 

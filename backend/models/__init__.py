@@ -48,6 +48,13 @@ from backend.models.finance import (
     WaiverState,
 )
 from backend.models.floating import FloatingGuest
+from backend.models.honor_services import (
+    HonorNoticeSequence,
+    HonorOffer,
+    HonorRule,
+    HonorUse,
+    HonorVenue,
+)
 from backend.models.info import CommitteeSeat, MemberAppraisal, OrgPhoto
 from backend.models.member import (
     Card,
@@ -111,6 +118,11 @@ __all__ = [
     "FloatingGuest",
     "HonorEntry",
     "HonorKind",
+    "HonorNoticeSequence",
+    "HonorOffer",
+    "HonorRule",
+    "HonorUse",
+    "HonorVenue",
     "KioskDevice",
     "KioskSession",
     "Letter",

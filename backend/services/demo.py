@@ -39,6 +39,7 @@ from backend.services.cards import uid_hash
 from backend.services.demo_cards import DemoCard, DemoUser, cards_path, describe, remember
 from backend.services.demo_cases import load_demo_cases
 from backend.services.demo_content import DemoContentResult, load_demo_content
+from backend.services.demo_honor_services import load_demo_honor_services
 from backend.services.demo_notice import publish_addressed_notice
 from backend.services.demo_people import OrgSpec, Person, org_tree, people
 from backend.services.demo_transfers import DemoTransfers, load_demo_transfers
@@ -270,6 +271,7 @@ def generate(
         session, actor, by_id, DEMO_USERS[3][0], today, settings.dues, rng
     )
     content = load_demo_content(session, actor, by_code)
+    load_demo_honor_services(session, actor, today)
     showcase = [
         (member_id, person.lost_uid or person.uid, person.note)
         for member_id, person in by_id.items()

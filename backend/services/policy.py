@@ -42,6 +42,8 @@ class Action(enum.StrEnum):
     LETTER_ISSUE = "letter.issue"
     FUND_DONATE = "fund.donate"
     HONOR_EDIT = "honor.edit"
+    HONOR_SERVICE_EDIT = "honor_service.edit"
+    HONOR_SERVICE_ISSUE = "honor_service.issue"
     DISCLOSURE_DRAFT = "disclosure.draft"
     MEMBER_EDIT = "member.edit"
     DUES_SET = "dues.set"
@@ -94,6 +96,8 @@ POLICY: dict[Action, Rule] = {
     Action.LETTER_ISSUE: Rule("开具、补打、登记回执和作废介绍信与证明", WINDOW),
     Action.FUND_DONATE: Rule("收取党建基金捐款", WINDOW),
     Action.HONOR_EDIT: Rule("维护光荣榜", WINDOW),
+    Action.HONOR_SERVICE_EDIT: Rule("维护荣誉服务合作场所、优惠项目和享受条件", DESK),
+    Action.HONOR_SERVICE_ISSUE: Rule("登记荣誉服务使用、开具和补打荣誉服务通知单", WINDOW),
     Action.DISCLOSURE_DRAFT: Rule("起草党务公开内容", WINDOW),
     Action.MEMBER_EDIT: Rule("登记、修改和删除党员信息", DESK),
     Action.DUES_SET: Rule("核定或调整党员月交党费", DESK),

@@ -44,6 +44,9 @@ register("cases", "kiosk.screens.cases", "CasesScreen", ("member", "both"))
 register("disclosure", "kiosk.screens.disclosure", "DisclosureScreen", ("board", "both"))
 register("document", "kiosk.screens.document", "DocumentScreen", ("board", "both"))
 register("honors", "kiosk.screens.honors", "HonorsScreen")
+register(
+    "honor_services", "kiosk.screens.honor_services", "HonorServicesScreen", ("member", "both")
+)
 
 
 def build_screens(ctx: Collaborators, mode: str) -> list[KioskScreen]:

@@ -33,6 +33,7 @@ SERVICE_ENTRIES: list[ServiceEntry] = [
     ServiceEntry("我的信息", "record", "组织关系、党龄、支部书记和近期活动"),
     ServiceEntry("党务公开", "disclosure", "本组织和全党的公开事项"),
     ServiceEntry("诉求与申请", "cases", "意见建议、困难救助、约谈、转正申请和答复"),
+    ServiceEntry("荣誉服务", "honor_services", "合作场馆的免费服务，打印荣誉服务通知单"),
 ]
 
 
