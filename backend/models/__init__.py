@@ -40,6 +40,14 @@ from backend.models.finance import (
 )
 from backend.models.floating import FloatingGuest
 from backend.models.info import CommitteeSeat, MemberAppraisal, OrgPhoto
+from backend.models.meetings import (
+    AttendanceState,
+    CommunityRegistration,
+    Meeting,
+    MeetingAttendance,
+    MeetingKind,
+    MeetingPhoto,
+)
 from backend.models.member import (
     Card,
     CardNumberSequence,
@@ -74,6 +82,12 @@ from backend.models.users import (
 )
 
 __all__ = [
+    "AttendanceState",
+    "CommunityRegistration",
+    "Meeting",
+    "MeetingAttendance",
+    "MeetingKind",
+    "MeetingPhoto",
     "AuditEntry",
     "Base",
     "Card",

@@ -63,6 +63,8 @@ class Action(enum.StrEnum):
     DISCLOSURE_CATEGORIES = "disclosure.categories"
     USER_ADMIN = "user.admin"
     DEVICE_ADMIN = "device.admin"
+    MEETING_RECORD = "meeting.record"
+    COMMUNITY_REGISTER = "community.register"
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ POLICY: dict[Action, Rule] = {
     Action.DISCLOSURE_CATEGORIES: Rule("设置党务公开栏目", ADMIN),
     Action.USER_ADMIN: Rule("管理工作人员账户", ADMIN),
     Action.DEVICE_ADMIN: Rule("管理查询机", ADMIN, OrgType.DISTRICT),
+    Action.MEETING_RECORD: Rule("计划和记录三会一课、主题党日，组织会议签到", DESK),
+    Action.COMMUNITY_REGISTER: Rule("登记在职党员进社区报到", WINDOW),
 }
 
 

@@ -19,7 +19,7 @@ from backend.services.actor import Actor
 from backend.services.ledger import months_owed_subquery
 from backend.services.member_filters import arrears_subquery
 from backend.services.scope import members_in_scope, org_in_scope
-from backend.settings import DuesSettings
+from backend.settings import DuesSettings, MeetingSettings
 
 ROW_LIMIT = 200
 
@@ -70,12 +70,15 @@ class Board:
     final: Section  # warning_months or more owed
     pending: Section
     letters: Section | None  # None when the transfers module is not installed
+    meetings: Section | None = None  # branches behind their meeting frequency (docs/meetings.md)
 
     @property
     def total(self) -> int:
         sections = [self.reminder, self.final, self.pending]
         if self.letters is not None:
             sections.append(self.letters)
+        if self.meetings is not None:
+            sections.append(self.meetings)
         return sum(s.total for s in sections)
 
 
@@ -196,7 +199,12 @@ def _letters(session: Session, actor: Actor, today: date, limit: int) -> Section
 
 
 def board(
-    session: Session, actor: Actor, today: date, dues: DuesSettings, limit: int = ROW_LIMIT
+    session: Session,
+    actor: Actor,
+    today: date,
+    dues: DuesSettings,
+    limit: int = ROW_LIMIT,
+    meetings: MeetingSettings | None = None,
 ) -> Board:
     reminder, final = _behind_sections(session, actor, today, dues, limit)
     return Board(
@@ -204,4 +212,16 @@ def board(
         final=final,
         pending=_pending(session, actor, limit),
         letters=_letters(session, actor, today, limit),
+        meetings=_meetings(session, actor, today, meetings, limit),
     )
+
+
+def _meetings(
+    session: Session, actor: Actor, today: date, settings: MeetingSettings | None, limit: int
+) -> Section | None:
+    if settings is None:
+        return None
+    from backend.services import meeting_warnings
+
+    total, rows = meeting_warnings.section(session, actor, today, settings, limit)
+    return Section(total, rows)
