@@ -43,6 +43,13 @@ class MeetingInput:
     recorder: str | None = None
 
 
+def _snapshot(meeting: Meeting) -> dict[str, object]:
+    """The audit image of a meeting (the start time as "HH:MM")."""
+    image = audit.snapshot(meeting, exclude=("start_time",))
+    image["start_time"] = meeting.start_time.strftime("%H:%M") if meeting.start_time else None
+    return image
+
+
 def parse_kind(value: MeetingKind | str) -> MeetingKind:
     try:
         return MeetingKind(value)
@@ -125,7 +132,7 @@ def plan_meeting(
     session.flush()
     session.add_all(MeetingAttendance(meeting_id=meeting.id, member_id=m) for m in ids)
     session.flush()
-    after = audit.snapshot(meeting) | {"expected": len(ids)}
+    after = _snapshot(meeting) | {"expected": len(ids)}
     audit.record(session, actor, "meeting.plan", "meeting", meeting.id, after=after)
     return meeting
 
@@ -158,7 +165,7 @@ def record_meeting(
     kind = _check(data)
     if not minutes.strip():
         raise Invalid("请填写会议记录", code="meeting_minutes")
-    before = audit.snapshot(meeting)
+    before = _snapshot(meeting)
     meeting.kind = kind
     meeting.topic = data.topic.strip()[:200]
     meeting.held_on = data.held_on
@@ -180,7 +187,7 @@ def record_meeting(
             row.state = AttendanceState.ABSENT
             row.absence_reason = (reasons.get(row.member_id) or "").strip()[:200] or NO_REASON
     session.flush()
-    after = audit.snapshot(meeting) | {"present": count_present(session, meeting.id)}
+    after = _snapshot(meeting) | {"present": count_present(session, meeting.id)}
     audit.record(
         session, actor, "meeting.record", "meeting", meeting.id, before=before, after=after
     )
