@@ -41,6 +41,8 @@ register("member", "kiosk.screens.member", "MemberScreen", ("member", "both"))
 register("disclosure", "kiosk.screens.disclosure", "DisclosureScreen", ("board", "both"))
 register("document", "kiosk.screens.document", "DocumentScreen", ("board", "both"))
 register("honors", "kiosk.screens.honors", "HonorsScreen")
+register("attendance_setup", "kiosk.screens.attendance", "AttendanceSetupScreen")
+register("attendance", "kiosk.screens.attendance", "AttendanceScreen")
 
 
 def build_screens(ctx: Collaborators, mode: str) -> list[KioskScreen]:
