@@ -43,6 +43,7 @@ register("document", "kiosk.screens.document", "DocumentScreen", ("board", "both
 register("honors", "kiosk.screens.honors", "HonorsScreen")
 register("attendance_setup", "kiosk.screens.attendance", "AttendanceSetupScreen")
 register("attendance", "kiosk.screens.attendance", "AttendanceScreen")
+register("community", "kiosk.screens.community", "CommunityScreen", ("member", "both"))
 
 
 def build_screens(ctx: Collaborators, mode: str) -> list[KioskScreen]:

@@ -72,6 +72,34 @@ async def attendance_sign_in(stage: Stage) -> None:
     find_button("会议签到")
 
 
+async def community_register(stage: Stage) -> None:
+    """A member of another 党委 taps their card on 社区报到, picks the community branch from the
+    list and is registered; doing it again says so."""
+    member = stage.member("final")
+    community = stage.facts_in["community"]
+    await stage.on_screen("home")
+    await press("社区报到")
+    await stage.on_screen("community")
+    stage.tap(stage.world["unknown_uid"])
+    await wait_for_text("未能识别这张卡")
+    await press("好的")
+    stage.tap(member["uid"])
+    await wait_for_text(f"{member['name_masked']}，请选择要报到的社区党支部")
+    assert member["name"] not in screen_text()
+    stage.shot("community-choose")
+    await press(community)
+    await wait_for_text(f"{member['name_masked']}，您已到{community}报到")
+    await press("好的")
+    await stage.on_screen("home")
+    await press("社区报到")
+    await stage.on_screen("community")
+    stage.tap(member["uid"])
+    await wait_for_text("请选择要报到的社区党支部")
+    await press(community)
+    await wait_for_text(f"已在{community}报到，无需重复报到")
+
+
 SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     "attendance_sign_in": attendance_sign_in,
+    "community_register": community_register,
 }

@@ -11,7 +11,14 @@ from typing import Any
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from backend.models import AuditEntry, MeetingAttendance, Member, Organization, Role
+from backend.models import (
+    AuditEntry,
+    CommunityRegistration,
+    MeetingAttendance,
+    Member,
+    Organization,
+    Role,
+)
 from backend.services import hall_clock, meetings, staff_cards
 from backend.settings import Settings
 from tests.builders import PASSWORD, SYSTEM, Builders
@@ -74,4 +81,27 @@ def test_attendance_mode_signs_two_cards_in_once(
             select(AuditEntry.actor_name).where(AuditEntry.action == "meeting.sign_in")
         ).all()
         assert signed == ["zongzhi-att", "zongzhi-att"]  # the duplicate tap changed nothing
+    engine.dispose()
+
+
+def test_a_member_registers_with_a_community_branch_by_card(
+    run_scenario: Runner, kiosk_world: tuple[Path, dict[str, Any]]
+) -> None:
+    _path, world = kiosk_world
+    engine = create_engine(world["database_url"])
+    with Session(engine) as session:
+        regular = session.scalar(
+            select(Member).where(Member.name == world["members"]["regular"]["name"])
+        )
+        assert regular is not None
+        community = session.get(Organization, regular.org_id).name  # type: ignore[union-attr]
+    run_scenario("community_register", facts={"community": community})
+    with Session(engine) as session:
+        final = session.scalar(
+            select(Member).where(Member.name == world["members"]["final"]["name"])
+        )
+        rows = session.scalars(
+            select(CommunityRegistration).where(CommunityRegistration.member_id == final.id)  # type: ignore[union-attr]
+        ).all()
+        assert [(r.via, r.ended_on) for r in rows] == [("kiosk", None)]
     engine.dispose()
