@@ -104,13 +104,21 @@ class AttendanceSetupScreen(KioskScreen):
         self.mode.staff_sign_in(self._uid, self.pin.value, self._signed_in, self._failed)
 
     def _signed_in(self, _answer: Any) -> None:
-        self.mode.meetings_today(self._meetings, self._failed)
+        self.mode.meetings_today(self._meetings, self._refused)
 
     def _failed(self, error: ApiError) -> None:
-        if error.code == "staff_card_unknown":
-            self._show_step("card")
-        else:
+        """The card or the PIN was not accepted: a wrong PIN may be typed again."""
+        if error.code == "bad_pin":
             self.pin.value, self.pin_text = "", ""
+        else:
+            self._show_step("card")
+        self.hint = error.message
+
+    def _refused(self, error: ApiError) -> None:
+        """Signed in, but this account may not run a sign-in (e.g. a counter clerk): end the
+        staff token at once and start again from the staff card."""
+        self.mode.end()
+        self._show_step("card")
         self.hint = error.message
 
     def _meetings(self, items: list[dict[str, Any]]) -> None:
