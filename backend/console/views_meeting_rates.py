@@ -97,7 +97,7 @@ def rates():  # type: ignore[no-untyped-def]
             ("党支部", "", "name"),
             *((k.label, "num") for k in kinds),
             *((h, "num") for h in ("应达标", "已达标", "完成率", "出席率")),
-            "未达标",
+            "尚未达标",
         ],
         rules=rules,
         year=year,
