@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.errors import Forbidden
@@ -51,6 +52,13 @@ def _registered_with(session: Session, member_id: int, org_id: int) -> bool:
     )
 
 
+def _mark_present(row: MeetingAttendance) -> None:
+    row.state = AttendanceState.PRESENT
+    row.absence_reason = None
+    row.signed_in_at = utcnow()
+    row.signed_in_via = "kiosk"
+
+
 def sign_in_by_card(
     session: Session, settings: Settings, actor: Actor, meeting_id: int, uid: str, today: date
 ) -> SignInResult:
@@ -81,12 +89,20 @@ def sign_in_by_card(
                 "您不在本次会议的参会人员中，请与会议组织者联系", code="meeting_not_expected"
             )
         row = MeetingAttendance(meeting_id=meeting.id, member_id=member.id, expected=False)
-        session.add(row)
-    row.state = AttendanceState.PRESENT
-    row.absence_reason = None
-    row.signed_in_at = utcnow()
-    row.signed_in_via = "kiosk"
-    session.flush()
+        _mark_present(row)
+        try:
+            with session.begin_nested():  # two taps at once: the other one signed them in
+                session.add(row)
+        except IntegrityError:
+            return SignInResult(
+                mask_name(member.name),
+                True,
+                count_present(session, meeting.id),
+                count_expected(session, meeting.id),
+            )
+    else:
+        _mark_present(row)
+        session.flush()
     audit.record(
         session,
         actor,
