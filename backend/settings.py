@@ -71,6 +71,18 @@ class CaseSettings:
 
 
 @dataclass(frozen=True)
+class MeetingSettings:
+    """How often each kind of meeting must be held, in months (0: no rule); docs/meetings.md.
+    Periods are calendar-aligned: 1 = every month, 3 = every quarter."""
+
+    committee_months: int = 1  # 支委会
+    group_months: int = 1  # 党小组会
+    assembly_months: int = 3  # 党员大会
+    lecture_months: int = 3  # 党课
+    theme_day_months: int = 0  # 主题党日: recorded, not required by default
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings; ``from_env`` reads ``HALL_*`` variables (and ``DATABASE_URL``)."""
 
@@ -110,6 +122,7 @@ class Settings:
     dues: DuesSettings = field(default_factory=DuesSettings)
     remittance: RemittanceSettings = field(default_factory=RemittanceSettings)
     cases: CaseSettings = field(default_factory=CaseSettings)
+    meetings: MeetingSettings = field(default_factory=MeetingSettings)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -119,7 +132,7 @@ class Settings:
             values["database_url"] = env["DATABASE_URL"]
         for f in fields(cls):
             key = "HALL_" + f.name.upper()
-            if key in env and f.name not in ("dues", "remittance", "cases"):
+            if key in env and f.name not in ("dues", "remittance", "cases", "meetings"):
                 values[f.name] = _coerce(env[key], getattr(cls(), f.name))
         dues_values = {
             f.name: _coerce(env["HALL_DUES_" + f.name.upper()], getattr(DuesSettings(), f.name))
@@ -136,11 +149,17 @@ class Settings:
             for f in fields(CaseSettings)
             if "HALL_CASE_" + f.name.upper() in env
         }
+        meeting_values = {
+            f.name: int(env["HALL_MEETING_" + f.name.upper()])
+            for f in fields(MeetingSettings)
+            if "HALL_MEETING_" + f.name.upper() in env
+        }
         settings = cls(
             **values,
             dues=DuesSettings(**dues_values),
             remittance=RemittanceSettings(**remit_values),
             cases=CaseSettings(**case_values),
+            meetings=MeetingSettings(**meeting_values),
         )
         settings = replace(settings, **overrides) if overrides else settings
         return settings.with_secrets()

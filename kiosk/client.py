@@ -175,6 +175,17 @@ class BackendClient:
         path = f"/kiosk/session/honor-services/uses/{use_id}/reprint"
         return self._call(on_ok, on_error, "POST", path, token=token)
 
+    def community_branches(self, on_ok: OnOk, on_error: OnError) -> Future[Any]:
+        return self._call(on_ok, on_error, "GET", "/kiosk/community/branches")
+
+    def register_community(
+        self, token: str, org_id: int, on_ok: OnOk, on_error: OnError
+    ) -> Future[Any]:
+        body = {"org_id": org_id}
+        return self._call(
+            on_ok, on_error, "POST", "/kiosk/session/community", json=body, token=token
+        )
+
     def heartbeat(self, status: dict[str, Any], on_ok: OnOk, on_error: OnError) -> Future[Any]:
         return self._call(on_ok, on_error, "POST", "/kiosk/heartbeat", json=status)
 

@@ -45,6 +45,9 @@ class KioskController:
         self.shown_listeners: list[Callable[[str], None]] = []
         self._busy_timer: Any = None
         self._busy_dialog: Any = None
+        #: While set, card taps go here instead of opening a member session: the meeting
+        #: attendance mode (``kiosk/attendance.py``) takes the reader over.
+        self.tap_handler: Callable[[str], None] | None = None
 
     def attach(self, sm: ScreenManager, idle: IdleWatch) -> None:
         self.sm = sm
@@ -96,6 +99,9 @@ class KioskController:
     # -- card flow -------------------------------------------------------------------------
 
     def card_tapped(self, uid_hex: str) -> None:
+        if self.tap_handler is not None:
+            self.tap_handler(uid_hex)
+            return
         self._start_lookup(by_card=True)
         generation = self.session.generation
         self.client.open_card_session(
@@ -115,7 +121,7 @@ class KioskController:
         )
 
     def card_removed(self) -> None:
-        if self.session.active and self.session.by_card:
+        if self.tap_handler is None and self.session.active and self.session.by_card:
             self.leave()
 
     def unsupported_card(self) -> None:

@@ -56,6 +56,14 @@ from backend.models.honor_services import (
     HonorVenue,
 )
 from backend.models.info import CommitteeSeat, MemberAppraisal, OrgPhoto
+from backend.models.meetings import (
+    AttendanceState,
+    CommunityRegistration,
+    Meeting,
+    MeetingAttendance,
+    MeetingKind,
+    MeetingPhoto,
+)
 from backend.models.member import (
     Card,
     CardNumberSequence,
@@ -90,6 +98,12 @@ from backend.models.users import (
 )
 
 __all__ = [
+    "AttendanceState",
+    "CommunityRegistration",
+    "Meeting",
+    "MeetingAttendance",
+    "MeetingKind",
+    "MeetingPhoto",
     "AuditEntry",
     "Base",
     "Card",

@@ -40,6 +40,7 @@ from backend.services.demo_cards import DemoCard, DemoUser, cards_path, describe
 from backend.services.demo_cases import load_demo_cases
 from backend.services.demo_content import DemoContentResult, load_demo_content
 from backend.services.demo_honor_services import load_demo_honor_services
+from backend.services.demo_meetings import load_demo_meetings
 from backend.services.demo_notice import publish_addressed_notice
 from backend.services.demo_people import OrgSpec, Person, org_tree, people
 from backend.services.demo_transfers import DemoTransfers, load_demo_transfers
@@ -282,6 +283,7 @@ def generate(
         session, actor, settings, by_code, {member_id for member_id, _u, _n in showcase}, today
     )
     load_demo_cases(session, actor, settings, by_code, [m for m, _u, _n in showcase], today)
+    load_demo_meetings(session, actor, settings.meetings, today)
     uids = [(uid, note) for _member_id, uid, note in showcase]
     if device_key_path is not None:
         remember(cards_path(device_key_path), uids)

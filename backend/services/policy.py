@@ -67,6 +67,8 @@ class Action(enum.StrEnum):
     DEVICE_ADMIN = "device.admin"
     CASE_ACCEPT = "case.accept"
     CASE_HANDLE = "case.handle"
+    MEETING_RECORD = "meeting.record"
+    COMMUNITY_REGISTER = "community.register"
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,8 @@ POLICY: dict[Action, Rule] = {
         "受理党员诉求与申请（救助、就业、约谈、咨议、入党、转正、意见建议）", WINDOW
     ),
     Action.CASE_HANDLE: Rule("转办、答复、安排约谈和办结党员诉求", DESK),
+    Action.MEETING_RECORD: Rule("计划和记录三会一课、主题党日，组织会议签到", DESK),
+    Action.COMMUNITY_REGISTER: Rule("登记在职党员进社区报到", WINDOW),
 }
 
 

@@ -20,7 +20,7 @@ from backend.services.cases_warnings import overdue_cases
 from backend.services.ledger import months_owed_subquery
 from backend.services.member_filters import arrears_subquery
 from backend.services.scope import members_in_scope, org_in_scope
-from backend.settings import DuesSettings
+from backend.settings import DuesSettings, MeetingSettings
 
 ROW_LIMIT = 200
 
@@ -72,11 +72,12 @@ class Board:
     pending: Section
     letters: Section | None  # None when the transfers module is not installed
     cases: Section | None = None  # member cases past their due day (services.cases_warnings)
+    meetings: Section | None = None  # branches behind their meeting frequency (docs/meetings.md)
 
     @property
     def total(self) -> int:
         sections = [self.reminder, self.final, self.pending]
-        sections += [s for s in (self.letters, self.cases) if s is not None]
+        sections += [s for s in (self.letters, self.cases, self.meetings) if s is not None]
         return sum(s.total for s in sections)
 
 
@@ -197,7 +198,12 @@ def _letters(session: Session, actor: Actor, today: date, limit: int) -> Section
 
 
 def board(
-    session: Session, actor: Actor, today: date, dues: DuesSettings, limit: int = ROW_LIMIT
+    session: Session,
+    actor: Actor,
+    today: date,
+    dues: DuesSettings,
+    limit: int = ROW_LIMIT,
+    meetings: MeetingSettings | None = None,
 ) -> Board:
     reminder, final = _behind_sections(session, actor, today, dues, limit)
     return Board(
@@ -206,4 +212,16 @@ def board(
         pending=_pending(session, actor, limit),
         letters=_letters(session, actor, today, limit),
         cases=overdue_cases(session, actor, today, limit),
+        meetings=_meetings(session, actor, today, meetings, limit),
     )
+
+
+def _meetings(
+    session: Session, actor: Actor, today: date, settings: MeetingSettings | None, limit: int
+) -> Section | None:
+    if settings is None:
+        return None
+    from backend.services import meeting_warnings
+
+    total, rows = meeting_warnings.section(session, actor, today, settings, limit)
+    return Section(total, rows)

@@ -47,6 +47,9 @@ register("honors", "kiosk.screens.honors", "HonorsScreen")
 register(
     "honor_services", "kiosk.screens.honor_services", "HonorServicesScreen", ("member", "both")
 )
+register("attendance_setup", "kiosk.screens.attendance", "AttendanceSetupScreen")
+register("attendance", "kiosk.screens.attendance", "AttendanceScreen")
+register("community", "kiosk.screens.community", "CommunityScreen", ("member", "both"))
 
 
 def build_screens(ctx: Collaborators, mode: str) -> list[KioskScreen]:

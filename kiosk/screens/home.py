@@ -20,6 +20,7 @@ class HomeScreen(KioskScreen):
         buttons = self.ids.buttons
         if not config.shows_member:
             buttons.remove_widget(self.ids.lookup_button)
+            self.ids.community_button.parent.remove_widget(self.ids.community_button)
             self.prompt = "欢迎查阅党务公开和光荣榜"
         if not config.shows_board:
             buttons.remove_widget(self.ids.disclosure_button)

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from tests.kiosk import (
     scenarios,
+    scenarios_attendance,
     scenarios_board,
     scenarios_cases,
     scenarios_honor,
@@ -170,6 +171,7 @@ async def accessibility(stage: Stage) -> None:
 
 SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     **scenarios.SCENARIOS,
+    **scenarios_attendance.SCENARIOS,
     **scenarios_service.SCENARIOS,
     **scenarios_wedge.SCENARIOS,
     **scenarios_board.SCENARIOS,
