@@ -1,0 +1,175 @@
+"""Two server processes behind one port on a real PostgreSQL: whatever one process starts, the
+other carries on (docs/deploy.md, "what may live where"). Each process is gunicorn with the
+repository's config; the front door hands each new connection to the server the test names, so
+every step below is known to have crossed from one process to the other.
+
+Were any of this kept in a process's memory — the console session, its CSRF token, an
+account's failed sign-ins, a kiosk's card session, a card number's failed look-ups — the step
+on the second process would not see what the first one did.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from backend import schema
+from backend.db import make_engine
+from backend.models import Role
+from backend.settings import Settings
+from tests.builders import PASSWORD, Builders
+from tests.kiosk.world import CARD_UID_KEY, SECRET_KEY
+from tests.pg import PgCluster
+from tests.serve.servers import FrontDoor, GunicornServer
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+A, B = 0, 1
+
+
+@dataclass
+class Hall:
+    front: FrontDoor
+    device_key: str
+    uid: str
+    card_no: str
+    id_last6: str
+
+
+def _world(url: str) -> dict[str, str]:
+    engine = make_engine(url)
+    schema.upgrade(engine)  # the migrations, as `flask init-db` runs them in a deployment
+    settings = Settings(database_url=url, secret_key=SECRET_KEY, card_uid_key=CARD_UID_KEY)
+    with Session(engine) as session:
+        build = Builders(session, settings)
+        district = build.district()
+        build.user(district["district"], "clerk-a", Role.ADMIN)
+        build.user(district["district"], "clerk-b", Role.ADMIN)
+        member = build.member(district["b1"])
+        member.card_no = "00042"
+        uid = build.card(member)
+        facts = {
+            "device_key": build.device("kiosk-1"),
+            "uid": uid,
+            "card_no": member.card_no,
+            "id_last6": member.id_number[-6:],
+        }
+        session.commit()
+    engine.dispose()
+    return facts
+
+
+@pytest.fixture(scope="module")
+def hall(pg_cluster: PgCluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
+    admin = create_engine(pg_cluster.url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("CREATE DATABASE two_processes"))
+    admin.dispose()
+    url = pg_cluster.url_for("two_processes")
+    facts = _world(url)
+    logs: Path = tmp_path_factory.mktemp("two-processes")
+    servers = [GunicornServer(url, log=logs / f"server-{n}.log") for n in (A, B)]
+    for server in servers:
+        server.start(timeout=60)
+    front = FrontDoor(servers)  # type: ignore[arg-type]
+    try:
+        yield Hall(front, **facts)
+    finally:
+        front.close()
+        for server in servers:
+            server.stop()
+
+
+def _fresh() -> requests.Session:
+    """A client that opens a new connection for every request (so the front door routes it)."""
+    client = requests.Session()
+    client.headers["Connection"] = "close"
+    return client
+
+
+def _csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+
+
+def _sign_in(
+    hall: Hall,
+    client: requests.Session,
+    username: str,
+    password: str,
+    *,
+    form_from: int,
+    post_to: int,
+) -> requests.Response:
+    with hall.front.to(form_from):
+        token = _csrf(client.get(f"{hall.front.url}/console/login", timeout=30).text)
+    with hall.front.to(post_to):
+        return client.post(
+            f"{hall.front.url}/console/login",
+            data={"username": username, "password": password, "csrf_token": token},
+            allow_redirects=False,
+            timeout=30,
+        )
+
+
+def test_a_console_session_made_on_one_process_works_on_the_other(hall: Hall) -> None:
+    console = _fresh()
+    signed = _sign_in(hall, console, "clerk-a", PASSWORD, form_from=A, post_to=B)
+    assert signed.status_code == 302  # B accepted the CSRF token A put in the form
+    with hall.front.to(A):
+        home = console.get(f"{hall.front.url}/console/", allow_redirects=False, timeout=30)
+    assert home.status_code == 200  # A knows the session B signed
+    assert "clerk-a" in home.text
+    assert hall.front.served[-3:] == [A, B, A]
+
+
+def test_the_account_lock_out_counts_failures_on_both_processes(hall: Hall) -> None:
+    client = _fresh()
+    for attempt in range(Settings().login_max_failures):
+        wrong = _sign_in(
+            hall, client, "clerk-b", "not-the-password", form_from=A, post_to=attempt % 2
+        )
+        assert "用户名或密码错误" in wrong.text
+    # Each process saw only some of the failures; together they are the limit.
+    right = _sign_in(hall, client, "clerk-b", PASSWORD, form_from=A, post_to=A)
+    assert right.status_code == 400
+    assert "账户已锁定" in right.text
+    right = _sign_in(hall, client, "clerk-b", PASSWORD, form_from=B, post_to=B)
+    assert "账户已锁定" in right.text
+
+
+def test_a_kiosk_session_opened_on_one_process_is_ended_on_the_other(hall: Hall) -> None:
+    kiosk = _fresh()
+    kiosk.headers["X-Device-Key"] = hall.device_key
+    api = f"{hall.front.url}/api/v1/kiosk"
+    with hall.front.to(A):
+        opened = kiosk.post(f"{api}/card-session", json={"uid": hall.uid}, timeout=30)
+    assert opened.status_code == 201
+    session = {"X-Kiosk-Session": opened.json()["token"]}
+    with hall.front.to(B):
+        assert kiosk.get(f"{api}/session", headers=session, timeout=30).status_code == 200
+        assert kiosk.delete(f"{api}/session", headers=session, timeout=30).status_code == 204
+    with hall.front.to(A):
+        after = kiosk.get(f"{api}/session", headers=session, timeout=30)
+    assert after.status_code == 401  # the member's data is gone on A too
+
+
+def test_failed_kiosk_look_ups_are_limited_across_both_processes(hall: Hall) -> None:
+    kiosk = _fresh()
+    kiosk.headers["X-Device-Key"] = hall.device_key
+    wrong = {"card_no": hall.card_no, "id_last6": "000000"}
+    statuses = []
+    for attempt in range(Settings().kiosk_lookup_card_failures + 1):
+        with hall.front.to(attempt % 2):
+            answer = kiosk.post(
+                f"{hall.front.url}/api/v1/kiosk/card-session", json=wrong, timeout=30
+            )
+        statuses.append(answer.status_code)
+    assert statuses[:-1] == [404] * Settings().kiosk_lookup_card_failures
+    assert statuses[-1] == 429
