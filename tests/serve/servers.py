@@ -10,6 +10,7 @@ import socket
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 from tests.kiosk.server import REPO, BackendServer, free_port
 
@@ -39,7 +40,7 @@ class GunicornServer(BackendServer):
     def worker_pids(self) -> list[int]:
         assert self.process is not None
         pid = self.process.pid
-        children = open(f"/proc/{pid}/task/{pid}/children").read()  # noqa: SIM115, PTH123
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text()
         return [int(p) for p in children.split()]
 
 

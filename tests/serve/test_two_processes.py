@@ -17,17 +17,12 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import create_engine, text
-from sqlalchemy.orm import Session
 
-from backend import schema
-from backend.db import make_engine
-from backend.models import Role
 from backend.settings import Settings
-from tests.builders import PASSWORD, Builders
-from tests.kiosk.world import CARD_UID_KEY, SECRET_KEY
+from tests.builders import PASSWORD
 from tests.pg import PgCluster
 from tests.serve.servers import FrontDoor, GunicornServer
+from tests.serve.world import hall_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -43,37 +38,9 @@ class Hall:
     id_last6: str
 
 
-def _world(url: str) -> dict[str, str]:
-    engine = make_engine(url)
-    schema.upgrade(engine)  # the migrations, as `flask init-db` runs them in a deployment
-    settings = Settings(database_url=url, secret_key=SECRET_KEY, card_uid_key=CARD_UID_KEY)
-    with Session(engine) as session:
-        build = Builders(session, settings)
-        district = build.district()
-        build.user(district["district"], "clerk-a", Role.ADMIN)
-        build.user(district["district"], "clerk-b", Role.ADMIN)
-        member = build.member(district["b1"])
-        member.card_no = "00042"
-        uid = build.card(member)
-        facts = {
-            "device_key": build.device("kiosk-1"),
-            "uid": uid,
-            "card_no": member.card_no,
-            "id_last6": member.id_number[-6:],
-        }
-        session.commit()
-    engine.dispose()
-    return facts
-
-
 @pytest.fixture(scope="module")
 def hall(pg_cluster: PgCluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
-    admin = create_engine(pg_cluster.url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text("CREATE DATABASE two_processes"))
-    admin.dispose()
-    url = pg_cluster.url_for("two_processes")
-    facts = _world(url)
+    url, facts = hall_database(pg_cluster, "two_processes")
     logs: Path = tmp_path_factory.mktemp("two-processes")
     servers = [GunicornServer(url, log=logs / f"server-{n}.log") for n in (A, B)]
     for server in servers:
