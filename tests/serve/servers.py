@@ -5,12 +5,15 @@ load balancer in front of several app servers would (docs/deploy.md)."""
 from __future__ import annotations
 
 import contextlib
+import re
 import select
 import socket
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+
+import requests
 
 from tests.kiosk.server import REPO, BackendServer, free_port
 
@@ -42,6 +45,18 @@ class GunicornServer(BackendServer):
         pid = self.process.pid
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text()
         return [int(p) for p in children.split()]
+
+
+def fresh_client() -> requests.Session:
+    """A client that opens a new connection for every request, so each is routed anew."""
+    client = requests.Session()
+    client.headers["Connection"] = "close"
+    return client
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token a console form carries."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
 
 
 class FrontDoor:

@@ -21,8 +21,7 @@ import pytest
 
 from tests.builders import PASSWORD
 from tests.pg import PgCluster
-from tests.serve.servers import GunicornServer
-from tests.serve.test_two_processes import _csrf, _fresh
+from tests.serve.servers import GunicornServer, csrf_token, fresh_client
 from tests.serve.world import hall_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -61,10 +60,10 @@ def test_two_workers_share_keys_sessions_and_csrf(pg_cluster: PgCluster, tmp_pat
     server.start(timeout=60)
     try:
         first, second = workers = server.worker_pids()
-        client = _fresh()
+        client = fresh_client()
         login = f"{server.url}/console/login"
         with only(first, workers):
-            token = _csrf(client.get(login, timeout=30).text)
+            token = csrf_token(client.get(login, timeout=30).text)
         with only(second, workers):
             signed = client.post(
                 login,

@@ -10,7 +10,6 @@ on the second process would not see what the first one did.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ import requests
 from backend.settings import Settings
 from tests.builders import PASSWORD
 from tests.pg import PgCluster
-from tests.serve.servers import FrontDoor, GunicornServer
+from tests.serve.servers import FrontDoor, GunicornServer, csrf_token, fresh_client
 from tests.serve.world import hall_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -43,26 +42,15 @@ def hall(pg_cluster: PgCluster, tmp_path_factory: pytest.TempPathFactory) -> Ite
     url, facts = hall_database(pg_cluster, "two_processes")
     logs: Path = tmp_path_factory.mktemp("two-processes")
     servers = [GunicornServer(url, log=logs / f"server-{n}.log") for n in (A, B)]
-    for server in servers:
-        server.start(timeout=60)
     front = FrontDoor(servers)  # type: ignore[arg-type]
     try:
+        for server in servers:
+            server.start(timeout=60)
         yield Hall(front, **facts)
     finally:
         front.close()
         for server in servers:
             server.stop()
-
-
-def _fresh() -> requests.Session:
-    """A client that opens a new connection for every request (so the front door routes it)."""
-    client = requests.Session()
-    client.headers["Connection"] = "close"
-    return client
-
-
-def _csrf(page: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
 
 
 def _sign_in(
@@ -75,7 +63,7 @@ def _sign_in(
     post_to: int,
 ) -> requests.Response:
     with hall.front.to(form_from):
-        token = _csrf(client.get(f"{hall.front.url}/console/login", timeout=30).text)
+        token = csrf_token(client.get(f"{hall.front.url}/console/login", timeout=30).text)
     with hall.front.to(post_to):
         return client.post(
             f"{hall.front.url}/console/login",
@@ -86,7 +74,7 @@ def _sign_in(
 
 
 def test_a_console_session_made_on_one_process_works_on_the_other(hall: Hall) -> None:
-    console = _fresh()
+    console = fresh_client()
     signed = _sign_in(hall, console, "clerk-a", PASSWORD, form_from=A, post_to=B)
     assert signed.status_code == 302  # B accepted the CSRF token A put in the form
     with hall.front.to(A):
@@ -97,7 +85,7 @@ def test_a_console_session_made_on_one_process_works_on_the_other(hall: Hall) ->
 
 
 def test_the_account_lock_out_counts_failures_on_both_processes(hall: Hall) -> None:
-    client = _fresh()
+    client = fresh_client()
     for attempt in range(Settings().login_max_failures):
         wrong = _sign_in(
             hall, client, "clerk-b", "not-the-password", form_from=A, post_to=attempt % 2
@@ -112,7 +100,7 @@ def test_the_account_lock_out_counts_failures_on_both_processes(hall: Hall) -> N
 
 
 def test_a_kiosk_session_opened_on_one_process_is_ended_on_the_other(hall: Hall) -> None:
-    kiosk = _fresh()
+    kiosk = fresh_client()
     kiosk.headers["X-Device-Key"] = hall.device_key
     api = f"{hall.front.url}/api/v1/kiosk"
     with hall.front.to(A):
@@ -128,7 +116,7 @@ def test_a_kiosk_session_opened_on_one_process_is_ended_on_the_other(hall: Hall)
 
 
 def test_failed_kiosk_look_ups_are_limited_across_both_processes(hall: Hall) -> None:
-    kiosk = _fresh()
+    kiosk = fresh_client()
     kiosk.headers["X-Device-Key"] = hall.device_key
     wrong = {"card_no": hall.card_no, "id_last6": "000000"}
     statuses = []
