@@ -8,7 +8,9 @@ look-up and the member's summary a real kiosk shows.
 
 Prints, for each worker count, taps per second (in all and per worker), tap p50/p95/p99 and the
 machine's load average before and after, then the ratio of two workers to one. The machine's
-other work counts in these figures: read them with the load average beside them.
+other work counts in these figures: read them with the load average beside them. The CPU time
+the workers and PostgreSQL spent per tap does not depend on that other work, and tells what one
+worker answers when it has a core to itself.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ class Run:
     failures: int
     load_before: tuple[float, float, float]
     load_after: tuple[float, float, float]
+    app_cpu_s: float  # CPU time the gunicorn workers used during the run
+    db_cpu_s: float  # CPU time PostgreSQL used during the run
 
     @property
     def taps_per_second(self) -> float:
@@ -61,8 +65,27 @@ class Run:
             f"({self.taps_per_second / self.workers:5.1f} per worker), "
             f"p50 {statistics.median(ms):5.1f} ms, p95 {p[94]:5.1f} ms, p99 {p[98]:5.1f} ms, "
             f"{len(ms)} taps, {self.failures} failed; "
-            f"load average {_load(self.load_before)} before, {_load(self.load_after)} after"
+            f"load average {_load(self.load_before)} before, {_load(self.load_after)} after\n"
+            f"    CPU per tap: app {1000 * self.app_cpu_s / len(ms):.1f} ms, "
+            f"PostgreSQL {1000 * self.db_cpu_s / len(ms):.1f} ms → one worker kept busy "
+            f"answers {len(ms) / self.app_cpu_s:.0f} taps per CPU-second"
         )
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes and of their children already reaped."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue  # ended meanwhile
+        total += sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 def _load(values: tuple[float, float, float]) -> str:
@@ -117,7 +140,13 @@ def _kiosks(base: str, keys: list[str], members: int, until: float, out: Any) ->
 
 
 def measure(
-    url: str, workers: int, keys: list[str], members: int, seconds: float, log: Path
+    url: str,
+    postmaster: int,
+    workers: int,
+    keys: list[str],
+    members: int,
+    seconds: float,
+    log: Path,
 ) -> Run:
     server = GunicornServer(url, workers=workers, log=log)
     server.extra_env["HALL_THREADS"] = str(max(4, len(keys) // workers))
@@ -130,6 +159,9 @@ def measure(
         context = multiprocessing.get_context("fork")
         out = context.Queue()
         load_before = os.getloadavg()
+        app_pids = server.worker_pids()
+        db_pids = [postmaster, *children(postmaster)]
+        app_cpu, db_cpu = cpu_seconds(app_pids), cpu_seconds(db_pids)
         until = time.time() + 1.0 + seconds
         shares = [keys[i::CLIENT_PROCESSES] for i in range(CLIENT_PROCESSES)]
         clients = [
@@ -141,11 +173,13 @@ def measure(
             client.start()
         results = [out.get(timeout=seconds + 120) for _ in clients]
         elapsed = max(until, time.time()) - started
+        app_cpu = cpu_seconds(app_pids) - app_cpu
+        db_cpu = cpu_seconds(db_pids) - db_cpu
         for client in clients:
             client.join(30)
         taps = [ms for samples, _ in results for ms in samples]
         failed = sum(bad for _, bad in results)
-        return Run(workers, elapsed, taps, failed, load_before, os.getloadavg())
+        return Run(workers, elapsed, taps, failed, load_before, os.getloadavg(), app_cpu, db_cpu)
     finally:
         server.stop()
 
@@ -163,17 +197,12 @@ def main() -> None:
         url = postgres_database(cluster, "serve_bench")
         generate(url, members=args.members, uid_key=CARD_UID_KEY)
         keys = register_kiosks(url, args.kiosks)
+        postmaster = int((cluster.root / "data" / "postmaster.pid").read_text().split()[0])
         runs = []
         with tempfile.TemporaryDirectory() as folder:
             for count in (int(w) for w in args.workers.split(",")):
-                run = measure(
-                    url,
-                    count,
-                    keys,
-                    args.members,
-                    args.seconds,
-                    Path(folder) / f"gunicorn-{count}.log",
-                )
+                log = Path(folder) / f"gunicorn-{count}.log"
+                run = measure(url, postmaster, count, keys, args.members, args.seconds, log)
                 print(run.line(), flush=True)
                 runs.append(run)
     finally:
