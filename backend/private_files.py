@@ -60,6 +60,8 @@ def create_private_with(path: Path, data: str) -> bool:
             os.link(tmp, path)
         except FileExistsError:
             return False
+        except OSError:  # a file system without hard links: last writer wins, as before
+            os.replace(tmp, path)
         return True
     finally:
         Path(tmp).unlink(missing_ok=True)
