@@ -4,16 +4,20 @@ repository's config; the front door hands each new connection to the server the 
 every step below is known to have crossed from one process to the other.
 
 Were any of this kept in a process's memory — the console session, its CSRF token, an
-account's failed sign-ins, a kiosk's card session, a card number's failed look-ups — the step
-on the second process would not see what the first one did.
+account's failed sign-ins, a kiosk's card session, a card number's failed look-ups, a background
+export's progress and file — the step on the second process would not see what the first one
+did.
 """
 
 from __future__ import annotations
 
+import io
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
 import pytest
 import requests
 
@@ -21,7 +25,7 @@ from backend.settings import Settings
 from tests.builders import PASSWORD
 from tests.pg import PgCluster
 from tests.serve.servers import FrontDoor, GunicornServer, csrf_token, fresh_client
-from tests.serve.world import hall_database
+from tests.serve.world import MEMBER_NAME, hall_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -128,3 +132,38 @@ def test_failed_kiosk_look_ups_are_limited_across_both_processes(hall: Hall) -> 
         statuses.append(answer.status_code)
     assert statuses[:-1] == [404] * Settings().kiosk_lookup_card_failures
     assert statuses[-1] == 429
+
+
+def test_an_export_started_on_one_process_is_followed_and_fetched_on_the_other(
+    hall: Hall,
+) -> None:
+    """The export runs in a child of the worker that took it; its progress and its file are
+    read from the job's folder by whichever process the next request reaches."""
+    console = fresh_client()
+    signed = _sign_in(hall, console, "clerk-a", PASSWORD, form_from=A, post_to=A)
+    assert signed.status_code == 302
+    base = hall.front.url
+    with hall.front.to(A):
+        token = csrf_token(console.get(f"{base}/console/imports", timeout=30).text)
+        begun = console.post(
+            f"{base}/console/exports/members",
+            data={"csrf_token": token},
+            allow_redirects=False,
+            timeout=30,
+        )
+    assert begun.status_code == 302, begun.text
+    job = begun.headers["Location"].rstrip("/").split("/")[-1]
+    deadline = time.monotonic() + 120
+    with hall.front.to(B):
+        while (state := console.get(f"{base}/console/imports/{job}/status").json())[
+            "state"
+        ] == "exporting":
+            assert time.monotonic() < deadline, state
+            time.sleep(0.3)
+        assert state["state"] == "done", state
+        sheet = console.get(f"{base}/console/exports/{job}/file", timeout=60)
+    assert sheet.status_code == 200
+    rows = openpyxl.load_workbook(io.BytesIO(sheet.content), read_only=True).active.iter_rows(
+        values_only=True
+    )
+    assert any(MEMBER_NAME in row for row in rows)

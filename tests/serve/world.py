@@ -16,6 +16,7 @@ from tests.kiosk.world import CARD_UID_KEY, SECRET_KEY
 from tests.pg import PgCluster
 
 STAFF = ("clerk-a", "clerk-b")
+MEMBER_NAME = "张小明"
 
 
 def hall_database(
@@ -35,7 +36,7 @@ def hall_database(
         district = build.district()
         for username in STAFF:
             build.user(district["district"], username, Role.ADMIN)
-        member = build.member(district["b1"])
+        member = build.member(district["b1"], name=MEMBER_NAME)
         member.card_no = "00042"
         uid = build.card(member)
         facts = {
