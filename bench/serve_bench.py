@@ -52,6 +52,7 @@ class Run:
     load_after: tuple[float, float, float]
     app_cpu_s: float  # CPU time the gunicorn workers used during the run
     db_cpu_s: float  # CPU time PostgreSQL used during the run
+    client_cpu_s: float  # CPU time the simulated kiosks used (they share the machine)
 
     @property
     def taps_per_second(self) -> float:
@@ -67,7 +68,8 @@ class Run:
             f"{len(ms)} taps, {self.failures} failed; "
             f"load average {_load(self.load_before)} before, {_load(self.load_after)} after\n"
             f"    CPU per tap: app {1000 * self.app_cpu_s / len(ms):.1f} ms, "
-            f"PostgreSQL {1000 * self.db_cpu_s / len(ms):.1f} ms → one worker kept busy "
+            f"PostgreSQL {1000 * self.db_cpu_s / len(ms):.1f} ms, "
+            f"simulated kiosks {1000 * self.client_cpu_s / len(ms):.1f} ms → one worker kept busy "
             f"answers {len(ms) / self.app_cpu_s:.0f} taps per CPU-second"
         )
 
@@ -169,6 +171,7 @@ def measure(
             for share in shares
         ]
         started = time.time()
+        reaped = os.times()
         for client in clients:
             client.start()
         results = [out.get(timeout=seconds + 120) for _ in clients]
@@ -177,9 +180,23 @@ def measure(
         db_cpu = cpu_seconds(db_pids) - db_cpu
         for client in clients:
             client.join(30)
+        done = os.times()
+        client_cpu = (done.children_user - reaped.children_user) + (
+            done.children_system - reaped.children_system
+        )
         taps = [ms for samples, _ in results for ms in samples]
         failed = sum(bad for _, bad in results)
-        return Run(workers, elapsed, taps, failed, load_before, os.getloadavg(), app_cpu, db_cpu)
+        return Run(
+            workers,
+            elapsed,
+            taps,
+            failed,
+            load_before,
+            os.getloadavg(),
+            app_cpu,
+            db_cpu,
+            client_cpu,
+        )
     finally:
         server.stop()
 
