@@ -44,3 +44,24 @@ def write_private(path: Path, data: bytes | str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def create_private_with(path: Path, data: str) -> bool:
+    """Create an owner-only file holding ``data`` unless the file exists; True when this call
+    created it. The whole content appears at once (a temporary file, then a hard link that
+    fails if the name is taken), so a reader never sees it half written and, of two processes
+    racing, exactly one wins."""
+    private_dir(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data.encode("utf-8"))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links: last writer wins, as before
+            os.replace(tmp, path)
+        return True
+    finally:
+        Path(tmp).unlink(missing_ok=True)

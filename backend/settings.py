@@ -15,10 +15,11 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from backend.private_files import write_private
+from backend.private_files import create_private_with, write_private
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
+_SECRET_NAMES = ("secret_key", "card_uid_key")
 
 
 @dataclass(frozen=True)
@@ -178,21 +179,29 @@ class Settings:
         if self.secret_key and self.card_uid_key:
             return self
         path = self.secrets_path
-        stored: dict[str, str] = {}
-        if path.exists():
-            stored = json.loads(path.read_text(encoding="utf-8"))
-        changed = False
-        for name in ("secret_key", "card_uid_key"):
-            if not stored.get(name):
-                stored[name] = secrets.token_hex(32)
-                changed = True
-        if changed:
+        stored = _read_secrets(path)
+        if not stored:
+            first = {name: secrets.token_hex(32) for name in _SECRET_NAMES}
+            if create_private_with(path, json.dumps(first, indent=2)):
+                stored = first
+            else:
+                # Another process (a second server worker starting at the same moment) wrote
+                # the file first: its keys are the hall's, or sessions signed by one worker and
+                # card hashes made by it would mean nothing to the other (docs/deploy.md).
+                stored = _read_secrets(path)
+        missing = [name for name in _SECRET_NAMES if not stored.get(name)]
+        if missing:  # a file from an older version: the key it lacks is added
+            stored = stored | {name: secrets.token_hex(32) for name in missing}
             write_private(path, json.dumps(stored, indent=2))
         return replace(
             self,
             secret_key=self.secret_key or stored["secret_key"],
             card_uid_key=self.card_uid_key or stored["card_uid_key"],
         )
+
+
+def _read_secrets(path: Path) -> dict[str, str]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 def _coerce(raw: str, default: Any) -> Any:

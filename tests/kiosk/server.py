@@ -52,12 +52,16 @@ class BackendServer:
         env.update(self.extra_env)
         return env
 
-    def start(self, timeout: float = 20.0) -> None:
+    def command(self) -> list[str]:
+        """The server to start (a subclass may start gunicorn instead: tests/serve)."""
         flask = [sys.executable, "-m", "flask", "--app", "backend", "run"]
+        return [*flask, "--host", "127.0.0.1", "--port", str(self.port), "--no-reload"]
+
+    def start(self, timeout: float = 20.0) -> None:
         log = open(self.log, "ab") if self.log else None  # noqa: SIM115
         try:
             self.process = subprocess.Popen(
-                [*flask, "--host", "127.0.0.1", "--port", str(self.port), "--no-reload"],
+                self.command(),
                 cwd=REPO,
                 env=self.env(),
                 stdout=log or subprocess.DEVNULL,
