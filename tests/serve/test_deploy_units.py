@@ -70,15 +70,40 @@ def test_the_kiosk_unit_starts_at_boot_full_screen_and_always_comes_back() -> No
     assert config.fullscreen
 
 
+UNITS = sorted(p.name for p in DEPLOY.iterdir() if p.suffix in (".service", ".timer"))
+
+
+def test_backups_run_nightly_and_the_restore_drill_weekly() -> None:
+    """docs/backup.md: the backup (which prunes) every night, the drill every Sunday after it,
+    both made up after a boot that missed them, both as the hall's user with its settings."""
+    for name, command, calendar in (
+        ("hall-backup", "backup", "*-*-* 02:30:00"),
+        ("hall-backup-drill", "backup-drill", "Sun *-*-* 04:00:00"),
+    ):
+        service = unit(f"{name}.service")["Service"]
+        start = shlex.split(service["ExecStart"][0])
+        assert in_repo(start[0]) == REPO / ".venv/bin/flask" and start[1:] == [
+            "--app",
+            "backend",
+            command,
+        ]
+        assert service["Type"] == ["oneshot"] and service["User"] == ["hall"]
+        assert service["EnvironmentFile"] == ["/etc/hall/hall.env"]
+        timer = unit(f"{name}.timer")["Timer"]
+        assert timer["OnCalendar"] == [calendar] and timer["Persistent"] == ["true"]
+
+
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze here")
-def test_systemd_accepts_both_units(tmp_path: Path) -> None:
-    for name in ("hall-backend.service", "hall-kiosk.service"):
+def test_systemd_accepts_every_unit(tmp_path: Path) -> None:
+    assert {"hall-backend.service", "hall-kiosk.service", "hall-backup.timer"} <= set(UNITS)
+    for name in UNITS:
         text = (DEPLOY / name).read_text(encoding="utf-8").replace(INSTALLED, str(REPO))
         if not Path("/usr/bin/cage").exists():
             # cage is a Debian package of the kiosk machine, not of the test machine: another
             # program stands in so that verify checks everything else about the line.
             text = text.replace("/usr/bin/cage", "/usr/bin/env")
         (tmp_path / name).write_text(text, encoding="utf-8")
+    for name in UNITS:  # a timer is checked with its service beside it
         checked = subprocess.run(
             ["systemd-analyze", "verify", "--man=no", str(tmp_path / name)],
             capture_output=True,
