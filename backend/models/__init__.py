@@ -62,6 +62,14 @@ from backend.models.transfers import (
     TransferKind,
     TransferNotice,
 )
+from backend.models.volunteers import (
+    VolunteerActivity,
+    VolunteerMembership,
+    VolunteerParticipation,
+    VolunteerPhoto,
+    VolunteerSignInDesk,
+    VolunteerTeam,
+)
 from backend.models.users import (
     DeviceState,
     KioskDevice,
@@ -134,6 +142,12 @@ __all__ = [
     "RemittanceLine",
     "RemittanceState",
     "VoidRequest",
+    "VolunteerActivity",
+    "VolunteerMembership",
+    "VolunteerParticipation",
+    "VolunteerPhoto",
+    "VolunteerSignInDesk",
+    "VolunteerTeam",
     "VoidRequestState",
     "WaiverApproval",
     "WaiverKind",
