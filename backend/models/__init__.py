@@ -62,14 +62,6 @@ from backend.models.transfers import (
     TransferKind,
     TransferNotice,
 )
-from backend.models.volunteers import (
-    VolunteerActivity,
-    VolunteerMembership,
-    VolunteerParticipation,
-    VolunteerPhoto,
-    VolunteerSignInDesk,
-    VolunteerTeam,
-)
 from backend.models.users import (
     DeviceState,
     KioskDevice,
@@ -79,6 +71,14 @@ from backend.models.users import (
     Role,
     StaffToken,
     User,
+)
+from backend.models.volunteers import (
+    VolunteerActivity,
+    VolunteerMembership,
+    VolunteerParticipation,
+    VolunteerPhoto,
+    VolunteerSignInDesk,
+    VolunteerTeam,
 )
 
 __all__ = [
