@@ -229,3 +229,16 @@ def _path_prefixes(path: str) -> list[str]:
     """ "/1/4/17/" → ["/1/", "/1/4/", "/1/4/17/"]: the organization and every one above it."""
     parts = [p for p in path.split("/") if p]
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def find_member(session: Session, actor: Actor, card_no: str) -> Member:
+    """The in-scope member with this card number (卡号, as on the card), for the desk."""
+    number = (card_no or "").strip()
+    if not number:
+        raise Invalid("请填写党员卡号", code="card_no_missing")
+    found = session.scalar(
+        select(Member).where(Member.card_no == number, Member.archived.is_(False))
+    )
+    if found is None:
+        raise NotFound("没有这个卡号的党员，或不在您的管理范围内", code="member_not_found")
+    return scope.get_member(session, actor, found.id)
