@@ -31,6 +31,7 @@ class ServiceEntry:
 
 SERVICE_ENTRIES: list[ServiceEntry] = [
     ServiceEntry("党务公开", "disclosure", "本组织和全党的公开事项"),
+    ServiceEntry("志愿服务", "volunteers", "加入志愿服务队，查看本人服务时长"),
 ]
 
 

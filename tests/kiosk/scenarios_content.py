@@ -11,6 +11,7 @@ from tests.kiosk import (
     scenarios_member,
     scenarios_service,
     scenarios_services,
+    scenarios_volunteers,
     scenarios_wedge,
 )
 from tests.kiosk.harness import (
@@ -173,6 +174,7 @@ SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     **scenarios_board.SCENARIOS,
     **scenarios_member.SCENARIOS,
     **scenarios_services.SCENARIOS,
+    **scenarios_volunteers.SCENARIOS,
     "disclosure": disclosure,
     "honors": honors,
     "attract": attract,

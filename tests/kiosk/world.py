@@ -25,6 +25,7 @@ from backend.services.masking import mask_name
 from backend.services.money import format_yuan
 from backend.settings import Settings
 from tests.builders import SYSTEM, Builders
+from tests.kiosk.world_volunteers import volunteer_world
 
 SECRET_KEY = "kiosk-test-secret"
 CARD_UID_KEY = "kiosk-test-card-key"
@@ -236,6 +237,7 @@ def build_world(folder: Path) -> dict[str, Any]:
         device_key = build.device("test-kiosk")
         content = _content(session, district)
         roll = _honors(session, district)
+        volunteers = volunteer_world(session, district)
         session.commit()
     engine.dispose()
     world = {
@@ -246,6 +248,7 @@ def build_world(folder: Path) -> dict[str, Any]:
         "unknown_uid": "0BADC0DE",
         "content": content,
         "honors": roll,
+        "volunteers": volunteers,
         "today": today.isoformat(),
     }
     (folder / "world.json").write_text(json.dumps(world, ensure_ascii=False, indent=2), "utf-8")

@@ -1,0 +1,10 @@
+"""志愿服务 at the kiosk under a real Kivy window against the real backend
+(``scenarios_volunteers.py``; docs/volunteers.md)."""
+
+from __future__ import annotations
+
+from tests.kiosk.conftest import Runner
+
+
+def test_a_member_sees_their_hours_and_joins_a_team(run_scenario: Runner) -> None:
+    run_scenario("volunteer_join")
