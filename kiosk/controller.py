@@ -45,6 +45,8 @@ class KioskController:
         self.shown_listeners: list[Callable[[str], None]] = []
         self._busy_timer: Any = None
         self._busy_dialog: Any = None
+        #: A screen that takes every card tap for itself (a kiosk set to an activity's sign-in).
+        self._tap_owner: Callable[[str], None] | None = None
 
     def attach(self, sm: ScreenManager, idle: IdleWatch) -> None:
         self.sm = sm
@@ -95,7 +97,20 @@ class KioskController:
 
     # -- card flow -------------------------------------------------------------------------
 
+    def hold_taps(self, owner: Callable[[str], None]) -> None:
+        """Give every tap to ``owner`` and stop leaving by idleness, until ``release_taps``:
+        a kiosk set to sign volunteers in stays on its screen (docs/volunteers.md)."""
+        self._tap_owner = owner
+        if self.idle is not None:
+            self.idle.stop()
+
+    def release_taps(self) -> None:
+        self._tap_owner = None
+
     def card_tapped(self, uid_hex: str) -> None:
+        if self._tap_owner is not None:
+            self._tap_owner(uid_hex)
+            return
         self._start_lookup(by_card=True)
         generation = self.session.generation
         self.client.open_card_session(

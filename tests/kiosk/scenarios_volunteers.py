@@ -46,3 +46,52 @@ async def volunteer_join(stage: Stage) -> None:
 SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     "volunteer_join": volunteer_join,
 }
+
+
+async def _staff_card_and_pin(stage: Stage, facts: dict) -> None:
+    stage.tap(facts["staff_uid"])
+    await wait_for_text("请输入工作证PIN")
+    for digit in facts["staff_pin"]:
+        await press(digit)
+    await press("确定")
+
+
+async def volunteer_desk(stage: Stage) -> None:
+    """GIVEN staff at the kiosk WHEN they tap their staff card, type the PIN and choose today's
+    手机课堂 THEN the kiosk signs members in by card: the first tap 签到成功, the second 已签到,
+    a member not on the team and an unknown card get clear messages, and it stays set; WHEN
+    staff end it with card and PIN THEN the kiosk is back home and taps look members up again."""
+    facts = stage.world["volunteers"]
+    regular = stage.member("regular")
+    await stage.on_screen("home")
+    await press("志愿活动签到")
+    await stage.on_screen("volunteer_desk")
+    await wait_for_text("请工作人员刷工作证")
+    await _staff_card_and_pin(stage, facts)
+    await wait_for_text("请选择要签到的活动")
+    desk = stage.app.sm.get_screen("volunteer_desk")
+    choice = next(b for b in desk.ids.choices.children if "手机课堂" in b.text)
+    await touch(choice)
+    await wait_for_text("请党员刷卡签到")
+    assert "已签到 0 人" in screen_text()
+    stage.shot("volunteer-desk-ready")
+    stage.tap(regular["uid"])
+    await wait_for_text(f"{regular['name_masked']}签到成功")
+    assert "已签到 1 人" in screen_text()
+    stage.tap(regular["uid"])
+    await wait_for_text(f"{regular['name_masked']}已签到")
+    stage.tap(stage.member("reminder")["uid"])
+    await wait_for_text(f"{facts['not_on_team_masked']}还不是")
+    assert "刘五月" not in screen_text()
+    stage.tap(stage.world["unknown_uid"])
+    await wait_for_text("未能识别这张卡")
+    stage.shot("volunteer-desk-unknown")
+    assert stage.app.sm.current == "volunteer_desk" and stage.app.session.token is None
+    await press("结束签到")
+    await wait_for_text("请工作人员刷工作证以结束签到")
+    await _staff_card_and_pin(stage, facts)
+    await stage.on_screen("home")
+    await show_member(stage, "regular")  # an ordinary kiosk again
+
+
+SCENARIOS["volunteer_desk"] = volunteer_desk

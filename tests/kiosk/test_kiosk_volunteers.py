@@ -8,3 +8,7 @@ from tests.kiosk.conftest import Runner
 
 def test_a_member_sees_their_hours_and_joins_a_team(run_scenario: Runner) -> None:
     run_scenario("volunteer_join")
+
+
+def test_a_kiosk_set_by_staff_signs_members_in_by_card(run_scenario: Runner) -> None:
+    run_scenario("volunteer_desk")

@@ -237,7 +237,7 @@ def build_world(folder: Path) -> dict[str, Any]:
         device_key = build.device("test-kiosk")
         content = _content(session, district)
         roll = _honors(session, district)
-        volunteers = volunteer_world(session, district)
+        volunteers = volunteer_world(session, settings, district)
         session.commit()
     engine.dispose()
     world = {

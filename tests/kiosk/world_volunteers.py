@@ -9,13 +9,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.models import Member, Organization
-from backend.services import hall_clock, volunteer_teams
+from backend.models import Member, Organization, Role
+from backend.services import hall_clock, staff_cards, users, volunteer_teams
 from backend.services import volunteer_activities as va
-from tests.builders import SYSTEM
+from backend.settings import Settings
+from tests.builders import PASSWORD, SYSTEM
+
+STAFF_UID = "5A5A0001"  # a staff card (工作证) of a counter clerk, PIN 2468
+STAFF_PIN = "2468"
 
 
-def volunteer_world(session: Session, district: dict[str, Organization]) -> dict[str, Any]:
+def volunteer_world(
+    session: Session, settings: Settings, district: dict[str, Organization]
+) -> dict[str, Any]:
     """Needs the world's members 𠮷小明 (regular, 第一支部) and 刘五月 (第二支部: same
     community, on no team)."""
     today = hall_clock.today()
@@ -40,7 +46,21 @@ def volunteer_world(session: Session, district: dict[str, Organization]) -> dict
         va.ActivityData(joined.id, today, "社区活动室", "手机课堂", "2"),
         today=today,
     )
+    clerk = users.create_user(
+        session,
+        SYSTEM,
+        username="qiandao",
+        password=PASSWORD,
+        full_name="签到员",
+        role=Role.COUNTER,
+        org=district["district"],
+    )
+    staff_cards.bind_staff_card(
+        session, settings, clerk, uid=STAFF_UID, pin=STAFF_PIN, password=PASSWORD
+    )
     return {
+        "staff_uid": STAFF_UID,
+        "staff_pin": STAFF_PIN,
         "joined_team": joined.name,
         "open_team": open_team.name,
         "other_team": "机关志愿服务队",
