@@ -13,7 +13,6 @@ from backend.models import Role, VolunteerActivity, VolunteerTeam
 from backend.services import (
     scope,
     volunteer_activities,
-    volunteer_sign_in,
     volunteer_stats,
     volunteer_teams,
 )
@@ -23,7 +22,6 @@ from backend.services.policy import Action
 from backend.services.volunteer_activities import format_hours
 
 ERRORS = (400, 401, 404, 409)
-DEVICE_HEADER = "X-Device-Key"
 
 
 class TeamIn(BaseModel):
@@ -232,44 +230,6 @@ def volunteer_add_participant(ctx: Ctx, activity_id: int, body: ParticipantIn) -
         hours=body.hours,
     )
     return ParticipantOut(member_id=row.member_id, hours=format_hours(row.minutes), via=row.via)
-
-
-class DeskOut(BaseModel):
-    activity: ActivityOut
-    device: str
-
-
-@endpoint(
-    api_bp,
-    "/volunteer-activities/<int:activity_id>/sign-in-desk",
-    method="POST",
-    summary="把本查询机设置为该活动的刷卡签到（须同时带查询机的设备密钥）",
-    response=DeskOut,
-    status=201,
-    errors=ERRORS,
-    action=Action.VOLUNTEER_EDIT,
-)
-def volunteer_open_desk(ctx: Ctx, activity_id: int) -> DeskOut:
-    activity = volunteer_activities.get_activity(ctx.session, ctx.actor, activity_id)
-    device = volunteer_sign_in.kiosk_device(ctx.session, ctx.header(DEVICE_HEADER))
-    volunteer_sign_in.open_desk(
-        ctx.session, ctx.actor, device, activity, today=hall_today(ctx.settings.dues)
-    )
-    return DeskOut(activity=activity_out(ctx, activity), device=device.name)
-
-
-@endpoint(
-    api_bp,
-    "/volunteer-sign-in-desk/close",
-    method="POST",
-    summary="结束本查询机的活动签到（须同时带查询机的设备密钥）",
-    status=204,
-    errors=ERRORS,
-    action=Action.VOLUNTEER_EDIT,
-)
-def volunteer_close_desk(ctx: Ctx) -> None:
-    device = volunteer_sign_in.kiosk_device(ctx.session, ctx.header(DEVICE_HEADER))
-    volunteer_sign_in.close_desk(ctx.session, ctx.actor, device)
 
 
 class StatsQuery(BaseModel):

@@ -168,3 +168,30 @@ def test_a_member_joins_a_team_of_their_community_at_the_kiosk(client, build, db
     db.rollback()
     # without a card session nothing is shown
     assert client.get("/api/v1/kiosk/session/volunteering", headers=device).status_code == 401
+
+
+def test_the_counter_clerk_puts_a_member_on_a_team(client, build, db, app) -> None:  # type: ignore[no-untyped-def]
+    orgs, team, _cards, _key = _world(build, db, app)
+    newcomer = build.member(orgs["b2"], name="孙七")
+    build.user(orgs["district"], "shenji", Role.AUDITOR)
+    newcomer_id, team_id = newcomer.id, team.id
+    db.commit()
+    counter = client.post(
+        "/api/v1/auth/login", json={"username": "chuangkou", "password": PASSWORD}
+    )
+    headers = {"Authorization": f"Bearer {counter.json['token']}"}
+    r = client.post(
+        f"/api/v1/volunteer-teams/{team_id}/members",
+        json={"member_id": newcomer_id},
+        headers=headers,
+    )
+    assert r.status_code == 201 and r.json["via"] == "counter"
+    listed = client.get("/api/v1/volunteer-teams", headers=headers).json["items"]
+    assert listed[0]["phone_masked"] == "137****1111"
+    auditor = client.post("/api/v1/auth/login", json={"username": "shenji", "password": PASSWORD})
+    refused = client.post(
+        f"/api/v1/volunteer-teams/{team_id}/members",
+        json={"member_id": newcomer_id},
+        headers={"Authorization": f"Bearer {auditor.json['token']}"},
+    )
+    assert refused.status_code == 403 and refused.json["code"] == "role_forbidden"

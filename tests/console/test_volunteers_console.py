@@ -101,3 +101,41 @@ def test_a_team_its_member_an_activity_and_the_hours(client, sign_in, build: Bui
     assert "第一支部志愿服务队" in page_text(client.get("/console/volunteers"))
     refused = client.post(f"/console/volunteers/{team_id}/join", data={"card_no": card_no})
     assert refused.status_code == 403
+
+
+def test_activity_photos_are_checked_images(client, sign_in, build: Builders, db) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    from backend.services import volunteer_activities, volunteer_teams
+    from tests.builders import SYSTEM
+
+    orgs = build.district()
+    build.user(orgs["b1"], "zhibu")
+    team = volunteer_teams.create_team(
+        db, SYSTEM, volunteer_teams.TeamData(org_id=orgs["b1"].id, name="银龄队", leader="陈")
+    )
+    today = hall_clock.today()
+    data = volunteer_activities.ActivityData(team.id, today, "广场", "义诊", "2")
+    activity_id = volunteer_activities.create_activity(db, SYSTEM, data, today=today).id
+    db.commit()
+    sign_in("zhibu")
+    url = f"/console/volunteers/activities/{activity_id}"
+    fake = client.post(
+        f"{url}/photos",
+        data={"photo": (io.BytesIO(b"not an image"), "合影.png")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "不是PNG、JPEG、GIF或WebP图片" in page_text(fake)
+    png = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(png, format="PNG")
+    client.post(
+        f"{url}/photos",
+        data={"photo": (io.BytesIO(png.getvalue()), "合影.png")},
+        content_type="multipart/form-data",
+    )
+    page = page_text(client.get(url))
+    photo_url = re.search(r'src="(/console/volunteers/activities/\d+/photos/\d+)"', page).group(1)
+    shown = client.get(photo_url)
+    assert shown.status_code == 200 and shown.data == png.getvalue()
+    assert shown.mimetype == "image/png"
