@@ -18,7 +18,7 @@ from backend.services.volunteer_activities import format_hours, participant_coun
 ERRORS = (401, 403, 404, 409)
 
 
-class JoinableTeamOut(BaseModel):
+class VolunteerJoinableTeamOut(BaseModel):
     id: int
     name: str
     org_name: str
@@ -27,7 +27,7 @@ class JoinableTeamOut(BaseModel):
     joined: bool
 
 
-class TeamHoursOut(BaseModel):
+class VolunteerTeamHoursOut(BaseModel):
     team: str
     org_name: str
     joined: bool
@@ -36,15 +36,15 @@ class TeamHoursOut(BaseModel):
     activities: int
 
 
-class MyVolunteeringOut(BaseModel):
+class VolunteerMyVolunteeringOut(BaseModel):
     year: int
     year_hours: str
     total_hours: str
-    hours: list[TeamHoursOut]
-    teams: list[JoinableTeamOut] = Field(description="本人所在组织及上级组织的志愿服务队")
+    hours: list[VolunteerTeamHoursOut]
+    teams: list[VolunteerJoinableTeamOut] = Field(description="本人所在组织及上级组织的志愿服务队")
 
 
-def _mine(ctx: Ctx) -> MyVolunteeringOut:
+def _mine(ctx: Ctx) -> VolunteerMyVolunteeringOut:
     member = kiosk.session_member(
         ctx.session,
         ctx.actor,
@@ -54,7 +54,7 @@ def _mine(ctx: Ctx) -> MyVolunteeringOut:
     year = hall_today(ctx.settings.dues).year
     mine = volunteer_stats.member_hours(ctx.session, member.id, year)
     teams = [
-        JoinableTeamOut(
+        VolunteerJoinableTeamOut(
             id=t.id,
             name=t.name,
             org_name=t.org.name,
@@ -64,12 +64,12 @@ def _mine(ctx: Ctx) -> MyVolunteeringOut:
         )
         for t in volunteer_teams.community_teams(ctx.session, member)
     ]
-    return MyVolunteeringOut(
+    return VolunteerMyVolunteeringOut(
         year=year,
         year_hours=format_hours(mine.year_minutes),
         total_hours=format_hours(mine.total_minutes),
         hours=[
-            TeamHoursOut(
+            VolunteerTeamHoursOut(
                 team=h.team,
                 org_name=h.org,
                 joined=h.joined,
@@ -88,10 +88,10 @@ def _mine(ctx: Ctx) -> MyVolunteeringOut:
     "/kiosk/session/volunteering",
     summary="本人的志愿服务时长和可加入的队伍",
     auth=Auth.DEVICE,
-    response=MyVolunteeringOut,
+    response=VolunteerMyVolunteeringOut,
     errors=(401,),
 )
-def kiosk_volunteer_my_volunteering(ctx: Ctx) -> MyVolunteeringOut:
+def kiosk_volunteer_my_volunteering(ctx: Ctx) -> VolunteerMyVolunteeringOut:
     return _mine(ctx)
 
 
@@ -101,10 +101,10 @@ def kiosk_volunteer_my_volunteering(ctx: Ctx) -> MyVolunteeringOut:
     method="POST",
     summary="刷卡党员加入本组织的志愿服务队",
     auth=Auth.DEVICE,
-    response=MyVolunteeringOut,
+    response=VolunteerMyVolunteeringOut,
     errors=(400, *ERRORS),
 )
-def kiosk_volunteer_join_team(ctx: Ctx, team_id: int) -> MyVolunteeringOut:
+def kiosk_volunteer_join_team(ctx: Ctx, team_id: int) -> VolunteerMyVolunteeringOut:
     member = kiosk.session_member(
         ctx.session,
         ctx.actor,
@@ -122,7 +122,7 @@ def kiosk_volunteer_join_team(ctx: Ctx, team_id: int) -> MyVolunteeringOut:
     return _mine(ctx)
 
 
-class DeskOut(BaseModel):
+class VolunteerKioskDeskOut(BaseModel):
     activity_id: int
     team: str
     held_on: str
@@ -137,13 +137,13 @@ class DeskOut(BaseModel):
     "/kiosk/volunteer-desk",
     summary="本机正在进行的志愿活动签到",
     auth=Auth.DEVICE,
-    response=DeskOut,
+    response=VolunteerKioskDeskOut,
     errors=(401, 403, 409),
 )
-def kiosk_volunteer_current_desk(ctx: Ctx) -> DeskOut:
+def kiosk_volunteer_current_desk(ctx: Ctx) -> VolunteerKioskDeskOut:
     desk = volunteer_sign_in.require_desk(ctx.session, ctx.actor, hall_today(ctx.settings.dues))
     a = desk.activity
-    return DeskOut(
+    return VolunteerKioskDeskOut(
         activity_id=a.id,
         team=a.team.name,
         held_on=a.held_on.isoformat(),
@@ -154,11 +154,11 @@ def kiosk_volunteer_current_desk(ctx: Ctx) -> DeskOut:
     )
 
 
-class CheckInIn(BaseModel):
+class VolunteerCheckInIn(BaseModel):
     uid: str = Field(min_length=1, max_length=64, description="党员卡UID，十六进制")
 
 
-class CheckInOut(BaseModel):
+class VolunteerCheckInOut(BaseModel):
     already: bool
     name_masked: str
     hours: str
@@ -172,15 +172,15 @@ class CheckInOut(BaseModel):
     method="POST",
     summary="刷卡签到本机设置的志愿活动（再次刷卡提示已签到）",
     auth=Auth.DEVICE,
-    body=CheckInIn,
-    response=CheckInOut,
+    body=VolunteerCheckInIn,
+    response=VolunteerCheckInOut,
     errors=(400, *ERRORS),
 )
-def kiosk_volunteer_check_in(ctx: Ctx, body: CheckInIn) -> CheckInOut:
+def kiosk_volunteer_check_in(ctx: Ctx, body: VolunteerCheckInIn) -> VolunteerCheckInOut:
     done = volunteer_sign_in.check_in(
         ctx.session, ctx.settings, ctx.actor, body.uid, today=hall_today(ctx.settings.dues)
     )
-    return CheckInOut(
+    return VolunteerCheckInOut(
         already=done.already,
         name_masked=done.name_masked,
         hours=format_hours(done.minutes),

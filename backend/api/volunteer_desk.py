@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from backend.api import api_bp
 from backend.api.framework import Ctx, endpoint
-from backend.api.volunteers import ERRORS, ActivityOut, activity_out
+from backend.api.volunteers import ERRORS, VolunteerActivityOut, activity_out
 from backend.services import volunteer_activities, volunteer_sign_in
 from backend.services.dues_year import hall_today
 from backend.services.policy import Action
@@ -15,8 +15,8 @@ from backend.services.policy import Action
 DEVICE_HEADER = "X-Device-Key"
 
 
-class DeskOut(BaseModel):
-    activity: ActivityOut
+class VolunteerDeskOut(BaseModel):
+    activity: VolunteerActivityOut
     device: str
 
 
@@ -25,18 +25,18 @@ class DeskOut(BaseModel):
     "/volunteer-activities/<int:activity_id>/sign-in-desk",
     method="POST",
     summary="把本查询机设置为该活动的刷卡签到（须同时带查询机的设备密钥）",
-    response=DeskOut,
+    response=VolunteerDeskOut,
     status=201,
     errors=ERRORS,
     action=Action.VOLUNTEER_EDIT,
 )
-def volunteer_open_desk(ctx: Ctx, activity_id: int) -> DeskOut:
+def volunteer_open_desk(ctx: Ctx, activity_id: int) -> VolunteerDeskOut:
     activity = volunteer_activities.get_activity(ctx.session, ctx.actor, activity_id)
     device = volunteer_sign_in.kiosk_device(ctx.session, ctx.header(DEVICE_HEADER))
     volunteer_sign_in.open_desk(
         ctx.session, ctx.actor, device, activity, today=hall_today(ctx.settings.dues)
     )
-    return DeskOut(activity=activity_out(ctx, activity), device=device.name)
+    return VolunteerDeskOut(activity=activity_out(ctx, activity), device=device.name)
 
 
 @endpoint(

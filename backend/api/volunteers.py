@@ -24,7 +24,7 @@ from backend.services.volunteer_activities import format_hours
 ERRORS = (400, 401, 404, 409)
 
 
-class TeamIn(BaseModel):
+class VolunteerTeamIn(BaseModel):
     org_id: int
     name: str = Field(max_length=60)
     leader: str = Field(max_length=50)
@@ -32,7 +32,7 @@ class TeamIn(BaseModel):
     note: str | None = Field(default=None, max_length=200)
 
 
-class TeamOut(BaseModel):
+class VolunteerTeamOut(BaseModel):
     id: int
     org_id: int
     org_name: str
@@ -42,8 +42,8 @@ class TeamOut(BaseModel):
     active: bool
 
 
-def team_out(team: VolunteerTeam) -> TeamOut:
-    return TeamOut(
+def team_out(team: VolunteerTeam) -> VolunteerTeamOut:
+    return VolunteerTeamOut(
         id=team.id,
         org_id=team.org_id,
         org_name=team.org.name,
@@ -54,20 +54,20 @@ def team_out(team: VolunteerTeam) -> TeamOut:
     )
 
 
-class TeamListOut(BaseModel):
-    items: list[TeamOut]
+class VolunteerTeamListOut(BaseModel):
+    items: list[VolunteerTeamOut]
 
 
 @endpoint(
     api_bp,
     "/volunteer-teams",
     summary="志愿服务队（本范围内）",
-    response=TeamListOut,
+    response=VolunteerTeamListOut,
     action=Action.READ,
 )
-def volunteer_list_teams(ctx: Ctx) -> TeamListOut:
+def volunteer_list_teams(ctx: Ctx) -> VolunteerTeamListOut:
     stmt = volunteer_teams.teams_query(ctx.actor).limit(500)
-    return TeamListOut(items=[team_out(t) for t in ctx.session.scalars(stmt)])
+    return VolunteerTeamListOut(items=[team_out(t) for t in ctx.session.scalars(stmt)])
 
 
 @endpoint(
@@ -75,24 +75,24 @@ def volunteer_list_teams(ctx: Ctx) -> TeamListOut:
     "/volunteer-teams",
     method="POST",
     summary="新建志愿服务队",
-    body=TeamIn,
-    response=TeamOut,
+    body=VolunteerTeamIn,
+    response=VolunteerTeamOut,
     status=201,
     errors=ERRORS,
     action=Action.VOLUNTEER_EDIT,
 )
-def volunteer_create_team(ctx: Ctx, body: TeamIn) -> TeamOut:
+def volunteer_create_team(ctx: Ctx, body: VolunteerTeamIn) -> VolunteerTeamOut:
     team = volunteer_teams.create_team(
         ctx.session, ctx.actor, volunteer_teams.TeamData(**body.model_dump())
     )
     return team_out(team)
 
 
-class JoinIn(BaseModel):
+class VolunteerJoinIn(BaseModel):
     member_id: int
 
 
-class RosterOut(BaseModel):
+class VolunteerRosterOut(BaseModel):
     team_id: int
     member_id: int
     joined_on: str
@@ -104,25 +104,25 @@ class RosterOut(BaseModel):
     "/volunteer-teams/<int:team_id>/members",
     method="POST",
     summary="登记队员（窗口或后台）",
-    body=JoinIn,
-    response=RosterOut,
+    body=VolunteerJoinIn,
+    response=VolunteerRosterOut,
     status=201,
     errors=ERRORS,
     action=Action.VOLUNTEER_EDIT,
 )
-def volunteer_join_team(ctx: Ctx, team_id: int, body: JoinIn) -> RosterOut:
+def volunteer_join_team(ctx: Ctx, team_id: int, body: VolunteerJoinIn) -> VolunteerRosterOut:
     team = volunteer_teams.get_team(ctx.session, ctx.actor, team_id)
     member = scope.get_member(ctx.session, ctx.actor, body.member_id)
     via = "counter" if ctx.actor.role is Role.COUNTER else "console"
     row = volunteer_teams.join(
         ctx.session, ctx.actor, team, member, via=via, today=hall_today(ctx.settings.dues)
     )
-    return RosterOut(
+    return VolunteerRosterOut(
         team_id=team.id, member_id=member.id, joined_on=row.joined_on.isoformat(), via=row.via
     )
 
 
-class ActivityIn(BaseModel):
+class VolunteerActivityIn(BaseModel):
     team_id: int
     held_on: dt.date
     place: str = Field(max_length=100)
@@ -130,7 +130,7 @@ class ActivityIn(BaseModel):
     hours: str = Field(max_length=8, description="每人服务时长（小时，最多一位小数）")
 
 
-class ActivityOut(BaseModel):
+class VolunteerActivityOut(BaseModel):
     id: int
     team_id: int
     team_name: str
@@ -141,8 +141,8 @@ class ActivityOut(BaseModel):
     participants: int
 
 
-def activity_out(ctx: Ctx, activity: VolunteerActivity) -> ActivityOut:
-    return ActivityOut(
+def activity_out(ctx: Ctx, activity: VolunteerActivity) -> VolunteerActivityOut:
+    return VolunteerActivityOut(
         id=activity.id,
         team_id=activity.team_id,
         team_name=activity.team.name,
@@ -154,26 +154,26 @@ def activity_out(ctx: Ctx, activity: VolunteerActivity) -> ActivityOut:
     )
 
 
-class ActivityQuery(BaseModel):
+class VolunteerActivityQuery(BaseModel):
     on: dt.date | None = Field(default=None, description="活动日期；缺省为今天")
 
 
-class ActivityListOut(BaseModel):
-    items: list[ActivityOut]
+class VolunteerActivityListOut(BaseModel):
+    items: list[VolunteerActivityOut]
 
 
 @endpoint(
     api_bp,
     "/volunteer-activities",
     summary="某一天的志愿活动（设置查询机签到时选择）",
-    query=ActivityQuery,
-    response=ActivityListOut,
+    query=VolunteerActivityQuery,
+    response=VolunteerActivityListOut,
     action=Action.READ,
 )
-def volunteer_list_activities(ctx: Ctx, query: ActivityQuery) -> ActivityListOut:
+def volunteer_list_activities(ctx: Ctx, query: VolunteerActivityQuery) -> VolunteerActivityListOut:
     day = query.on or hall_today(ctx.settings.dues)
     stmt = volunteer_activities.activities_query(ctx.actor).where(VolunteerActivity.held_on == day)
-    return ActivityListOut(
+    return VolunteerActivityListOut(
         items=[activity_out(ctx, a) for a in ctx.session.scalars(stmt.limit(200))]
     )
 
@@ -183,13 +183,13 @@ def volunteer_list_activities(ctx: Ctx, query: ActivityQuery) -> ActivityListOut
     "/volunteer-activities",
     method="POST",
     summary="登记志愿活动",
-    body=ActivityIn,
-    response=ActivityOut,
+    body=VolunteerActivityIn,
+    response=VolunteerActivityOut,
     status=201,
     errors=ERRORS,
     action=Action.VOLUNTEER_EDIT,
 )
-def volunteer_create_activity(ctx: Ctx, body: ActivityIn) -> ActivityOut:
+def volunteer_create_activity(ctx: Ctx, body: VolunteerActivityIn) -> VolunteerActivityOut:
     data = volunteer_activities.ActivityData(**body.model_dump())
     activity = volunteer_activities.create_activity(
         ctx.session, ctx.actor, data, today=hall_today(ctx.settings.dues)
@@ -197,12 +197,12 @@ def volunteer_create_activity(ctx: Ctx, body: ActivityIn) -> ActivityOut:
     return activity_out(ctx, activity)
 
 
-class ParticipantIn(BaseModel):
+class VolunteerParticipantIn(BaseModel):
     member_id: int
     hours: str | None = Field(default=None, max_length=8, description="缺省为活动的时长")
 
 
-class ParticipantOut(BaseModel):
+class VolunteerParticipantOut(BaseModel):
     member_id: int
     hours: str
     via: str
@@ -213,13 +213,15 @@ class ParticipantOut(BaseModel):
     "/volunteer-activities/<int:activity_id>/participants",
     method="POST",
     summary="工作人员为队员补登签到",
-    body=ParticipantIn,
-    response=ParticipantOut,
+    body=VolunteerParticipantIn,
+    response=VolunteerParticipantOut,
     status=201,
     errors=ERRORS,
     action=Action.VOLUNTEER_EDIT,
 )
-def volunteer_add_participant(ctx: Ctx, activity_id: int, body: ParticipantIn) -> ParticipantOut:
+def volunteer_add_participant(
+    ctx: Ctx, activity_id: int, body: VolunteerParticipantIn
+) -> VolunteerParticipantOut:
     activity = volunteer_activities.get_activity(ctx.session, ctx.actor, activity_id)
     row = volunteer_activities.staff_add(
         ctx.session,
@@ -229,14 +231,16 @@ def volunteer_add_participant(ctx: Ctx, activity_id: int, body: ParticipantIn) -
         today=hall_today(ctx.settings.dues),
         hours=body.hours,
     )
-    return ParticipantOut(member_id=row.member_id, hours=format_hours(row.minutes), via=row.via)
+    return VolunteerParticipantOut(
+        member_id=row.member_id, hours=format_hours(row.minutes), via=row.via
+    )
 
 
-class StatsQuery(BaseModel):
+class VolunteerStatsQuery(BaseModel):
     year: int | None = Field(default=None, ge=2000, le=2100)
 
 
-class TeamStatOut(BaseModel):
+class VolunteerTeamStatOut(BaseModel):
     team_id: int
     team: str
     org: str
@@ -247,26 +251,26 @@ class TeamStatOut(BaseModel):
     hours: str
 
 
-class StatsOut(BaseModel):
+class VolunteerStatsOut(BaseModel):
     year: int
-    teams: list[TeamStatOut]
+    teams: list[VolunteerTeamStatOut]
 
 
 @endpoint(
     api_bp,
     "/volunteer-stats",
     summary="志愿服务统计（按队伍、年度）",
-    query=StatsQuery,
-    response=StatsOut,
+    query=VolunteerStatsQuery,
+    response=VolunteerStatsOut,
     action=Action.READ,
 )
-def volunteer_team_stats(ctx: Ctx, query: StatsQuery) -> StatsOut:
+def volunteer_team_stats(ctx: Ctx, query: VolunteerStatsQuery) -> VolunteerStatsOut:
     year = query.year or hall_today(ctx.settings.dues).year
     rows = ctx.session.execute(volunteer_stats.team_stats_query(ctx.actor, year).limit(1000))
-    return StatsOut(
+    return VolunteerStatsOut(
         year=year,
         teams=[
-            TeamStatOut(
+            VolunteerTeamStatOut(
                 team_id=t.id,
                 team=t.name,
                 org=org,
