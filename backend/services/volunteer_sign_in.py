@@ -15,10 +15,17 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from backend.errors import Conflict, Invalid
+from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.models import DeviceState, KioskDevice, VolunteerActivity, VolunteerSignInDesk
 from backend.models.base import utcnow
-from backend.services import audit, kiosk, policy, volunteer_activities, volunteer_teams
+from backend.services import (
+    audit,
+    kiosk,
+    kiosk_lookup_limits,
+    policy,
+    volunteer_activities,
+    volunteer_teams,
+)
 from backend.services.actor import Actor
 from backend.services.masking import mask_name
 from backend.services.policy import Action
@@ -127,10 +134,19 @@ def check_in(
     session: Session, settings: Settings, device: Actor, uid: str, *, today: date
 ) -> CheckIn:
     """Sign in the member whose card was tapped. Unknown, lost and revoked cards get the
-    kiosk's usual messages; a member not on the team is told how to join."""
+    kiosk's usual messages and count towards its look-up limits; a member not on the team is
+    told how to join."""
     desk = require_desk(session, device, today)
     activity = desk.activity
-    member = kiosk.find_card_for_uid(session, settings, device, uid).member
+    assert device.id is not None
+    # the same look-up limits as a tap on the member screen (docs/kiosk.md)
+    subject = kiosk_lookup_limits.subject_digest(settings, uid=uid, card_no=None)
+    kiosk_lookup_limits.check(session, settings, device.id, subject)
+    try:
+        member = kiosk.find_card_for_uid(session, settings, device, uid).member
+    except (NotFound, Forbidden):
+        kiosk_lookup_limits.record_failure(session, device.id, subject)
+        raise
     shown = mask_name(member.name)
     existing = volunteer_activities.participation(session, activity.id, member.id)
     if existing is None:
