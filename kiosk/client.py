@@ -189,6 +189,22 @@ class BackendClient:
     def heartbeat(self, status: dict[str, Any], on_ok: OnOk, on_error: OnError) -> Future[Any]:
         return self._call(on_ok, on_error, "POST", "/kiosk/heartbeat", json=status)
 
+    # -- volunteering (docs/volunteers.md) -----------------------------------------------------
+
+    def volunteering(self, token: str, on_ok: OnOk, on_error: OnError) -> Future[Any]:
+        return self._call(on_ok, on_error, "GET", "/kiosk/session/volunteering", token=token)
+
+    def join_team(self, token: str, team_id: int, on_ok: OnOk, on_error: OnError) -> Future[Any]:
+        path = f"/kiosk/session/volunteering/teams/{int(team_id)}/join"
+        return self._call(on_ok, on_error, "POST", path, token=token)
+
+    def volunteer_desk(self, on_ok: OnOk, on_error: OnError) -> Future[Any]:
+        return self._call(on_ok, on_error, "GET", "/kiosk/volunteer-desk")
+
+    def volunteer_check_in(self, uid: str, on_ok: OnOk, on_error: OnError) -> Future[Any]:
+        body = {"uid": uid}
+        return self._call(on_ok, on_error, "POST", "/kiosk/volunteer-desk/check-in", json=body)
+
     # -- the counter: staff calls carry the staff token as a bearer, never in a URL ----------
 
     def staff_login(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -29,6 +30,10 @@ class Navigator(Protocol):
     def show_error(self, error: ApiError, *, then_home: bool = False) -> None: ...
 
     def open_document(self, doc_id: int | str) -> None: ...
+
+    def hold_taps(self, owner: Callable[[str], None], *, stay: bool = True) -> None: ...
+
+    def release_taps(self, owner: Callable[[str], None] | None = None) -> None: ...
 
 
 @dataclass

@@ -45,9 +45,9 @@ class KioskController:
         self.shown_listeners: list[Callable[[str], None]] = []
         self._busy_timer: Any = None
         self._busy_dialog: Any = None
-        #: While set, card taps go here instead of opening a member session: the meeting
-        #: attendance mode (``kiosk/attendance.py``) takes the reader over.
-        self.tap_handler: Callable[[str], None] | None = None
+        #: A screen that takes every card tap for itself instead of a member session opening:
+        #: a meeting's or an activity's sign-in desk, the 社区报到 screen (``hold_taps``).
+        self._tap_owner: Callable[[str], None] | None = None
 
     def attach(self, sm: ScreenManager, idle: IdleWatch) -> None:
         self.sm = sm
@@ -98,9 +98,22 @@ class KioskController:
 
     # -- card flow -------------------------------------------------------------------------
 
+    def hold_taps(self, owner: Callable[[str], None], *, stay: bool = True) -> None:
+        """Give every tap to ``owner`` until ``release_taps``. ``stay``: the idle timer stops
+        too, so a kiosk set to sign members in to a meeting or an activity stays on its screen
+        (docs/meetings.md, docs/volunteers.md)."""
+        self._tap_owner = owner
+        if stay and self.idle is not None:
+            self.idle.stop()
+
+    def release_taps(self, owner: Callable[[str], None] | None = None) -> None:
+        """Taps open member sessions again — unless another screen has taken them since."""
+        if owner is None or self._tap_owner == owner:
+            self._tap_owner = None
+
     def card_tapped(self, uid_hex: str) -> None:
-        if self.tap_handler is not None:
-            self.tap_handler(uid_hex)
+        if self._tap_owner is not None:
+            self._tap_owner(uid_hex)
             return
         self._start_lookup(by_card=True)
         generation = self.session.generation
@@ -121,7 +134,7 @@ class KioskController:
         )
 
     def card_removed(self) -> None:
-        if self.tap_handler is None and self.session.active and self.session.by_card:
+        if self._tap_owner is None and self.session.active and self.session.by_card:
             self.leave()
 
     def unsupported_card(self) -> None:

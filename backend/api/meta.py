@@ -33,9 +33,7 @@ class Health(BaseModel):
     card_no_digits: int = Field(description="卡号位数（自助机手工输入卡号时按此补零）")
 
 
-@endpoint(
-    api_bp, "/health", summary="服务状态", auth=Auth.PUBLIC, response=Health, errors=(503,)
-)
+@endpoint(api_bp, "/health", summary="服务状态", auth=Auth.PUBLIC, response=Health, errors=(503,))
 def health(ctx: Ctx) -> Health:
     try:
         ctx.session.execute(text("SELECT 1"))

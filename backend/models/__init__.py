@@ -96,6 +96,14 @@ from backend.models.users import (
     StaffToken,
     User,
 )
+from backend.models.volunteers import (
+    VolunteerActivity,
+    VolunteerMembership,
+    VolunteerParticipation,
+    VolunteerPhoto,
+    VolunteerSignInDesk,
+    VolunteerTeam,
+)
 
 __all__ = [
     "AttendanceState",
@@ -176,6 +184,12 @@ __all__ = [
     "RemittanceLine",
     "RemittanceState",
     "VoidRequest",
+    "VolunteerActivity",
+    "VolunteerMembership",
+    "VolunteerParticipation",
+    "VolunteerPhoto",
+    "VolunteerSignInDesk",
+    "VolunteerTeam",
     "VoidRequestState",
     "WaiverApproval",
     "WaiverKind",

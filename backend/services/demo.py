@@ -44,6 +44,7 @@ from backend.services.demo_meetings import load_demo_meetings
 from backend.services.demo_notice import publish_addressed_notice
 from backend.services.demo_people import OrgSpec, Person, org_tree, people
 from backend.services.demo_transfers import DemoTransfers, load_demo_transfers
+from backend.services.demo_volunteers import load_demo_volunteers
 from backend.services.dues_year import hall_today
 from backend.services.members import member_number
 from backend.settings import DATA_DIR, Settings
@@ -284,6 +285,9 @@ def generate(
     )
     load_demo_cases(session, actor, settings, by_code, [m for m, _u, _n in showcase], today)
     load_demo_meetings(session, actor, settings.meetings, today)
+    load_demo_volunteers(
+        session, actor, by_code, {m for m, _, _ in showcase[1:]}, showcase[0][0], today
+    )
     uids = [(uid, note) for _member_id, uid, note in showcase]
     if device_key_path is not None:
         remember(cards_path(device_key_path), uids)

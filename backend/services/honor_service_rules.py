@@ -4,9 +4,8 @@ Three rules, each switched on or off with its own figure (docs/honor-services.md
 
 - ``model`` — a model member: on the honor roll (光荣榜, ``services/honors.py``) as a person,
   commended within the last N years;
-- ``volunteer`` — a volunteer with at least N service hours in the hall's current year. The
-  hours come from a pluggable source (:func:`set_volunteer_hours_source`); until the volunteers
-  window supplies one, the source returns no one;
+- ``volunteer`` — a volunteer with at least N service hours in the hall's current year, over
+  all teams (``services/volunteer_stats.py``);
 - ``veteran`` — a full member whose 党龄 (counted from 转正) is at least N years.
 
 A member who meets any enabled rule is eligible. The rules are rows of ``honor_rules``; a missing
@@ -15,7 +14,6 @@ row means the default below.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,7 +30,7 @@ from backend.models import (
     Organization,
 )
 from backend.models.base import utcnow
-from backend.services import audit, policy
+from backend.services import audit, policy, volunteer_stats
 from backend.services.actor import Actor
 from backend.services.policy import Action
 from backend.services.scope import members_in_scope
@@ -67,22 +65,6 @@ class RuleSetting:
     def text(self) -> str:
         return f"{self.label}：{self.threshold}{self.unit}"
 
-
-VolunteerHours = Callable[[Session, int], Mapping[int, float]]
-
-
-def _no_volunteers(session: Session, year: int) -> Mapping[int, float]:
-    return {}
-
-
-_volunteer_source: VolunteerHours = _no_volunteers
-
-
-def set_volunteer_hours_source(source: VolunteerHours | None) -> None:
-    """Plug in where volunteer hours come from: ``source(session, year)`` maps member ids to
-    their service hours in that year. ``None`` restores the default (no one)."""
-    global _volunteer_source
-    _volunteer_source = source or _no_volunteers
 
 
 def rules(session: Session) -> dict[str, RuleSetting]:
@@ -150,9 +132,7 @@ def _veteran(threshold: int, today: date) -> ColumnElement[bool]:
 
 
 def _volunteer(session: Session, threshold: int, today: date) -> ColumnElement[bool]:
-    hours = _volunteer_source(session, today.year)
-    ids = sorted(member_id for member_id, h in hours.items() if h >= threshold)
-    return Member.id.in_(ids) if ids else false()
+    return Member.id.in_(volunteer_stats.members_with_minutes(today.year, threshold * 60))
 
 
 def _conditions(session: Session, today: date) -> dict[str, ColumnElement[bool]]:

@@ -51,6 +51,7 @@ class Action(enum.StrEnum):
     NOTICE_HANDLE = "notice.handle"
     TRANSFER_ARRIVAL = "transfer.arrival"
     FLOATING_INTAKE = "floating.intake"
+    VOLUNTEER_EDIT = "volunteer.edit"
     REMITTANCE_PREPARE = "remittance.prepare"
     REMITTANCE_CONFIRM = "remittance.confirm"
     DUES_USE = "dues.use"
@@ -107,6 +108,7 @@ POLICY: dict[Action, Rule] = {
     Action.NOTICE_HANDLE: Rule("处理转入通知", DESK),
     Action.TRANSFER_ARRIVAL: Rule("登记转入党员报到", DESK),
     Action.FLOATING_INTAKE: Rule("登记和注销流入的流动党员", WINDOW),
+    Action.VOLUNTEER_EDIT: Rule("维护志愿服务队、队员和活动记录，设置查询机活动签到", WINDOW),
     Action.REMITTANCE_PREPARE: Rule("编制和撤销党费汇缴单", DESK),
     Action.REMITTANCE_CONFIRM: Rule("确认和冲销党费汇缴", DESK),
     Action.DUES_USE: Rule("登记党费使用、生成党费公开草稿", DESK),

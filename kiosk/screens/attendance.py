@@ -64,12 +64,10 @@ class AttendanceSetupScreen(KioskScreen):
         self._handed_over = False
         self._uid = None
         self._show_step("card")
-        self.ctx.nav.tap_handler = self.staff_tapped  # type: ignore[attr-defined]
+        self.ctx.nav.hold_taps(self.staff_tapped, stay=False)
 
     def on_leave(self, *_args: object) -> None:
-        nav = self.ctx.nav
-        if getattr(nav, "tap_handler", None) == self.staff_tapped:
-            nav.tap_handler = None  # type: ignore[attr-defined]
+        self.ctx.nav.release_taps(self.staff_tapped)
         if not self._handed_over:
             self.mode.end()
         self.ids.meetings.clear_widgets()
@@ -163,15 +161,10 @@ class AttendanceScreen(KioskScreen):
         self.leaving = False
 
     def on_enter(self, *_args: object) -> None:
-        self.ctx.nav.tap_handler = self.member_tapped  # type: ignore[attr-defined]
-        idle = getattr(self.ctx.nav, "idle", None)
-        if idle is not None:
-            idle.stop()  # the mode stays until staff end it
+        self.ctx.nav.hold_taps(self.member_tapped)  # the mode stays until staff end it
 
     def on_leave(self, *_args: object) -> None:
-        nav = self.ctx.nav
-        if getattr(nav, "tap_handler", None) == self.member_tapped:
-            nav.tap_handler = None  # type: ignore[attr-defined]
+        self.ctx.nav.release_taps(self.member_tapped)
         if self.mode is not None:
             self.mode.end()
         self._reset_result()

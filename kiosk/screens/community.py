@@ -25,12 +25,10 @@ class CommunityScreen(KioskScreen):
 
     def on_pre_enter(self, *_args: object) -> None:
         self._reset()
-        self.ctx.nav.tap_handler = self.tapped  # type: ignore[attr-defined]
+        self.ctx.nav.hold_taps(self.tapped, stay=False)
 
     def on_leave(self, *_args: object) -> None:
-        nav = self.ctx.nav
-        if getattr(nav, "tap_handler", None) == self.tapped:
-            nav.tap_handler = None  # type: ignore[attr-defined]
+        self.ctx.nav.release_taps(self.tapped)
         self._reset()
 
     def clear_member_data(self) -> None:

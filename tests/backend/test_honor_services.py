@@ -4,7 +4,7 @@ and audit (docs/honor-services.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,7 +13,17 @@ import pytest
 from sqlalchemy import select
 
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
-from backend.models import AuditEntry, HonorKind, HonorOffer, Member, MemberStatus, Role
+from backend.models import (
+    AuditEntry,
+    HonorKind,
+    HonorOffer,
+    Member,
+    MemberStatus,
+    Role,
+    VolunteerActivity,
+    VolunteerParticipation,
+    VolunteerTeam,
+)
 from backend.services import (
     honor_service_rules,
     honor_service_uses,
@@ -64,11 +74,34 @@ def veteran(build: Builders, orgs) -> Member:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def volunteers() -> Iterator[dict[int, float]]:
-    hours: dict[int, float] = {}
-    honor_service_rules.set_volunteer_hours_source(lambda session, year: hours)
-    yield hours
-    honor_service_rules.set_volunteer_hours_source(None)
+def volunteers(db, orgs) -> Callable[[Member, int], None]:  # type: ignore[no-untyped-def]
+    """Log ``minutes`` of volunteer service for a member, in two activities of this year and
+    one of last year (which must not count)."""
+    team = VolunteerTeam(org_id=orgs["district"].id, name="红马甲", leader="刘队长", created_by="t")
+    db.add(team)
+    db.flush()
+
+    def served(member: Member, minutes: int) -> None:
+        for held_on, share in ((date(2025, 12, 20), 600), (date(2026, 3, 1), minutes // 2),
+                               (date(2026, 6, 1), minutes - minutes // 2)):  # fmt: skip
+            activity = VolunteerActivity(
+                team_id=team.id, held_on=held_on, place="社区", description="服务",
+                minutes=share, created_by="t",
+            )  # fmt: skip
+            db.add(activity)
+            db.flush()
+            db.add(
+                VolunteerParticipation(
+                    activity_id=activity.id,
+                    member_id=member.id,
+                    minutes=share,
+                    via="staff",
+                    recorded_by="t",
+                )  # fmt: skip
+            )
+        db.flush()
+
+    return served
 
 
 def labels(db, member: Member, today: date = TODAY) -> list[str]:  # type: ignore[no-untyped-def]
@@ -97,8 +130,8 @@ def test_eligibility_by_each_rule(db, build, orgs, veteran, volunteers) -> None:
     )  # fmt: skip
     # No volunteer data yet: the volunteer rule finds no one.
     assert eligible_names(db) == {"王老党", "赵模范"}
-    volunteers[helper.id] = 25.0
-    volunteers[young.id] = 19.5
+    volunteers(helper, 25 * 60)
+    volunteers(young, 19 * 60 + 30)  # short of 20 hours, though last year's 10 would make it
     assert labels(db, veteran) == ["veteran"]
     assert labels(db, model) == ["model"]
     assert labels(db, helper) == ["volunteer"]

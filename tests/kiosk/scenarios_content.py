@@ -14,6 +14,7 @@ from tests.kiosk import (
     scenarios_member,
     scenarios_service,
     scenarios_services,
+    scenarios_volunteers,
     scenarios_wedge,
 )
 from tests.kiosk.harness import (
@@ -179,6 +180,7 @@ SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     **scenarios_services.SCENARIOS,
     **scenarios_cases.SCENARIOS,
     **scenarios_honor.SCENARIOS,
+    **scenarios_volunteers.SCENARIOS,
     "disclosure": disclosure,
     "honors": honors,
     "attract": attract,

@@ -26,6 +26,7 @@ from backend.services.money import format_yuan
 from backend.settings import Settings
 from tests.builders import SYSTEM, Builders
 from tests.kiosk.world_honor import honor_services_world
+from tests.kiosk.world_volunteers import volunteer_world
 
 SECRET_KEY = "kiosk-test-secret"
 CARD_UID_KEY = "kiosk-test-card-key"
@@ -238,6 +239,7 @@ def build_world(folder: Path) -> dict[str, Any]:
         content = _content(session, district)
         roll = _honors(session, district)
         honor_services = honor_services_world(session, district)
+        volunteers = volunteer_world(session, settings, district)
         session.commit()
     engine.dispose()
     world = {
@@ -249,6 +251,7 @@ def build_world(folder: Path) -> dict[str, Any]:
         "content": content,
         "honors": roll,
         "honor_services": honor_services,
+        "volunteers": volunteers,
         "today": today.isoformat(),
     }
     (folder / "world.json").write_text(json.dumps(world, ensure_ascii=False, indent=2), "utf-8")
