@@ -66,7 +66,6 @@ class RuleSetting:
         return f"{self.label}：{self.threshold}{self.unit}"
 
 
-
 def rules(session: Session) -> dict[str, RuleSetting]:
     rows = {r.kind: r for r in session.scalars(select(HonorRule))}
     out = {}
