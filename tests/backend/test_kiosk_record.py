@@ -7,8 +7,8 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from backend.models import MemberStatus
-from backend.services import org_info
+from backend.models import MeetingKind, MemberStatus
+from backend.services import meetings, org_info
 from backend.services.dues_year import hall_today
 from tests.backend.test_disclosure_helpers import categories, published
 from tests.builders import SYSTEM
@@ -42,6 +42,15 @@ def test_the_member_reads_their_own_masked_record_and_their_branch(
     newer = published(db, b1, "第一支部党费收缴公示", tier="unit", publish_on=today - timedelta(2))
     published(db, b2, "第二支部组织生活会", tier="party")
     published(db, b1, "明天才公开的通知", publish_on=today + timedelta(1))
+    for kind, topic, days_ago, recorded in (
+        (MeetingKind.THEME_DAY, "重温入党誓词", 5, True),
+        (MeetingKind.COMMITTEE, "支委会研究发展对象", 1, True),  # the committee's, not listed
+        (MeetingKind.LECTURE, "下周的党课", -7, False),  # not held yet
+    ):
+        info = meetings.MeetingInput(kind, topic, today - timedelta(days_ago))
+        meeting = meetings.plan_meeting(db, SYSTEM, b1.id, info)
+        if recorded:
+            meetings.record_meeting(db, SYSTEM, meeting, info, minutes="记录", present=[member.id])
     uid, key = build.card(member), build.device()
     db.commit()
 
@@ -57,9 +66,10 @@ def test_the_member_reads_their_own_masked_record_and_their_branch(
     assert record["party_age"] is not None and record["party_age"] >= 20
     assert record["secretary_masked"] == "陈*国"  # the 书记 seat before the record's 李书记
     assert record["contact_phone"] == "138****0001"  # the branch's phone is a mobile
-    assert [(a["title"], a["ref_id"]) for a in record["activities"]] == [
-        (newer.title, newer.id),
-        (older.title, older.id),
+    assert [(a["kind_label"], a["title"], a["ref_id"]) for a in record["activities"]] == [
+        ("党务公开", newer.title, newer.id),
+        ("主题党日", "重温入党誓词", None),
+        ("党务公开", older.title, older.id),
     ]
     text = json.dumps(record, ensure_ascii=False)
     for secret in ("欧阳小明", member.id_number, "13912345678", "陈建国", "13800000001"):
