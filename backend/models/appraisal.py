@@ -169,7 +169,7 @@ class AppraisalAutoValue(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("appraisal_subjects.id"), index=True)
     node_id: Mapped[int] = mapped_column(ForeignKey("appraisal_nodes.id"))
-    points_cp: Mapped[int]
+    points_cp: Mapped[int | None]  # None: nothing to measure, the leaf does not count
     formula: Mapped[str] = mapped_column(String(500))
     figures: Mapped[dict[str, Any]] = mapped_column(JSON)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -172,7 +172,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("subject_id", sa.Integer(), nullable=False),
         sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("points_cp", sa.Integer(), nullable=False),
+        sa.Column("points_cp", sa.Integer(), nullable=True),
         sa.Column("formula", sa.String(length=500), nullable=False),
         sa.Column("figures", sa.JSON(), nullable=False),
         sa.Column("computed_at", sa.DateTime(), nullable=False),
