@@ -185,7 +185,7 @@ class AppraisalVote(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("appraisal_rounds.id"), index=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("appraisal_subjects.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
-    choice: Mapped[str] = mapped_column(String(10))  # satisfied | fair | unsatisfied
+    choice: Mapped[str] = mapped_column(String(20))  # satisfied | fair | unsatisfied
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

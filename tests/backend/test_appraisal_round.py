@@ -4,7 +4,7 @@ ledger, remittances, letters and kiosk votes, checked against figures worked out
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -96,7 +96,7 @@ TREE = [
 
 def at(y: int, m: int, d: int) -> datetime:
     """A payment moment in hall time (noon in Shanghai is 04:00 UTC)."""
-    return datetime(y, m, d, 4, 0)
+    return datetime(y, m, d, 4, 0, tzinfo=UTC).replace(tzinfo=None)
 
 
 def months(build: Builders, member, paid: dict[int, datetime | None]) -> None:  # type: ignore[no-untyped-def]
