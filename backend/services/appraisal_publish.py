@@ -36,7 +36,7 @@ def ranking(session: Session, round_: AppraisalRound) -> list[AppraisalSubject]:
     )
 
 
-def _name(subject: AppraisalSubject) -> str:
+def subject_name(subject: AppraisalSubject) -> str:
     if subject.member is not None:
         return mask_name(subject.member.name)
     return subject.org.name
@@ -52,7 +52,7 @@ def results_markdown(round_: AppraisalRound, subjects: list[AppraisalSubject]) -
     for s in subjects:
         note = "沿用上期得分" if not s.sampled else ("重点检查" if s.always_checked else "")
         score = f"{(s.score_cp or 0) / 100:.2f}"
-        lines.append(f"| {s.rank} | {_name(s)} | {score} | {s.grade} | {note} |")
+        lines.append(f"| {s.rank} | {subject_name(s)} | {score} | {s.grade} | {note} |")
     lines += ["", "如有异议，请于公示期内向考核组织单位反映。"]
     return "\n".join(lines)
 
