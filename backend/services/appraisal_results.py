@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, Invalid
@@ -97,13 +97,21 @@ def score_round(
         [(sid, cp) for sid, (_, cp) in results.items()], GradeRules.from_dict(round_.grade_rules)
     )
     if results:
+        table = AppraisalSubject.__table__
         session.execute(
-            update(AppraisalSubject),
+            table.update()
+            .where(table.c.id == bindparam("sid"))
+            .values(
+                indicator_cp=bindparam("base"),
+                score_cp=bindparam("final"),
+                rank=bindparam("rank"),
+                grade=bindparam("grade"),
+            ),
             [
                 {
-                    "id": sid,
-                    "indicator_cp": base,
-                    "score_cp": final,
+                    "sid": sid,
+                    "base": base,
+                    "final": final,
                     "rank": graded[sid][0],
                     "grade": graded[sid][1],
                 }
@@ -175,7 +183,7 @@ def _fill_automatic(
                     "computed_at": utcnow(),
                 }
             )
-    session.execute(insert(AppraisalAutoValue), rows)
+    session.execute(AppraisalAutoValue.__table__.insert(), rows)
 
 
 def _fill_rated(
@@ -186,18 +194,20 @@ def _fill_rated(
     points: dict[int, dict[int, Fraction | None]],
     names: dict[int, str],
 ) -> None:
-    scores: dict[tuple[int, int], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for subject_id, node_id, kind, cp in session.execute(
+    scores: dict[tuple[int, int], dict[str, tuple[int, int]]] = defaultdict(dict)
+    for subject_id, node_id, kind, total, count in session.execute(
         select(
             AppraisalScore.subject_id,
             AppraisalScore.node_id,
             AppraisalScore.rater_kind,
-            AppraisalScore.points_cp,
+            func.sum(AppraisalScore.points_cp),
+            func.count(),
         )
         .join(AppraisalSubject)
         .where(AppraisalSubject.round_id == round_.id)
+        .group_by(AppraisalScore.subject_id, AppraisalScore.node_id, AppraisalScore.rater_kind)
     ):
-        scores[(subject_id, node_id)][kind].append(cp)
+        scores[(subject_id, node_id)][kind] = (int(total), count)
     missing = []
     for subject in checked:
         for leaf in leaves:

@@ -8,9 +8,11 @@ Points are exact fractions until the end; a subject's result is stored in hundre
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import groupby
 from typing import Protocol
 
 RATER_KINDS: tuple[str, ...] = ("self", "peer", "superior")
@@ -32,6 +34,14 @@ class Leaf:
     node_id: int
     share: Fraction  # the leaf's part of the whole: the product of weight/100 along its path
     source: str | None
+
+    @property
+    def share_millionths(self) -> int:
+        """The share as a whole number: exact, since a tree has at most three levels of
+        whole-percent weights."""
+        scaled = self.share * 1_000_000
+        assert scaled.denominator == 1
+        return scaled.numerator
 
 
 @dataclass(frozen=True)
@@ -69,34 +79,36 @@ def leaf_shares(nodes: Sequence[NodeLike]) -> list[Leaf]:
 
 
 def rater_average(
-    scores: Mapping[str, Sequence[int]], weights: Mapping[str, int]
+    scores: Mapping[str, tuple[int, int]], weights: Mapping[str, int]
 ) -> Fraction | None:
-    """A leaf's points from its raters: each kind's scores averaged, the kinds weighted by the
-    round's rater weights, renormalized over the kinds that actually scored. None: no score."""
-    present = {k: v for k, v in scores.items() if v}
+    """A leaf's points from its raters, given per rater kind as (sum of cp, number of scores):
+    each kind averaged, the kinds weighted by the round's rater weights, renormalized over the
+    kinds that actually scored. None: no score. Whole numbers until the one division (a round
+    has tens of thousands of these)."""
+    present = [(k, total, n) for k, (total, n) in scores.items() if n]
     if not present:
         return None
-    total = sum(weights.get(k, 0) for k in present)
-    if total == 0:
-        every = [p for v in present.values() for p in v]
-        return Fraction(sum(every), 100 * len(every))
-    weighted = sum(
-        Fraction(weights.get(k, 0)) * Fraction(sum(v), len(v)) for k, v in present.items()
-    )
-    return weighted / (100 * total)
+    weight = sum(weights.get(k, 0) for k, _, _ in present)
+    if weight == 0:
+        return Fraction(sum(t for _, t, _ in present), 100 * sum(n for _, _, n in present))
+    common = math.lcm(*(n for _, _, n in present))
+    numerator = sum(weights.get(k, 0) * total * (common // n) for k, total, n in present)
+    return Fraction(numerator, 100 * weight * common)
 
 
 def indicator_score(leaves: Iterable[Leaf], points: Mapping[int, Fraction | None]) -> Fraction:
     """Σ share × points over the leaves that apply, scaled back to 100 when some do not (an
     automatic indicator with nothing to measure, e.g. no transfers in the period)."""
-    total, applicable = Fraction(0), Fraction(0)
+    numerator, denominator, applicable = 0, 1, 0
     for leaf in leaves:
         value = points.get(leaf.node_id)
         if value is None:
             continue
-        total += leaf.share * value
-        applicable += leaf.share
-    return total / applicable if applicable else Fraction(0)
+        share = leaf.share_millionths
+        numerator = numerator * value.denominator + share * value.numerator * denominator
+        denominator *= value.denominator
+        applicable += share
+    return Fraction(numerator, denominator * applicable) if applicable else Fraction(0)
 
 
 def with_adjustments(
@@ -119,12 +131,9 @@ def rank_and_grade(
     ordered = sorted(scores, key=lambda s: (-s[1], s[0]))
     quota = len(ordered) * rules.excellent_quota_pct // 100
     result: dict[int, tuple[int, str]] = {}
-    excellent, closed = 0, False
-    i = 0
-    while i < len(ordered):
-        score = ordered[i][1]
-        group = [sid for sid, cp in ordered[i:] if cp == score]
-        rank = i + 1
+    excellent, closed, rank = 0, False, 1
+    for score, members in groupby(ordered, key=lambda s: s[1]):
+        group = [sid for sid, _ in members]
         if not closed and score >= rules.excellent_min_cp and excellent + len(group) <= quota:
             grade = "优秀"
             excellent += len(group)
@@ -133,7 +142,7 @@ def rank_and_grade(
             grade = _grade_below_excellent(score, rules)
         for sid in group:
             result[sid] = (rank, grade)
-        i += len(group)
+        rank += len(group)
     return result
 
 

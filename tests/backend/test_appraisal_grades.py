@@ -62,9 +62,11 @@ def test_quota_and_minimum_are_settings() -> None:
 
 def test_raters_weighted_and_renormalized() -> None:
     weights = {"self": 20, "peer": 30, "superior": 50}
-    both = rater_average({"self": [9000], "superior": [8000]}, weights)
+    both = rater_average({"self": (9000, 1), "superior": (8000, 1)}, weights)
     assert both == Fraction(20 * 90 + 50 * 80, 70)
     assert rater_average({}, weights) is None
+    two_peers = rater_average({"peer": (8500 + 7500, 2), "superior": (9000, 1)}, weights)
+    assert two_peers == Fraction(30 * 80 + 50 * 90, 80)
 
 
 def test_additions_and_deductions_stay_within_their_caps() -> None:
