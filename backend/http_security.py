@@ -13,8 +13,11 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
+from backend.errors import DomainError
+from backend.services import sign_in
 from backend.services.input_rules import INT64_MAX
 from backend.settings import Settings
+from backend.sign_in_shield import REFUSED_KEY, SignInShield
 
 access_log = logging.getLogger("backend.access")
 
@@ -68,11 +71,21 @@ def client_address() -> str:
     return (request.remote_addr or "unknown")[:64]
 
 
+def note_sign_in_refusal(error: DomainError) -> None:
+    """Tell the sign-in shield (below the proxy fix, so it sees the same address) that the
+    database refused this address, so that it answers the address's next tries itself."""
+    if error.code == "address_limited":
+        request.environ[REFUSED_KEY] = True
+
+
 def install(app: Flask, settings: Settings) -> None:
     """Call before blueprints are registered: the converter applies to routes added after."""
     app.url_map.converters["int"] = Int64Converter
     app.config["SESSION_COOKIE_SECURE"] = settings.secure_cookies
     app.session_interface = _SessionInterface()
+    app.wsgi_app = SignInShield(  # type: ignore[method-assign]
+        app.wsgi_app, sign_in.address_limited(settings).message, _HEADERS
+    )
     if settings.trusted_proxies:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]

@@ -105,6 +105,7 @@ class Settings:
     letter_valid_days: int = 30
     letter_max_valid_days: int = 90
     backup_dir: str = str(DATA_DIR / "backups")
+    backup_keep_days: int = 30  # older archives are removed after each backup; 0 keeps all
     instance_dir: str = str(DATA_DIR / "instance")  # secrets.json: the keys (docs/backup.md)
     dues: DuesSettings = field(default_factory=DuesSettings)
     remittance: RemittanceSettings = field(default_factory=RemittanceSettings)

@@ -8,7 +8,7 @@ from backend.api import api_bp
 from backend.api.framework import Auth, Ctx, endpoint
 from backend.api.staff import LoginOut, user_out
 from backend.errors import DomainError
-from backend.http_security import client_address
+from backend.http_security import client_address, note_sign_in_refusal
 from backend.models import User
 from backend.services import staff_cards, users
 from backend.services.policy import Action
@@ -40,8 +40,9 @@ def card_login(ctx: Ctx, body: CardLoginIn) -> LoginOut:
         user = staff_cards.verify_card_login(
             ctx.session, ctx.settings, body.uid, body.pin, address=client_address()
         )
-    except DomainError:
+    except DomainError as error:
         ctx.session.commit()  # keep the failure count and any lock-out
+        note_sign_in_refusal(error)
         raise
     token, row = users.issue_token(ctx.session, ctx.settings, user)
     return LoginOut(token=token, expires_at=row.expires_at.isoformat() + "Z", user=user_out(user))

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from backend.api import api_bp
 from backend.api.framework import Auth, Ctx, endpoint
 from backend.errors import DomainError
-from backend.http_security import client_address
+from backend.http_security import client_address, note_sign_in_refusal
 from backend.services import sign_in, users
 from backend.services.policy import Action
 
@@ -63,8 +63,9 @@ def login(ctx: Ctx, body: LoginIn) -> LoginOut:
         user = sign_in.verify_login(
             ctx.session, ctx.settings, body.username, body.password, address=client_address()
         )
-    except DomainError:
+    except DomainError as error:
         ctx.session.commit()  # keep the failure count and any lock-out
+        note_sign_in_refusal(error)
         raise
     token, row = users.issue_token(ctx.session, ctx.settings, user)
     return LoginOut(token=token, expires_at=row.expires_at.isoformat() + "Z", user=user_out(user))

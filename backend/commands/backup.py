@@ -1,4 +1,4 @@
-"""``backup`` and ``restore`` (docs/backup.md)."""
+"""``backup``, ``backup-drill`` and ``restore`` (docs/backup.md)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from backend.commands import cli_session
 from backend.errors import DomainError
-from backend.services import audit_chain
+from backend.services import audit_chain, backup_drill, backup_retention
 from backend.services import backup as backups
 from backend.services.dues_year import hall_now
 
@@ -18,16 +18,47 @@ from backend.services.dues_year import hall_now
 @click.command("backup")
 @with_appcontext
 @click.option("--to", "target", type=click.Path(file_okay=False), default=None)
-def backup(target: str | None) -> None:
-    """备份数据库与密钥到备份目录（一个仅本人可读的 .tar.gz 文件）。"""
+@click.option(
+    "--keep-days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="删除早于此天数的备份（默认 HALL_BACKUP_KEEP_DAYS；0 为全部保留；最新一份总保留）",
+)
+def backup(target: str | None, keep_days: int | None) -> None:
+    """备份数据库与密钥到备份目录（一个仅本人可读的 .tar.gz 文件），并清理过期备份。"""
     hall = current_app.extensions["hall"]
     folder = Path(target or hall.settings.backup_dir)
+    now = hall_now(hall.settings.dues)
     try:
-        out = backups.make_backup(hall.engine, hall.settings, folder, hall_now(hall.settings.dues))
+        out = backups.make_backup(hall.engine, hall.settings, folder, now)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"已备份到 {out}")
     click.echo(f"注意：{backups.WARNING}")
+    days = hall.settings.backup_keep_days if keep_days is None else keep_days
+    for old in backup_retention.prune(folder, days, now):
+        click.echo(f"已删除超过 {days} 天的备份 {old.name}")
+
+
+@click.command("backup-drill")
+@with_appcontext
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False), required=False)
+def drill(archive: str | None) -> None:
+    """恢复演练：把最新（或指定的）备份恢复到临时数据库，核对各表校验值与审计链，然后删除临时库。"""
+    hall = current_app.extensions["hall"]
+    try:
+        path = (
+            Path(archive)
+            if archive
+            else backup_drill.latest_archive(Path(hall.settings.backup_dir))
+        )
+        report = backup_drill.drill(path, hall.engine)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    for line in report.lines():
+        click.echo(line)
+    if not report.ok:
+        raise SystemExit(1)
 
 
 @click.command("restore")
@@ -54,4 +85,4 @@ def restore(archive: str) -> None:
         click.echo(audit_chain.verify(session).message())
 
 
-COMMANDS = [backup, restore]
+COMMANDS = [backup, drill, restore]

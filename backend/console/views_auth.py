@@ -21,7 +21,7 @@ from backend.console.web import (
     today,
 )
 from backend.errors import DomainError
-from backend.http_security import client_address
+from backend.http_security import client_address, note_sign_in_refusal
 from backend.services import audit, org_stats, sign_in, user_admin, users, warnings_board
 from backend.services.actor import Actor
 
@@ -55,6 +55,7 @@ def login():  # type: ignore[no-untyped-def]
                 )
             except DomainError as exc:
                 session_.commit()  # keep the failure count and any lock-out
+                note_sign_in_refusal(exc)
                 form.message = exc.message
             else:
                 audit.record(session_, Actor.for_user(user), "user.login", "user", user.id)

@@ -2,7 +2,9 @@
 
 A backup is one owner-only archive, ``hall-YYYYMMDD-HHMMSS.tar.gz``, holding
 
-- ``manifest.json``: which database (``sqlite`` or ``postgresql``), when, at which migration;
+- ``manifest.json``: which database (``sqlite`` or ``postgresql``), when, at which migration,
+  and the fingerprint of every table as dumped (``table_checksums``; the restore drill compares
+  it, ``backup_drill``);
 - ``hall.db`` (a consistent SQLite copy, made with SQLite's online backup) or ``hall.dump``
   (``pg_dump -Fc``);
 - ``keys.json``: the signing key and the card-UID key. Card UIDs are stored only as keyed
@@ -28,12 +30,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.engine import URL
 
 from backend.errors import Conflict, Invalid
 from backend.private_files import FILE_MODE, create_private, private_dir, write_private
+from backend.services.table_checksums import Fingerprint, fingerprint
 from backend.settings import Settings
 
 FORMAT = 1
@@ -62,12 +66,13 @@ def make_backup(engine: Engine, settings: Settings, folder: Path, now: datetime)
         "warning": WARNING,
     }
     keys = {"secret_key": settings.secret_key, "card_uid_key": settings.card_uid_key}
-    with _scratch() as scratch:
+    with scratch_folder() as scratch:
         dump = scratch / _DB_MEMBER[kind]
         if kind == "sqlite":
             _sqlite_copy(Path(engine.url.database or ""), dump)
+            manifest["tables"] = _sqlite_fingerprint(dump)
         else:
-            _pg_run("pg_dump", engine.url, ["-Fc", "-f", str(dump)])
+            manifest["tables"] = _pg_dump_with_fingerprint(engine, dump)
         if not create_private(out):
             raise Conflict(f"备份文件{out.name}已存在", code="backup_exists")
         with tarfile.open(out, "w:gz") as tar:
@@ -82,7 +87,7 @@ def restore(archive: Path, engine: Engine, settings: Settings) -> Restored:
     instance folder. Refuses a database that already has tables, and a backup of the other kind
     of database."""
     kind = _kind(engine)
-    with _scratch() as scratch, _open_archive(archive) as tar:
+    with scratch_folder() as scratch, open_archive(archive) as tar:
         manifest = json.loads(_read(tar, "manifest.json"))
         if manifest.get("format") != FORMAT or manifest.get("kind") not in _DB_MEMBER:
             raise Invalid("不是本系统的备份文件", code="backup_format")
@@ -94,16 +99,30 @@ def restore(archive: Path, engine: Engine, settings: Settings) -> Restored:
         if inspect(engine).get_table_names():
             raise Conflict("目标数据库不是空库：请新建一个空数据库再恢复", code="restore_not_empty")
         keys = json.loads(_read(tar, "keys.json"))
-        dump = scratch / _DB_MEMBER[kind]
-        write_private(dump, _read(tar, dump.name, text_mode=False))
-        engine.dispose()
-        if kind == "sqlite":
-            _sqlite_copy(dump, Path(engine.url.database or ""))
-        else:
-            options = ["--no-owner", "--no-privileges", "--exit-on-error"]
-            _pg_run("pg_restore", engine.url, options, dump)
+        restore_database(tar, engine, scratch)
     written, replaced = _put_keys(settings.secrets_path, keys)
     return Restored(kind, manifest.get("revision"), written, replaced)
+
+
+def read_manifest(archive: Path) -> dict[str, Any]:
+    with open_archive(archive) as tar:
+        manifest = json.loads(_read(tar, "manifest.json"))
+    if manifest.get("format") != FORMAT or manifest.get("kind") not in _DB_MEMBER:
+        raise Invalid("不是本系统的备份文件", code="backup_format")
+    return manifest
+
+
+def restore_database(tar: tarfile.TarFile, engine: Engine, scratch: Path) -> None:
+    """The archive's database into the empty database of ``engine`` (nothing else)."""
+    kind = _kind(engine)
+    dump = scratch / _DB_MEMBER[kind]
+    write_private(dump, _read(tar, dump.name, text_mode=False))
+    engine.dispose()
+    if kind == "sqlite":
+        _sqlite_copy(dump, Path(engine.url.database or ""))
+    else:
+        options = ["--no-owner", "--no-privileges", "--exit-on-error"]
+        _pg_run("pg_restore", engine.url, options, dump)
 
 
 def read_keys(path: Path) -> dict[str, str]:
@@ -122,6 +141,28 @@ def _revision(engine: Engine) -> str | None:
         if "alembic_version" not in inspect(conn).get_table_names():
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _sqlite_fingerprint(copy: Path) -> Fingerprint:
+    engine = create_engine(f"sqlite:///{copy}")
+    try:
+        with engine.connect() as conn:
+            return fingerprint(conn)
+    finally:
+        engine.dispose()
+
+
+def _pg_dump_with_fingerprint(engine: Engine, dump: Path) -> Fingerprint:
+    """pg_dump and the fingerprint from one snapshot: this transaction exports its snapshot
+    and pg_dump reads through it (``--snapshot``), so both see exactly the same rows while the
+    hall goes on writing."""
+    with engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+            tables = fingerprint(conn)
+            _pg_run("pg_dump", engine.url, ["-Fc", f"--snapshot={snapshot}", "-f", str(dump)])
+    return tables
 
 
 def _sqlite_copy(source: Path, target: Path) -> None:
@@ -160,7 +201,7 @@ def _put_keys(path: Path, keys: dict[str, str]) -> tuple[Path, Path | None]:
 
 
 @contextmanager
-def _scratch() -> Iterator[Path]:
+def scratch_folder() -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="hall-backup-"))  # mkdtemp: 0700
     try:
         yield folder
@@ -169,7 +210,7 @@ def _scratch() -> Iterator[Path]:
 
 
 @contextmanager
-def _open_archive(path: Path) -> Iterator[tarfile.TarFile]:
+def open_archive(path: Path) -> Iterator[tarfile.TarFile]:
     try:
         with tarfile.open(path, "r:gz") as tar:
             yield tar

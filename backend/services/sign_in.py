@@ -6,17 +6,22 @@ counted *before* the hash is checked, each by one guarded UPDATE that takes an a
 while one is left — so 32 parallel guesses cannot all read "4 failures so far" and all go on.
 A successful sign-in gives its attempts back.
 
+An address already over its limit is refused after a plain read on a connection of its own, with
+no write at all: a flood of bogus sign-ins from one address must not queue for SQLite's write
+lock in front of the kiosks' taps (docs/transactions.md).
+
 The hash itself (scrypt, tens of milliseconds of CPU) runs with no transaction open: on SQLite
 every transaction holds the database's write lock, and nobody else should wait for it.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import Session
 
+from backend.db import READ_ONLY
 from backend.errors import DomainError, Forbidden, RateLimited, Unauthorized
 from backend.models import LoginThrottle, User
 from backend.models.base import utcnow
@@ -118,6 +123,8 @@ def reserve_address(session: Session, settings: Settings, address: str) -> None:
     """Take one of the address's attempts for this window, or refuse before any hashing."""
     now = utcnow()
     window_start = now - timedelta(minutes=settings.login_address_window_minutes)
+    if _address_exhausted(session, settings, address, window_start):
+        raise address_limited(settings)
     _ensure_row(session, address, now)
     expired = LoginThrottle.window_started_at <= window_start
     taken = session.execute(
@@ -133,11 +140,37 @@ def reserve_address(session: Session, settings: Settings, address: str) -> None:
         .execution_options(synchronize_session=False)
     )
     if not taken.rowcount:  # type: ignore[attr-defined]
-        raise RateLimited(
-            "本机登录失败次数过多，请"
-            f"{settings.login_address_window_minutes}分钟后再试，或联系管理员",
-            code="address_limited",
-        )
+        raise address_limited(settings)
+
+
+def _address_exhausted(
+    session: Session, settings: Settings, address: str, window_start: datetime
+) -> bool:
+    """Whether the address has no attempt left this window, read without the write lock.
+
+    Only a refusal is decided here; an attempt that may go on is still taken by the guarded
+    UPDATE in :func:`reserve_address`, so parallel requests cannot overrun the limit."""
+    engine = session.get_bind().engine
+    with engine.execution_options(**{READ_ONLY: True}).connect() as conn:
+        row = conn.execute(
+            select(LoginThrottle.attempts, LoginThrottle.window_started_at).where(
+                LoginThrottle.address == address
+            )
+        ).first()
+        conn.rollback()
+    return (
+        row is not None
+        and row.window_started_at > window_start
+        and row.attempts >= settings.login_address_max_failures
+    )
+
+
+def address_limited(settings: Settings) -> RateLimited:
+    """The refusal of an address over its limit (also repeated by ``backend.sign_in_shield``)."""
+    return RateLimited(
+        f"本机登录失败次数过多，请{settings.login_address_window_minutes}分钟后再试，或联系管理员",
+        code="address_limited",
+    )
 
 
 def release_address(session: Session, address: str) -> None:

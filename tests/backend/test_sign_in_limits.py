@@ -154,3 +154,39 @@ def test_each_failed_sign_in_is_audited_without_the_password(client, build: Buil
     # The successful sign-in reset the count and gave the address's attempt back.
     db.expire_all()
     assert db.get(User, user.id).failed_logins == 0
+
+
+def test_a_refused_address_does_not_wait_for_a_writer(strict_app, settings) -> None:  # type: ignore[no-untyped-def]
+    """A flood of bogus sign-ins from an address over its limit must not queue behind the
+    database's writers (SQLite's one write lock; a PostgreSQL row lock): the refusal is decided
+    by a read. Before, every refusal took the write lock first, so kiosk taps waited behind it."""
+    client = strict_app.test_client()
+    attacker = {"REMOTE_ADDR": "192.0.2.10"}
+    for i in range(6):
+        r = client.post(
+            "/api/v1/auth/login",
+            json={"username": f"nobody{i}", "password": "wrong-1"},
+            environ_base=attacker,
+        )
+        assert r.status_code == 401
+    engine = strict_app.extensions["hall"].engine
+    holder = engine.connect()
+    holder.exec_driver_sql("UPDATE login_throttle SET attempts = attempts")  # a writer, open
+    answers: list[int] = []
+    try:
+        worker = threading.Thread(
+            target=lambda: answers.append(
+                client.post(
+                    "/api/v1/auth/login",
+                    json={"username": "nobody", "password": "wrong-1"},
+                    environ_base=attacker,
+                ).status_code
+            )
+        )
+        worker.start()
+        worker.join(timeout=10)
+        assert answers == [429], "the refusal waited for the writer"
+    finally:
+        holder.rollback()
+        holder.close()
+        worker.join(timeout=60)

@@ -10,6 +10,7 @@ from tests.kiosk import (
     scenarios_board,
     scenarios_member,
     scenarios_service,
+    scenarios_services,
     scenarios_wedge,
 )
 from tests.kiosk.harness import (
@@ -171,6 +172,7 @@ SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     **scenarios_wedge.SCENARIOS,
     **scenarios_board.SCENARIOS,
     **scenarios_member.SCENARIOS,
+    **scenarios_services.SCENARIOS,
     "disclosure": disclosure,
     "honors": honors,
     "attract": attract,
