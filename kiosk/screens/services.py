@@ -31,6 +31,7 @@ class ServiceEntry:
 
 SERVICE_ENTRIES: list[ServiceEntry] = [
     ServiceEntry("党务公开", "disclosure", "本组织和全党的公开事项"),
+    ServiceEntry("满意度测评", "vote", "对所在党组织的工作评价，每次限投一票"),
 ]
 
 

@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from kiosk.screens.services import SERVICE_ENTRIES
-from tests.kiosk.harness import find_button, frames, press, small_touch_targets, walk
+from tests.kiosk.harness import (
+    find_button,
+    frames,
+    press,
+    screen_text,
+    small_touch_targets,
+    wait_for_text,
+    walk,
+)
 from tests.kiosk.scenarios import Stage, assert_member_gone, show_member
 
 
@@ -53,6 +61,37 @@ async def services_hub(stage: Stage) -> None:
     assert_member_gone(stage, member)
 
 
+async def satisfaction_vote(stage: Stage) -> None:
+    """GIVEN an open assessment round and a member on the hub WHEN they open 满意度测评 THEN the
+    round and their own branch are asked about; WHEN they choose 满意 THEN the vote is taken and
+    the choices go away; WHEN they come back THEN they are told they have voted already; WHEN
+    the card leaves THEN the screen forgets them."""
+    ballot = stage.world["appraisal"]
+    member = await show_member(stage, "reminder")
+    await press("办事服务")
+    await stage.on_screen("services")
+    await press("满意度测评")
+    await stage.on_screen("vote")
+    await wait_for_text(f"您对{member['org_name']}的工作是否满意")
+    assert ballot["title"] in screen_text()
+    assert small_touch_targets() == []
+    stage.shot("vote")
+    await press("满意")
+    await wait_for_text("投票成功，感谢您的参与")
+    screen = stage.app.sm.get_screen("vote")
+    assert not screen.can_vote
+    await press("返回")
+    await stage.on_screen("services")
+    await press("满意度测评")
+    await stage.on_screen("vote")
+    await wait_for_text("您已参加本次测评")
+    stage.reader.remove()
+    await stage.on_screen("home")
+    assert screen.question == "" and screen.status == ""
+    assert_member_gone(stage, member)
+
+
 SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     "services_hub": services_hub,
+    "satisfaction_vote": satisfaction_vote,
 }

@@ -9,3 +9,7 @@ from tests.kiosk.conftest import Runner
 
 def test_hub_offers_every_service_entry_and_forgets_the_member(run_scenario: Runner) -> None:
     run_scenario("services_hub")
+
+
+def test_a_member_rates_their_branch_once(run_scenario: Runner) -> None:
+    run_scenario("satisfaction_vote")
