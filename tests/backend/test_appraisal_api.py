@@ -129,3 +129,95 @@ def test_published_results_reach_the_board_and_the_honor_roll(client, db, build:
     assert [(g["title"], [e["name"] for e in g["entries"]]) for g in honors["organizations"]] == [
         ("先进基层党组织", ["幸福社区第一党支部"])
     ]
+
+
+MEMBER_TREE = [
+    {
+        "name": "党员评议",
+        "weight": 100,
+        "children": [
+            {"name": "发挥作用", "weight": 60, "standard": "按实际表现评分"},
+            {"name": "遵守纪律", "weight": 40, "standard": "按实际表现评分"},
+        ],
+    }
+]
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def test_a_member_appraisal_round_through_the_api(client, db, build: Builders) -> None:  # type: ignore[no-untyped-def]
+    """民主评议党员: template and round made through the API, a self-assessment with its
+    evidence, the branch's and the 党委's scores, names masked in the results."""
+    import base64
+
+    orgs = build.district()
+    ensure_default_categories(db, SYSTEM)
+    build.member(orgs["b1"], name="李先锋")
+    build.member(orgs["b1"], name="王普通")
+    build.user(orgs["c1"], "dangwei")
+    build.user(orgs["b1"], "zhibu")
+    key = build.device()
+    db.commit()
+    committee, branch = login(client, "dangwei"), login(client, "zhibu")
+    r = client.post(
+        "/api/v1/appraisal/templates",
+        json={"kind": "member", "year": 2026, "name": "民主评议党员测评表", "tree": MEMBER_TREE},
+        headers=committee,
+    )
+    assert r.status_code == 201 and r.json["version"] == 1
+    leaves = {leaf["name"]: leaf for leaf in r.json["tree"][0]["children"]}
+    assert set(leaves) == {"发挥作用", "遵守纪律"}
+    template = client.get(f"/api/v1/appraisal/templates/{r.json['id']}", headers=branch).json
+    r = client.post(
+        "/api/v1/appraisal/rounds",
+        json={
+            "template_id": template["id"],
+            "org_id": orgs["b1"].id,
+            "year": 2026,
+            "title": "2026年度民主评议党员",
+            "rater_weights": {"self": 20, "peer": 30, "superior": 50},
+        },
+        headers=branch,
+    )
+    assert r.status_code == 201, r.json
+    round_id = r.json["id"]
+    result = client.get(f"/api/v1/appraisal/rounds/{round_id}", headers=branch).json
+    assert [s["name"] for s in result["subjects"]] == ["李*锋", "王*通"]  # masked names
+    ids = {s["name"]: s["id"] for s in result["subjects"]}
+    node_ids = _leaf_ids(db, template["id"])
+    evidence = client.post(
+        f"/api/v1/appraisal/subjects/{ids['李*锋']}/evidence",
+        json={
+            "node_id": node_ids["发挥作用"],
+            "filename": "志愿服务.png",
+            "content_base64": base64.b64encode(PNG).decode(),
+            "note": "社区志愿服务照片",
+        },
+        headers=branch,
+    )
+    assert evidence.status_code == 201, evidence.json
+    for name, points in (("李*锋", "96"), ("王*通", "78")):
+        for leaf in ("发挥作用", "遵守纪律"):
+            for kind, headers in (("self", branch), ("superior", committee)):
+                r = client.post(
+                    f"/api/v1/appraisal/subjects/{ids[name]}/scores",
+                    json={"node_id": node_ids[leaf], "rater_kind": kind, "points": points},
+                    headers=headers,
+                )
+                assert r.status_code == 201, r.json
+    r = client.post(f"/api/v1/appraisal/rounds/{round_id}/score", headers=branch)
+    assert [(s["name"], s["score"], s["grade"]) for s in r.json["subjects"]] == [
+        ("李*锋", "96.00", "良好"),  # two members: a 30 % quota admits no 优秀
+        ("王*通", "78.00", "良好"),
+    ]
+
+
+def _leaf_ids(db, template_id: int) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    from backend.models import AppraisalNode
+
+    ids = {
+        n.name: n.id
+        for n in db.scalars(select(AppraisalNode).where(AppraisalNode.template_id == template_id))
+        if n.is_leaf
+    }
+    db.rollback()  # the API's requests take the write lock
+    return ids
