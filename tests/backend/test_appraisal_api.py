@@ -155,7 +155,6 @@ def test_a_member_appraisal_round_through_the_api(client, db, build: Builders) -
     build.member(orgs["b1"], name="王普通")
     build.user(orgs["c1"], "dangwei")
     build.user(orgs["b1"], "zhibu")
-    key = build.device()
     db.commit()
     committee, branch = login(client, "dangwei"), login(client, "zhibu")
     r = client.post(
