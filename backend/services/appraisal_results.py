@@ -25,6 +25,7 @@ from backend.models import (
 from backend.services import audit, policy
 from backend.services.actor import Actor
 from backend.services.appraisal_indicators import REGISTRY, Context, Period
+from backend.services.appraisal_publish import subject_name
 from backend.services.appraisal_rounds import get_subject
 from backend.services.appraisal_scoring import (
     GradeRules,
@@ -215,7 +216,7 @@ def _fill_rated(
                 continue
             value = rater_average(scores.get((subject.id, leaf.node_id), {}), round_.rater_weights)
             if value is None:
-                missing.append(f"{subject.org.name}（{names[leaf.node_id]}）")
+                missing.append(f"{subject_name(subject)}（{names[leaf.node_id]}）")
             points[subject.id][leaf.node_id] = value
     if missing:
         more = f"等{len(missing)}项" if len(missing) > 3 else ""

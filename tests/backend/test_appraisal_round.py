@@ -342,3 +342,55 @@ def test_templates_are_versioned_and_checked(db, build: Builders) -> None:  # ty
         appraisal_templates.create_template(
             db, SYSTEM, kind="org", year=2026, name="丁", tree=no_standard
         )
+
+
+def test_the_demo_opens_a_round_of_this_quarter_over_the_branches(db, build: Builders) -> None:  # type: ignore[no-untyped-def]
+    from backend.services.demo_appraisal import seed_appraisal
+
+    orgs = build.district()
+    round_ = seed_appraisal(db, SYSTEM, {o.code: o for o in orgs.values()}, date(2026, 5, 20))
+    assert (round_.year, round_.quarter, round_.state) == (2026, 2, "open")
+    subjects = db.scalars(select(AppraisalSubject).where(AppraisalSubject.round_id == round_.id))
+    assert sorted(s.org.name for s in subjects) == [
+        "幸福社区第一党支部",
+        "幸福社区第二党支部",
+        "机关党支部",
+    ]
+    sources = {n.source for n in round_.template.nodes if n.source}
+    assert sources == {
+        "dues_collection",
+        "dues_on_time",
+        "remittance_on_time",
+        "transfer_notices_on_time",
+        "letters_returned",
+        "satisfaction",
+    }
+    assert (round_.template.bonus_cap_cp, round_.template.deduction_cap_cp) == (500, 1000)
+
+
+def test_self_assessment_evidence_is_checked_and_kept(db, scene) -> None:  # type: ignore[no-untyped-def]
+    from backend.models import MediaFile
+    from backend.services.media import NewMedia
+
+    orgs, _round, subjects, nodes, users, _members = scene
+    s1, work = subjects[orgs["b1"].id], nodes["工作实绩"].id
+    with pytest.raises(Invalid, match="不是PNG"):
+        appraisal_rounds.add_evidence(
+            db, users["b1"], s1, node_id=work, file=NewMedia("假图片.png", b"not an image")
+        )
+    with pytest.raises(Forbidden):
+        appraisal_rounds.add_evidence(
+            db, users["top"], s1, node_id=work, file=NewMedia("a.txt", b"x", attachment=True)
+        )
+    kept = appraisal_rounds.add_evidence(
+        db,
+        users["b1"],
+        s1,
+        node_id=work,
+        file=NewMedia("工作总结.txt", "全年开展主题党日12次".encode(), attachment=True),
+        note="年度工作总结",
+    )
+    assert db.get(MediaFile, kept.media_id).filename == "工作总结.txt"
+    assert [e.note for e in appraisal_rounds.evidence_of(db, s1)] == ["年度工作总结"]
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "appraisal.evidence")).one()
+    assert entry.after["file"]["filename"] == "工作总结.txt"
