@@ -220,3 +220,43 @@ def _leaf_ids(db, template_id: int) -> dict[str, int]:  # type: ignore[no-untype
     }
     db.rollback()  # the API's requests take the write lock
     return ids
+
+
+def test_an_excellent_member_goes_on_the_honor_roll(client, db, build: Builders) -> None:  # type: ignore[no-untyped-def]
+    from backend.services import appraisal_publish, appraisal_results
+
+    orgs = build.district()
+    ensure_default_categories(db, SYSTEM)
+    build.member(orgs["b1"], name="李先锋")
+    build.member(orgs["b1"], name="王普通")
+    key = build.device()
+    template = appraisal_templates.create_template(
+        db, SYSTEM, kind="member", year=2026, name="民主评议", tree=MEMBER_TREE
+    )
+    settings = replace(AppraisalSettings(), excellent_quota_pct=50)
+    round_ = appraisal_rounds.create_round(
+        db,
+        SYSTEM,
+        settings,
+        template=template,
+        org=orgs["b1"],
+        year=2026,
+        quarter=None,
+        title="2026年度民主评议党员",
+    )
+    subjects = db.scalars(select(AppraisalSubject).where(AppraisalSubject.round_id == round_.id))
+    for subject in subjects:
+        for leaf in (n for n in template.nodes if n.is_leaf):
+            points = "95" if subject.member.name == "李先锋" else "80"
+            appraisal_rounds.record_score(
+                db, SYSTEM, subject, node_id=leaf.id, rater_kind="superior", points=points
+            )
+    appraisal_results.score_round(db, SYSTEM, settings, round_)
+    publication = appraisal_publish.publish_round(db, SYSTEM, round_)
+    assert publication.honors == 1
+    assert "| 1 | 李*锋 | 95.00 | 优秀 |" in publication.document.body_md
+    db.commit()
+    honors = client.get("/api/v1/kiosk/honors", headers={"X-Device-Key": key}).json
+    assert [(g["title"], [e["name"] for e in g["entries"]]) for g in honors["people"]] == [
+        ("优秀共产党员", ["李先锋"])
+    ]
