@@ -12,7 +12,7 @@ from backend.console import add_menu_entry, console_bp
 from backend.console.appraisal_charts import comparison_chart, trend_chart
 from backend.console.views_finance import attachment
 from backend.console.web import actor, db, login_required, rollback, settings, today
-from backend.errors import DomainError
+from backend.errors import DomainError, Invalid
 from backend.models import (
     AppraisalAdjustment,
     AppraisalAutoValue,
@@ -26,6 +26,7 @@ from backend.services import (
     appraisal_publish,
     appraisal_report,
     appraisal_results,
+    appraisal_sampling,
 )
 from backend.services import appraisal_rounds as rounds
 from backend.services.appraisal_scoring import RATER_LABELS
@@ -93,6 +94,42 @@ def appraisal_round_score(round_id: int):  # type: ignore[no-untyped-def]
             "success",
         )
     return redirect(url_for("console.appraisal_round", round_id=round_id))
+
+
+@console_bp.post("/appraisal/<int:round_id>/sample")
+@login_required(Action.APPRAISAL_ROUND)
+def appraisal_round_sample(round_id: int):  # type: ignore[no-untyped-def]
+    """抽查: the always-check list as organization codes, how many others to draw, and an
+    optional seed (a new one is drawn and recorded when left empty)."""
+    round_ = rounds.get_round(db(), actor(), round_id)
+    codes = request.form.get("always", "").replace("，", " ").replace(",", " ").split()
+    try:
+        always = [_org_by_code(code).id for code in codes]
+        count, seed = _whole(request.form.get("count", ""), "抽查数量"), None
+        if request.form.get("seed", "").strip():
+            seed = _whole(request.form["seed"], "随机种子")
+        appraisal_sampling.sample_round(
+            db(), actor(), round_, always_check=always, count=count, seed=seed
+        )
+    except DomainError as exc:
+        rollback()
+        flash(exc.message, "error")
+    else:
+        flash(f"已抽查，随机种子 {round_.sample_seed}", "success")
+    return redirect(url_for("console.appraisal_round", round_id=round_id))
+
+
+def _org_by_code(code: str) -> Organization:
+    org = db().scalar(select(Organization).where(Organization.code == code, org_in_scope(actor())))
+    if org is None:
+        raise Invalid(f"没有编码为{code}的党组织，或不在您的管理范围内", code="org_not_found")
+    return org
+
+
+def _whole(text: str, label: str) -> int:
+    if not text.strip().isdigit():
+        raise Invalid(f"{label}应为不小于0的整数", code="appraisal_number")
+    return int(text.strip())
 
 
 @console_bp.post("/appraisal/<int:round_id>/publish")

@@ -126,3 +126,33 @@ def test_the_pdf_report_renders_chinese(client, db, build, sign_in, tmp_path) ->
     assert "2026年第2季度党支部考核结果分析报告" in text
     assert "幸福社区第一党支部" in text and "优秀" in text
     assert "一、排名与等次" in text and "三、得分趋势" in text
+
+
+def test_sampling_from_the_round_page_records_its_seed(client, db, build, sign_in) -> None:  # type: ignore[no-untyped-def]
+    orgs, _last = two_rounds(db, build)
+    template_id = _last.template_id
+    third = appraisal_rounds.create_round(
+        db,
+        SYSTEM,
+        AppraisalSettings(),
+        template=appraisal_templates.get_template(db, template_id),
+        org=orgs["district"],
+        year=2026,
+        quarter=3,
+        title="2026年第3季度党支部考核",
+    )
+    third_id = third.id
+    db.commit()
+    sign_in("kaohe")
+    bad = client.post(
+        f"/console/appraisal/{third_id}/sample",
+        data={"always": "01099999", "count": "1"},
+        follow_redirects=True,
+    )
+    assert "没有编码为01099999的党组织" in page_text(bad)
+    client.post(
+        f"/console/appraisal/{third_id}/sample",
+        data={"always": "01020001", "count": "1", "seed": "42"},
+    )
+    html = page_text(client.get(f"/console/appraisal/{third_id}"))
+    assert "随机种子 42" in html and html.count("沿用上期得分") == 1
