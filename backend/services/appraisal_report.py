@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -42,6 +42,44 @@ def _bars(font: str, bars: list[Bar], width: float) -> Drawing:
         drawing.add(
             String(label_w + length + 3, y + 3, _score(bar.score_cp), fontName=font, fontSize=8)
         )
+    return drawing
+
+
+LINE_COLORS = ("#b22a2a", "#d9822b", "#2b7bb9", "#3a9a5b", "#7a4fb0", "#777777")
+
+
+def _trend_lines(font: str, data: Trend, width: float) -> Drawing:
+    """The leading organizations' scores over the periods: one coloured line each, the
+    legend beside it, grid lines at 60, 75 and 85 (the grade boundaries' defaults) and 100."""
+    height, left, bottom, legend = 150, 24, 18, 44 * mm
+    plot_w, plot_h = width - left - legend, height - bottom - 8
+    steps = max(1, len(data.periods) - 1)
+    drawing = Drawing(width, height)
+
+    def x(i: int) -> float:
+        return left + plot_w * (i / steps if len(data.periods) > 1 else 0.5)
+
+    def y(cp: int) -> float:
+        return bottom + plot_h * cp / 10_000
+
+    for mark in (0, 60, 75, 85, 100):
+        drawing.add(
+            Line(left, y(mark * 100), left + plot_w, y(mark * 100), strokeColor=colors.lightgrey)
+        )
+        drawing.add(String(2, y(mark * 100) - 3, str(mark), fontName=font, fontSize=7))
+    for i, label in enumerate(data.periods):
+        drawing.add(String(x(i), 2, label, fontName=font, fontSize=7, textAnchor="middle"))
+    for n, series in enumerate(data.series):
+        color = colors.HexColor(LINE_COLORS[n % len(LINE_COLORS)])
+        points = [(x(i), y(p)) for i, p in enumerate(series.points) if p is not None]
+        if len(points) > 1:
+            flat = [c for point in points for c in point]
+            drawing.add(PolyLine(flat, strokeColor=color, strokeWidth=1.5))
+        for px, py in points:
+            drawing.add(Circle(px, py, 2, fillColor=color, strokeColor=None))
+        ly = height - 12 - 12 * n
+        drawing.add(Rect(width - legend + 6, ly, 7, 7, fillColor=color, strokeColor=None))
+        drawing.add(String(width - legend + 16, ly, series.label[:12], fontName=font, fontSize=7))
     return drawing
 
 
@@ -105,6 +143,8 @@ def round_report_pdf(session: Session, round_: AppraisalRound, printed_on: date)
             story += [
                 Spacer(1, 4 * mm),
                 Paragraph("三、得分趋势", section),
+                _trend_lines(font, history, width),
+                Spacer(1, 2 * mm),
                 _table(font, _trend_rows(history), None),
             ]
         doc.build(story)

@@ -124,7 +124,7 @@ def test_the_pdf_report_renders_chinese(client, db, build, sign_in, tmp_path) ->
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "2026年第2季度党支部考核结果分析报告" in text
-    assert "幸福社区第一党支部" in text and "优秀" in text
+    assert "幸福社区第一党支部" in text and "97.50" in text and "优秀0个" in text
     assert "一、排名与等次" in text and "三、得分趋势" in text
 
 
