@@ -78,3 +78,17 @@ def test_additions_and_deductions_stay_within_their_caps() -> None:
         to_cp(with_adjustments(base, [-800, -700], bonus_cap_cp=500, deduction_cap_cp=1000)) == 7000
     )
     assert to_cp(Fraction(2273, 100) + Fraction(1, 200)) == 2274  # half up
+
+
+def test_grade_rules_come_from_the_environment() -> None:
+    from backend.settings import Settings
+
+    env = {
+        "HALL_SECRET_KEY": "k" * 32,
+        "HALL_CARD_UID_KEY": "u" * 32,
+        "HALL_APPRAISAL_EXCELLENT_QUOTA_PCT": "20",
+        "HALL_APPRAISAL_EXCELLENT_MIN_CP": "9000",
+    }
+    appraisal = Settings.from_env(env).appraisal
+    assert (appraisal.excellent_quota_pct, appraisal.excellent_min_cp) == (20, 9000)
+    assert appraisal.good_min_cp == 7500
