@@ -195,6 +195,30 @@ def appraisal_subject(subject_id: int):  # type: ignore[no-untyped-def]
     )
 
 
+@console_bp.post("/appraisal/subjects/<int:subject_id>/scores")
+@login_required(Action.APPRAISAL_SCORE)
+def appraisal_subject_score(subject_id: int):  # type: ignore[no-untyped-def]
+    subject = rounds.get_subject(db(), actor(), subject_id)
+    node = request.form.get("node_id", "")
+    try:
+        rounds.record_score(
+            db(),
+            actor(),
+            subject,
+            node_id=int(node) if node.isdigit() else 0,
+            rater_kind=request.form.get("rater_kind", ""),
+            points=request.form.get("points", ""),
+            rater=request.form.get("rater") or None,
+            note=request.form.get("note", ""),
+        )
+    except DomainError as exc:
+        rollback()
+        flash(exc.message, "error")
+    else:
+        flash("评分已记录", "success")
+    return redirect(url_for("console.appraisal_subject", subject_id=subject_id))
+
+
 @console_bp.post("/appraisal/subjects/<int:subject_id>/adjust")
 @login_required(Action.APPRAISAL_ADJUST)
 def appraisal_subject_adjust(subject_id: int):  # type: ignore[no-untyped-def]

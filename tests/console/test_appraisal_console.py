@@ -156,3 +156,43 @@ def test_sampling_from_the_round_page_records_its_seed(client, db, build, sign_i
     )
     html = page_text(client.get(f"/console/appraisal/{third_id}"))
     assert "随机种子 42" in html and html.count("沿用上期得分") == 1
+
+
+def test_scores_entered_on_the_subject_page(client, db, build, sign_in) -> None:  # type: ignore[no-untyped-def]
+    orgs, last = two_rounds(db, build)
+    third = appraisal_rounds.create_round(
+        db,
+        SYSTEM,
+        AppraisalSettings(),
+        template=last.template,
+        org=orgs["district"],
+        year=2026,
+        quarter=3,
+        title="2026年第3季度党支部考核",
+    )
+    subject = db.scalar(
+        select(AppraisalSubject).where(
+            AppraisalSubject.round_id == third.id, AppraisalSubject.org_id == orgs["b2"].id
+        )
+    )
+    leaf = next(n for n in last.template.nodes if n.name == "工作实绩")
+    subject_id, leaf_id = subject.id, leaf.id
+    db.commit()
+    sign_in("kaohe")
+    missing = client.post(
+        f"/console/appraisal/subjects/{subject_id}/scores",
+        data={"node_id": str(leaf_id), "rater_kind": "peer", "points": "80"},
+        follow_redirects=True,
+    )
+    assert "互评须写明评价单位或评价人" in page_text(missing)
+    client.post(
+        f"/console/appraisal/subjects/{subject_id}/scores",
+        data={
+            "node_id": str(leaf_id),
+            "rater_kind": "peer",
+            "points": "82.5",
+            "rater": "机关党支部",
+        },
+    )
+    html = page_text(client.get(f"/console/appraisal/subjects/{subject_id}"))
+    assert "互评（机关党支部）：82.50" in html
