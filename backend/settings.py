@@ -84,6 +84,23 @@ class MeetingSettings:
 
 
 @dataclass(frozen=True)
+class AppraisalSettings:
+    """考核 (docs/appraisal.md): grade boundaries in hundredths of a point, the cap on 优秀 as a
+    percent of those ranked, the default rater weights (percent) and the deadlines the automatic
+    indicators measure against. A round copies them when it is made."""
+
+    excellent_min_cp: int = 8_500
+    good_min_cp: int = 7_500
+    pass_min_cp: int = 6_000
+    excellent_quota_pct: int = 30
+    self_weight: int = 20
+    peer_weight: int = 30
+    superior_weight: int = 50
+    remittance_grace_days: int = 15
+    notice_handle_days: int = 7
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings; ``from_env`` reads ``HALL_*`` variables (and ``DATABASE_URL``)."""
 
@@ -124,6 +141,7 @@ class Settings:
     remittance: RemittanceSettings = field(default_factory=RemittanceSettings)
     cases: CaseSettings = field(default_factory=CaseSettings)
     meetings: MeetingSettings = field(default_factory=MeetingSettings)
+    appraisal: AppraisalSettings = field(default_factory=AppraisalSettings)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -133,7 +151,13 @@ class Settings:
             values["database_url"] = env["DATABASE_URL"]
         for f in fields(cls):
             key = "HALL_" + f.name.upper()
-            if key in env and f.name not in ("dues", "remittance", "cases", "meetings"):
+            if key in env and f.name not in (
+                "dues",
+                "remittance",
+                "cases",
+                "meetings",
+                "appraisal",
+            ):
                 values[f.name] = _coerce(env[key], getattr(cls(), f.name))
         dues_values = {
             f.name: _coerce(env["HALL_DUES_" + f.name.upper()], getattr(DuesSettings(), f.name))
@@ -155,12 +179,18 @@ class Settings:
             for f in fields(MeetingSettings)
             if "HALL_MEETING_" + f.name.upper() in env
         }
+        appraisal_values = {
+            f.name: int(env["HALL_APPRAISAL_" + f.name.upper()])
+            for f in fields(AppraisalSettings)
+            if "HALL_APPRAISAL_" + f.name.upper() in env
+        }
         settings = cls(
             **values,
             dues=DuesSettings(**dues_values),
             remittance=RemittanceSettings(**remit_values),
             cases=CaseSettings(**case_values),
             meetings=MeetingSettings(**meeting_values),
+            appraisal=AppraisalSettings(**appraisal_values),
         )
         settings = replace(settings, **overrides) if overrides else settings
         return settings.with_secrets()

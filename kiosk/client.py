@@ -157,6 +157,15 @@ class BackendClient:
         """Image bytes from a media URL the backend gave (only from the backend's own host)."""
         return self._call(on_ok, on_error, "GET", url, token=token, raw=True)
 
+    def ballots(self, token: str, on_ok: OnOk, on_error: OnError) -> Future[Any]:
+        return self._call(on_ok, on_error, "GET", "/kiosk/appraisal/ballots", token=token)
+
+    def vote(
+        self, token: str, round_id: int, choice: str, on_ok: OnOk, on_error: OnError
+    ) -> Future[Any]:
+        body = {"round_id": round_id, "choice": choice}
+        return self._call(on_ok, on_error, "POST", "/kiosk/appraisal/votes", json=body, token=token)
+
     def honors(self, on_ok: OnOk, on_error: OnError) -> Future[Any]:
         return self._call(on_ok, on_error, "GET", "/kiosk/honors")
 

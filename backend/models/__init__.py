@@ -1,5 +1,16 @@
 """All models, imported here so that ``Base.metadata`` knows every table."""
 
+from backend.models.appraisal import (
+    AppraisalAdjustment,
+    AppraisalAutoValue,
+    AppraisalEvidence,
+    AppraisalNode,
+    AppraisalRound,
+    AppraisalScore,
+    AppraisalSubject,
+    AppraisalTemplate,
+    AppraisalVote,
+)
 from backend.models.audit import AuditEntry
 from backend.models.base import Base, utcnow
 from backend.models.cases import (
@@ -112,6 +123,15 @@ __all__ = [
     "MeetingAttendance",
     "MeetingKind",
     "MeetingPhoto",
+    "AppraisalAdjustment",
+    "AppraisalAutoValue",
+    "AppraisalEvidence",
+    "AppraisalNode",
+    "AppraisalRound",
+    "AppraisalScore",
+    "AppraisalSubject",
+    "AppraisalTemplate",
+    "AppraisalVote",
     "AuditEntry",
     "Base",
     "Card",

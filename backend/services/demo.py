@@ -36,6 +36,7 @@ from backend.services import audit_chain, demo_ledger, orgs, users
 from backend.services.actor import Actor
 from backend.services.bulk import audit_params, insert_many, insert_returning_ids, take_card_numbers
 from backend.services.cards import uid_hash
+from backend.services.demo_appraisal import seed_appraisal
 from backend.services.demo_cards import DemoCard, DemoUser, cards_path, describe, remember
 from backend.services.demo_cases import load_demo_cases
 from backend.services.demo_content import DemoContentResult, load_demo_content
@@ -288,6 +289,7 @@ def generate(
     load_demo_volunteers(
         session, actor, by_code, {m for m, _, _ in showcase[1:]}, showcase[0][0], today
     )
+    seed_appraisal(session, actor, by_code, today)
     uids = [(uid, note) for _member_id, uid, note in showcase]
     if device_key_path is not None:
         remember(cards_path(device_key_path), uids)

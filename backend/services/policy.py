@@ -64,6 +64,11 @@ class Action(enum.StrEnum):
     WAIVER_APPROVE = "waiver.approve"
     DISCLOSURE_PUBLISH = "disclosure.publish"
     DISCLOSURE_CATEGORIES = "disclosure.categories"
+    APPRAISAL_TEMPLATE = "appraisal.template"
+    APPRAISAL_ROUND = "appraisal.round"
+    APPRAISAL_SCORE = "appraisal.score"
+    APPRAISAL_ADJUST = "appraisal.adjust"
+    APPRAISAL_PUBLISH = "appraisal.publish"
     USER_ADMIN = "user.admin"
     DEVICE_ADMIN = "device.admin"
     CASE_ACCEPT = "case.accept"
@@ -121,6 +126,11 @@ POLICY: dict[Action, Rule] = {
     Action.WAIVER_APPROVE: Rule("审批党费减免申请", DESK),
     Action.DISCLOSURE_PUBLISH: Rule("审核、发布和撤回党务公开内容", DESK),
     Action.DISCLOSURE_CATEGORIES: Rule("设置党务公开栏目", ADMIN),
+    Action.APPRAISAL_TEMPLATE: Rule("制定考核指标体系", DESK, OrgType.COMMITTEE),
+    Action.APPRAISAL_ROUND: Rule("组织考核、民主评议、抽查和评定等次", DESK),
+    Action.APPRAISAL_SCORE: Rule("填报考核自评、互评和上级评分及佐证材料", DESK),
+    Action.APPRAISAL_ADJUST: Rule("考核加减分", DESK, OrgType.GENERAL_BRANCH),
+    Action.APPRAISAL_PUBLISH: Rule("公布考核结果、推荐上光荣榜", DESK),
     Action.USER_ADMIN: Rule("管理工作人员账户", ADMIN),
     Action.DEVICE_ADMIN: Rule("管理查询机", ADMIN, OrgType.DISTRICT),
     Action.CASE_ACCEPT: Rule(

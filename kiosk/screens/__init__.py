@@ -45,6 +45,7 @@ register("volunteers", "kiosk.screens.volunteers", "VolunteersScreen", ("member"
 register(
     "volunteer_desk", "kiosk.screens.volunteer_desk", "VolunteerDeskScreen", ("member", "both")
 )
+register("vote", "kiosk.screens.vote", "VoteScreen", ("member", "both"))
 register("disclosure", "kiosk.screens.disclosure", "DisclosureScreen", ("board", "both"))
 register("document", "kiosk.screens.document", "DocumentScreen", ("board", "both"))
 register("honors", "kiosk.screens.honors", "HonorsScreen")

@@ -35,6 +35,7 @@ SERVICE_ENTRIES: list[ServiceEntry] = [
     ServiceEntry("诉求与申请", "cases", "意见建议、困难救助、约谈、转正申请和答复"),
     ServiceEntry("荣誉服务", "honor_services", "合作场馆的免费服务，打印荣誉服务通知单"),
     ServiceEntry("志愿服务", "volunteers", "加入志愿服务队，查看本人服务时长"),
+    ServiceEntry("满意度测评", "vote", "对所在党组织的工作评价，每次限投一票"),
 ]
 
 

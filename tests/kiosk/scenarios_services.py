@@ -197,8 +197,39 @@ async def print_document(stage: Stage) -> None:
     assert "本支部党费收缴使用情况如下。" not in page
 
 
+async def satisfaction_vote(stage: Stage) -> None:
+    """GIVEN an open assessment round and a member on the hub WHEN they open 满意度测评 THEN the
+    round and their own branch are asked about; WHEN they choose 满意 THEN the vote is taken and
+    the choices go away; WHEN they come back THEN they are told they have voted already; WHEN
+    the card leaves THEN the screen forgets them."""
+    ballot = stage.world["appraisal"]
+    member = await show_member(stage, "reminder")
+    await press("办事服务")
+    await stage.on_screen("services")
+    await press("满意度测评")
+    await stage.on_screen("vote")
+    await wait_for_text(f"您对{member['org_name']}的工作是否满意")
+    assert ballot["title"] in screen_text()
+    assert small_touch_targets() == []
+    stage.shot("vote")
+    await press("满意")
+    await wait_for_text("投票成功，感谢您的参与")
+    screen = stage.app.sm.get_screen("vote")
+    assert not screen.can_vote
+    await press("返回")
+    await stage.on_screen("services")
+    await press("满意度测评")
+    await stage.on_screen("vote")
+    await wait_for_text("您已参加本次测评")
+    stage.reader.remove()
+    await stage.on_screen("home")
+    assert screen.question == "" and screen.status == ""
+    assert_member_gone(stage, member)
+
+
 SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     "services_hub": services_hub,
     "my_record": my_record,
     "print_document": print_document,
+    "satisfaction_vote": satisfaction_vote,
 }

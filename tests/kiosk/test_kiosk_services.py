@@ -19,3 +19,7 @@ def test_my_record_shows_only_the_tapped_members_masked_record_and_branch(
 
 def test_a_board_item_prints_a_summary_whose_qr_opens_the_full_text(run_scenario: Runner) -> None:
     run_scenario("print_document")
+
+
+def test_a_member_rates_their_branch_once(run_scenario: Runner) -> None:
+    run_scenario("satisfaction_vote")

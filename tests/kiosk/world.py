@@ -19,11 +19,20 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from backend.models import Base, CardState, DuesMonth
-from backend.services import cards, disclosure, disclosure_workflow, hall_clock, honors, media
+from backend.services import (
+    appraisal_rounds,
+    appraisal_templates,
+    cards,
+    disclosure,
+    disclosure_workflow,
+    hall_clock,
+    honors,
+    media,
+)
 from backend.services.disclosure_categories import ensure_default_categories
 from backend.services.masking import mask_name
 from backend.services.money import format_yuan
-from backend.settings import Settings
+from backend.settings import AppraisalSettings, Settings
 from tests.builders import SYSTEM, Builders
 from tests.kiosk.world_honor import honor_services_world
 from tests.kiosk.world_volunteers import volunteer_world
@@ -208,6 +217,37 @@ def _member_facts(member: Any, unpaid: int, uid: str) -> dict[str, Any]:
     }
 
 
+def _appraisal_round(session: Session, district: dict[str, Any], today: date) -> dict[str, Any]:
+    """An open round over the branches, for the 满意度测评 screen (docs/appraisal.md)."""
+    template = appraisal_templates.create_template(
+        session,
+        SYSTEM,
+        kind="org",
+        year=today.year,
+        name="测评",
+        tree=[
+            {
+                "name": "作风建设",
+                "weight": 100,
+                "children": [
+                    {"name": "满意度", "weight": 100, "standard": "测评", "source": "satisfaction"}
+                ],
+            }
+        ],
+    )
+    round_ = appraisal_rounds.create_round(
+        session,
+        SYSTEM,
+        AppraisalSettings(),
+        template=template,
+        org=district["district"],
+        year=today.year,
+        quarter=None,
+        title=f"{today.year}年度党支部满意度测评",
+    )
+    return {"round_id": round_.id, "title": round_.title}
+
+
 def build_world(folder: Path) -> dict[str, Any]:
     """Create ``folder/hall.db`` and return the facts the scenarios assert against."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -240,6 +280,7 @@ def build_world(folder: Path) -> dict[str, Any]:
         roll = _honors(session, district)
         honor_services = honor_services_world(session, district)
         volunteers = volunteer_world(session, settings, district)
+        ballot = _appraisal_round(session, district, today)
         session.commit()
     engine.dispose()
     world = {
@@ -252,6 +293,7 @@ def build_world(folder: Path) -> dict[str, Any]:
         "honors": roll,
         "honor_services": honor_services,
         "volunteers": volunteers,
+        "appraisal": ballot,
         "today": today.isoformat(),
     }
     (folder / "world.json").write_text(json.dumps(world, ensure_ascii=False, indent=2), "utf-8")
