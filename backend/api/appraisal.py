@@ -150,7 +150,9 @@ def post_sample(ctx: Ctx, round_id: int, body: SampleIn) -> RoundOut:
 )
 def post_score_round(ctx: Ctx, round_id: int) -> RoundOut:
     round_ = appraisal_rounds.get_round(ctx.session, ctx.actor, round_id)
-    appraisal_results.score_round(ctx.session, ctx.actor, ctx.settings.appraisal, round_)
+    appraisal_results.score_round(
+        ctx.session, ctx.actor, ctx.settings.appraisal, round_, ctx.settings.meetings
+    )
     return _round_out(ctx, round_id)
 
 

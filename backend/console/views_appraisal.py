@@ -84,7 +84,9 @@ def appraisal_round(round_id: int):  # type: ignore[no-untyped-def]
 def appraisal_round_score(round_id: int):  # type: ignore[no-untyped-def]
     round_ = rounds.get_round(db(), actor(), round_id)
     try:
-        outcome = appraisal_results.score_round(db(), actor(), settings().appraisal, round_)
+        outcome = appraisal_results.score_round(
+            db(), actor(), settings().appraisal, round_, settings().meetings
+        )
     except DomainError as exc:
         rollback()
         flash(exc.message, "error")

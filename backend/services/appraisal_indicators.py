@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.models import Organization
-from backend.settings import AppraisalSettings
+from backend.settings import AppraisalSettings, MeetingSettings
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,7 @@ class Context:
     settings: AppraisalSettings
     round_id: int | None = None
     subject_ids: dict[int, int] = field(default_factory=dict)  # org id → subject id
+    meetings: MeetingSettings = field(default_factory=MeetingSettings)  # 三会一课 frequencies
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ def ratio_measures(
 # The sources register themselves on import: one module per area, one line here each.
 from backend.services import (  # noqa: E402,F401
     appraisal_sources_dues,
+    appraisal_sources_life,
     appraisal_sources_transfers,
     appraisal_votes,
 )

@@ -38,7 +38,7 @@ from backend.services.appraisal_scoring import (
 )
 from backend.services.appraisal_templates import nodes_of, points_cp
 from backend.services.policy import Action
-from backend.settings import AppraisalSettings
+from backend.settings import AppraisalSettings, MeetingSettings
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,11 @@ class Outcome:
 
 
 def score_round(
-    session: Session, actor: Actor, settings: AppraisalSettings, round_: AppraisalRound
+    session: Session,
+    actor: Actor,
+    settings: AppraisalSettings,
+    round_: AppraisalRound,
+    meetings: MeetingSettings | None = None,
 ) -> Outcome:
     """(Re)compute every subject's result. Refused once published, and while a checked subject
     still lacks a score on a leaf that people score."""
@@ -65,7 +69,7 @@ def score_round(
     )
     checked = [s for s in subjects if s.sampled]
     points: dict[int, dict[int, Fraction | None]] = {s.id: {} for s in checked}
-    _fill_automatic(session, settings, round_, leaves, checked, points)
+    _fill_automatic(session, settings, round_, leaves, checked, points, meetings)
     _fill_rated(session, round_, leaves, checked, points, names)
     adjustments: dict[int, list[int]] = defaultdict(list)
     for subject_id, cp in session.execute(
@@ -149,6 +153,7 @@ def _fill_automatic(
     leaves: list,  # type: ignore[type-arg]
     checked: list[AppraisalSubject],
     points: dict[int, dict[int, Fraction | None]],
+    meetings: MeetingSettings | None,
 ) -> None:
     sources = [leaf for leaf in leaves if leaf.source]
     session.execute(
@@ -167,7 +172,8 @@ def _fill_automatic(
         )
     }
     by_org = {s.org_id: s.id for s in checked}
-    ctx = Context(session, Period(round_.year, round_.quarter), settings, round_.id, by_org)
+    period = Period(round_.year, round_.quarter)
+    ctx = Context(session, period, settings, round_.id, by_org, meetings or MeetingSettings())
     rows = []
     for leaf in sources:
         measures = REGISTRY[leaf.source].compute(ctx, [orgs[s.org_id] for s in checked])
