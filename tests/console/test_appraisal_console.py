@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from sqlalchemy import select
 
-from backend.models import AppraisalRound, AppraisalSubject, DuesMonth
+from backend.models import AppraisalRound, AppraisalSubject, DuesMonth, Role
 from backend.services import appraisal_results, appraisal_rounds, appraisal_templates
 from backend.settings import AppraisalSettings
 from tests.builders import SYSTEM, Builders
@@ -196,3 +196,37 @@ def test_scores_entered_on_the_subject_page(client, db, build, sign_in) -> None:
     )
     html = page_text(client.get(f"/console/appraisal/subjects/{subject_id}"))
     assert "互评（机关党支部）：82.50" in html
+
+
+def test_a_desk_user_opens_a_round_from_the_console(client, db, build, sign_in) -> None:  # type: ignore[no-untyped-def]
+    orgs = build.district()
+    template = appraisal_templates.create_template(
+        db, SYSTEM, kind="org", year=2026, name="支部考核", tree=TREE, deduction_cap=10
+    )
+    template_id = template.id
+    build.user(orgs["c1"], "dangwei")
+    build.user(orgs["c1"], "chuangkou", role=Role.COUNTER)
+    db.commit()
+    sign_in("dangwei")
+    rounds_page = page_text(client.get("/console/appraisal"))
+    assert "新建考核" in rounds_page
+    form = page_text(client.get("/console/appraisal/new"))
+    assert "2026年 支部考核（党组织考核，第1版）" in form and "第一街道党工委" in form
+    body = {"template_id": str(template_id), "year": "2026", "period": "4"}
+    refused = client.post("/console/appraisal/new", data={**body, "title": "第四季度考核"})
+    assert refused.status_code == 400
+    assert "请至少选择一个考核对象层级" in page_text(refused)
+    made = client.post(
+        "/console/appraisal/new", data={**body, "title": "第四季度考核", "branch": "1"}
+    )
+    assert made.status_code == 302
+    round_ = db.scalar(select(AppraisalRound).where(AppraisalRound.title == "第四季度考核"))
+    assert (round_.org_id, round_.year, round_.quarter) == (orgs["c1"].id, 2026, 4)
+    subjects = db.scalars(
+        select(AppraisalSubject.org_id).where(AppraisalSubject.round_id == round_.id)
+    ).all()
+    assert sorted(subjects) == sorted([orgs["b1"].id, orgs["b2"].id])  # its own branches only
+    db.rollback()
+    sign_in("chuangkou")  # the counter clerk takes part in no assessment
+    assert client.get("/console/appraisal/new").status_code == 403
+    assert "新建考核" not in page_text(client.get("/console/appraisal"))
