@@ -40,6 +40,7 @@ from backend.models.finance import (
 )
 from backend.models.floating import FloatingGuest
 from backend.models.info import CommitteeSeat, MemberAppraisal, OrgPhoto
+from backend.models.kiosk_config import PushedKioskConfig
 from backend.models.member import (
     Card,
     CardNumberSequence,
@@ -96,6 +97,7 @@ __all__ = [
     "FloatingGuest",
     "HonorEntry",
     "HonorKind",
+    "PushedKioskConfig",
     "KioskDevice",
     "KioskSession",
     "Letter",

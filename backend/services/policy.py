@@ -63,6 +63,7 @@ class Action(enum.StrEnum):
     DISCLOSURE_CATEGORIES = "disclosure.categories"
     USER_ADMIN = "user.admin"
     DEVICE_ADMIN = "device.admin"
+    DEVICE_CONFIG = "device.config"
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ POLICY: dict[Action, Rule] = {
     Action.DISCLOSURE_CATEGORIES: Rule("设置党务公开栏目", ADMIN),
     Action.USER_ADMIN: Rule("管理工作人员账户", ADMIN),
     Action.DEVICE_ADMIN: Rule("管理查询机", ADMIN, OrgType.DISTRICT),
+    Action.DEVICE_CONFIG: Rule("设置查询机运行参数和维护PIN", ADMIN, OrgType.DISTRICT),
 }
 
 

@@ -70,12 +70,15 @@ class Board:
     final: Section  # warning_months or more owed
     pending: Section
     letters: Section | None  # None when the transfers module is not installed
+    kiosks: Section | None = None  # offline / out-of-paper kiosks, for who manages them
 
     @property
     def total(self) -> int:
         sections = [self.reminder, self.final, self.pending]
         if self.letters is not None:
             sections.append(self.letters)
+        if self.kiosks is not None:
+            sections.append(self.kiosks)
         return sum(s.total for s in sections)
 
 
@@ -196,12 +199,21 @@ def _letters(session: Session, actor: Actor, today: date, limit: int) -> Section
 
 
 def board(
-    session: Session, actor: Actor, today: date, dues: DuesSettings, limit: int = ROW_LIMIT
+    session: Session,
+    actor: Actor,
+    today: date,
+    dues: DuesSettings,
+    limit: int = ROW_LIMIT,
+    *,
+    kiosk_offline_minutes: int = 10,
 ) -> Board:
+    from backend.services import fleet_alerts  # it builds on this module's Section
+
     reminder, final = _behind_sections(session, actor, today, dues, limit)
     return Board(
         reminder=reminder,
         final=final,
         pending=_pending(session, actor, limit),
         letters=_letters(session, actor, today, limit),
+        kiosks=fleet_alerts.section(session, actor, kiosk_offline_minutes),
     )
