@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from tests.kiosk import (
     scenarios,
     scenarios_board,
+    scenarios_lockdown,
     scenarios_member,
     scenarios_service,
     scenarios_services,
@@ -173,6 +174,7 @@ SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     **scenarios_board.SCENARIOS,
     **scenarios_member.SCENARIOS,
     **scenarios_services.SCENARIOS,
+    **scenarios_lockdown.SCENARIOS,
     "disclosure": disclosure,
     "honors": honors,
     "attract": attract,
