@@ -18,6 +18,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import dialogs, widgets
+from kiosk.board_cache import BoardCache
 from kiosk.client import ApiError, BackendClient, clock_deliver
 from kiosk.config import KioskConfig
 from kiosk.connectivity import ReconnectMonitor
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 
 KIOSK_VERSION = "kiosk-0.1"
 OFFLINE_BANNER = "网络连接中断，正在自动重连…　暂时不能刷卡查询，请稍后再试"
+OFFLINE_BOARD_NOTE = "离线显示，内容更新于 {saved_at}"
 
 
 class KioskApp(App):
@@ -63,6 +65,7 @@ class KioskApp(App):
         self.pushed = PushedSettings(self, report=lambda: Clock.schedule_once(self._beat_now, 0))
         self.pushed.load_cached()
         config = self.kiosk_config
+        client.board_cache = BoardCache(config.cache_folder / "board")
         self.client = client
         self.printing = printing
         self.session = MemberSession()
@@ -149,6 +152,7 @@ class KioskApp(App):
             before_sleep=self._before_sleep,
         )
         self.client.add_connectivity_listener(self._connectivity)
+        self.client.add_cache_listener(self._shown_from_cache)
         if self.printing is not None:
             self.printing.on_state(lambda _state: self._refresh_status())
         self.root_layout = root
@@ -205,10 +209,17 @@ class KioskApp(App):
         self.online = online
         if online and self.banner.parent is not None:
             self.root_layout.remove_widget(self.banner)
+            self.banner.text = OFFLINE_BANNER
         elif not online and self.banner.parent is None:
             self.root_layout.add_widget(self.banner)
         if not online:
             self.monitor.wake()
+
+    def _shown_from_cache(self, saved_at: str) -> None:
+        """The board shows what the kiosk kept: say so, and how old it is."""
+        self.banner.text = f"{OFFLINE_BANNER}\n{OFFLINE_BOARD_NOTE.format(saved_at=saved_at)}"
+        if self.banner.parent is None:
+            self.root_layout.add_widget(self.banner)
 
     def _reader_status(self, _problem: str | None) -> None:
         self._refresh_status()

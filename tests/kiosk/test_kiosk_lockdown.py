@@ -17,6 +17,7 @@ from kiosk.pin_check import pin_matches
 from kiosk.screen_sleep import in_window
 from tests.kiosk import fleet_db
 from tests.kiosk.conftest import Runner
+from tests.kiosk.server import BackendServer
 
 
 def _own_kiosk(world: dict[str, Any], name: str, extra: str = "") -> str:
@@ -88,3 +89,22 @@ def test_the_screen_sleeps_in_its_hours_and_a_touch_or_card_wakes_it(
         f'screen_on_command = ["touch", "{work / "screen-on"}"]\n'
     )
     run_scenario("screen_schedule", config_extra=_own_kiosk(world, "sleepy-kiosk", schedule))
+
+
+def test_the_board_shows_offline_after_a_restart_from_the_kiosks_disk(
+    run_scenario: Runner, kiosk_world: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    _path, world = kiosk_world
+    server = BackendServer(world["database_url"], log=tmp_path / "backend.log")
+    server.start()
+    try:
+        filled = run_scenario("board_fill", backend_url=server.url, facts={"phase": "online"})
+    finally:
+        server.stop()
+    assert filled["facts"]["kept"] >= 6  # categories, two list pages, the item, picture, roll…
+    run_scenario(
+        "board_offline",
+        backend_url=server.url,
+        config_extra="[kiosk]\nhealth_seconds = 1\n",
+        facts={"phase": "offline"},
+    )
