@@ -266,7 +266,7 @@ class KioskApp(App):
         printer = "none"
         if self.printing is not None:
             printer = self.printing.state.value if self.printing.state else "unknown"
-        status = {
+        status: dict[str, Any] = {
             "printer": printer,
             "reader": "lost" if self.reader is not None and self.reader.problem else "ok",
             "version": KIOSK_VERSION,

@@ -64,7 +64,7 @@ class BoardCache:
             return None
         value = entry.get("value")
         if entry.get("raw"):
-            value = base64.b64decode(value)
+            value = base64.b64decode(str(value))
         return value, str(entry.get("saved_at", ""))
 
     def _prune(self) -> None:

@@ -15,6 +15,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -256,7 +257,7 @@ class BackendClient:
                     value, saved_at = kept
                     self._deliver(lambda: on_ok(value))
                     for listener in list(self._cache_listeners):
-                        self._deliver(lambda listener=listener: listener(saved_at))
+                        self._deliver(partial(listener, saved_at))
                     return value
                 error = exc
                 self._deliver(lambda: on_error(error))

@@ -47,7 +47,7 @@ def device_config(device_id: int):  # type: ignore[no-untyped-def]
 def device_config_save(device_id: int):  # type: ignore[no-untyped-def]
     device = _device(device_id)
     form = Form(request.form)
-    raw = {name: form.get(name) for name in FIELDS}
+    raw: dict[str, object] = {name: form.get(name) for name in FIELDS}
     raw["large_text"] = form.flag("large_text")
     pin = request.form.get("pin", "").strip()
     if pin != request.form.get("pin_again", "").strip():
