@@ -132,6 +132,8 @@ def test_offline_and_paper_out_kiosks_are_red_warnings(client, sign_in, build, d
     assert "三楼-1" in block and "从未联系" in block
     fleet = page_text(client.get("/console/devices"))
     assert fleet.index("需要处理的查询机") < fleet.index("设备名称 安放位置 状态")
+    home = page_text(client.get("/console/"))
+    assert "查询机离线或缺纸 3" in home
     _beat(client, data["key"], printer="ok")
     assert "打印机缺纸" not in page_text(client.get("/console/warnings"))
 

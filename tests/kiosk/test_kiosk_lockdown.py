@@ -108,3 +108,22 @@ def test_the_board_shows_offline_after_a_restart_from_the_kiosks_disk(
         config_extra="[kiosk]\nhealth_seconds = 1\n",
         facts={"phase": "offline"},
     )
+
+
+def test_five_wrong_pins_hold_the_pad_back_for_a_minute() -> None:
+    from kiosk.lockdown import NO_PIN, Lockdown
+
+    now = [1000.0]
+    left: list[bool] = []
+    lock = Lockdown(locked=True, on_unlock=lambda: left.append(True), clock=lambda: now[0])
+    assert lock.check("24681357") == NO_PIN and not left
+    lock.pin_hash = generate_password_hash("24681357", method="scrypt")
+    assert lock.refuse_close() is True and lock.keyboard(None, 27) is True
+    messages = [lock.check("11111111") for _ in range(5)]
+    assert messages[0] == "维护PIN不正确，还可以再试4次"
+    assert messages[-1] == "维护PIN错误次数过多，请60秒后再试"
+    now[0] += 30
+    assert lock.check("24681357") == "维护PIN错误次数过多，请31秒后再试" and not left
+    now[0] += 31
+    assert lock.check("24681357") is None and left == [True]
+    assert lock.refuse_close() is False  # unlocked: the app may end
