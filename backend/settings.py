@@ -121,6 +121,8 @@ class Settings:
     kiosk_lookup_card_backoff_seconds: int = 30
     kiosk_lookup_device_failures: int = 10
     kiosk_lookup_device_backoff_seconds: int = 10
+    # A kiosk without a heartbeat for this long is listed on the red warnings (docs/kiosk.md).
+    kiosk_offline_minutes: int = 10
     staff_token_hours: int = 10
     login_max_failures: int = 5
     login_lockout_minutes: int = 15

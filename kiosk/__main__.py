@@ -39,8 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     configure_window(config)
     from kiosk.app import create_app
 
-    create_app(config).run()
-    return 0
+    app = create_app(config)
+    app.run()
+    return app.exit_status  # MAINTENANCE_EXIT_STATUS after the maintenance PIN (docs/kiosk.md)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import dialogs, widgets
+from kiosk.board_cache import BoardCache
 from kiosk.client import ApiError, BackendClient, clock_deliver
 from kiosk.config import KioskConfig
 from kiosk.connectivity import ReconnectMonitor
@@ -25,16 +26,20 @@ from kiosk.context import Collaborators
 from kiosk.controller import KioskController
 from kiosk.fonts import find_font, register_default_font
 from kiosk.idle import IdleWatch
+from kiosk.lockdown import MAINTENANCE_EXIT_STATUS, Lockdown
 from kiosk.printing import PrintService
 from kiosk.reader import ReaderBridge
+from kiosk.screen_sleep import ScreenSleep
 from kiosk.screens import build_screens
 from kiosk.session import MemberSession
 from kiosk.theme import Theme
+from kiosk.upkeep import PushedSettings
 
 log = logging.getLogger(__name__)
 
 KIOSK_VERSION = "kiosk-0.1"
 OFFLINE_BANNER = "网络连接中断，正在自动重连…　暂时不能刷卡查询，请稍后再试"
+OFFLINE_BOARD_NOTE = "离线显示，内容更新于 {saved_at}"
 
 
 class KioskApp(App):
@@ -55,6 +60,12 @@ class KioskApp(App):
         the one :func:`kiosk.fonts.find_font` finds."""
         super().__init__(**kwargs)
         self.kiosk_config = config
+        self.exit_status = 0
+        self._stopped = False
+        self.pushed = PushedSettings(self, report=lambda: Clock.schedule_once(self._beat_now, 0))
+        self.pushed.load_cached()
+        config = self.kiosk_config
+        client.board_cache = BoardCache(config.cache_folder / "board")
         self.client = client
         self.printing = printing
         self.session = MemberSession()
@@ -100,6 +111,7 @@ class KioskApp(App):
             nav=self.controller,
             theme=self.theme,
         )
+        self.ctx = ctx
         self.sm = ScreenManager(transition=NoTransition())
         for screen in build_screens(ctx, self.kiosk_config.mode):
             self.sm.add_widget(screen)
@@ -118,13 +130,29 @@ class KioskApp(App):
         self.reader = ReaderBridge(
             self.kiosk_config.reader,
             clock_deliver,
-            on_card=self.controller.card_tapped,
+            on_card=self._card_tapped,
             on_removed=self.controller.card_removed,
             on_status=self._reader_status,
             on_unsupported=self.controller.unsupported_card,
         )
-        Window.bind(on_touch_down=self.idle.activity, on_key_down=self._key_down)
+        Window.bind(on_touch_down=self._touched, on_key_down=self._key_down)
+        self.lockdown = Lockdown(
+            locked=self.kiosk_config.locked,
+            pin_hash=self.pushed.pin_hash,
+            on_unlock=self._maintenance_exit,
+        )
+        self.lockdown.bind(Window)
+        self.sleeper = ScreenSleep(
+            root,
+            sleep_from=self.kiosk_config.sleep_from,
+            sleep_until=self.kiosk_config.sleep_until,
+            awake_seconds=self.kiosk_config.attract_seconds,
+            off_command=self.kiosk_config.screen_off_command,
+            on_command=self.kiosk_config.screen_on_command,
+            before_sleep=self._before_sleep,
+        )
         self.client.add_connectivity_listener(self._connectivity)
+        self.client.add_cache_listener(self._shown_from_cache)
         if self.printing is not None:
             self.printing.on_state(lambda _state: self._refresh_status())
         self.root_layout = root
@@ -136,6 +164,7 @@ class KioskApp(App):
         if self.printing is not None:
             self.printing.start()
         self.monitor.start()
+        self.sleeper.start()
         self.controller.go("home")
         self._heartbeats = [
             Clock.schedule_once(lambda _dt: self._send_heartbeat(), 2),
@@ -145,6 +174,10 @@ class KioskApp(App):
         ]
 
     def on_stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        self.sleeper.stop()
         if self.session.active or self.kiosk_config.mode == "counter":
             self.controller.leave()  # the counter: lock, ending the staff token
         for event in self._heartbeats:
@@ -176,10 +209,17 @@ class KioskApp(App):
         self.online = online
         if online and self.banner.parent is not None:
             self.root_layout.remove_widget(self.banner)
+            self.banner.text = OFFLINE_BANNER
         elif not online and self.banner.parent is None:
             self.root_layout.add_widget(self.banner)
         if not online:
             self.monitor.wake()
+
+    def _shown_from_cache(self, saved_at: str) -> None:
+        """The board shows what the kiosk kept: say so, and how old it is."""
+        self.banner.text = f"{OFFLINE_BANNER}\n{OFFLINE_BOARD_NOTE.format(saved_at=saved_at)}"
+        if self.banner.parent is None:
+            self.root_layout.add_widget(self.banner)
 
     def _reader_status(self, _problem: str | None) -> None:
         self._refresh_status()
@@ -193,8 +233,29 @@ class KioskApp(App):
         if self.sm.has_screen("home"):
             self.sm.get_screen("home").status_text = "；".join(problems)
 
+    def _touched(self, *_args: Any) -> None:
+        self.idle.activity()
+        self.sleeper.activity()
+
+    def _card_tapped(self, uid_hex: str) -> None:
+        self.sleeper.wake()
+        self.controller.card_tapped(uid_hex)
+
+    def _before_sleep(self) -> None:
+        """The screen goes black: nobody is reading it, so nobody's data stays behind it."""
+        if self.session.active:
+            self.controller.leave()
+        self.dialogs.close_all()
+
+    def _maintenance_exit(self) -> None:
+        """Staff gave the maintenance PIN: end the app with the status its service unit does
+        not restart after (docs/kiosk.md, Lock-down)."""
+        self.exit_status = MAINTENANCE_EXIT_STATUS
+        self.stop()
+
     def _key_down(self, window: Any, key: int, scancode: int, codepoint: str | None, *rest: Any):
         self.idle.activity()
+        self.sleeper.activity()
         if self.reader is not None:
             return self.reader.key_down(window, key, scancode, codepoint, *rest)
         return False
@@ -205,12 +266,17 @@ class KioskApp(App):
         printer = "none"
         if self.printing is not None:
             printer = self.printing.state.value if self.printing.state else "unknown"
-        status = {
+        status: dict[str, Any] = {
             "printer": printer,
             "reader": "lost" if self.reader is not None and self.reader.problem else "ok",
             "version": KIOSK_VERSION,
         }
-        self.client.heartbeat(status, lambda _answer: None, self._heartbeat_failed)
+        if self.pushed.version is not None:
+            status["config_version"] = self.pushed.version
+        self.client.heartbeat(status, self.pushed.heartbeat_answer, self._heartbeat_failed)
+
+    def _beat_now(self, _dt: float = 0) -> None:
+        self._send_heartbeat()
 
     def _heartbeat_failed(self, error: ApiError) -> None:
         if error.status in (404, 405):

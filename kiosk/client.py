@@ -15,10 +15,13 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+
+from kiosk.board_cache import BoardCache
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +90,9 @@ class BackendClient:
         # The hall's card-number width, from ``/health`` (None until the backend has answered).
         self.card_no_digits: int | None = None
         self._closed = False
+        #: Public board answers kept on disk and served while offline (``kiosk/board_cache.py``).
+        self.board_cache: BoardCache | None = None
+        self._cache_listeners: list[Callable[[str], None]] = []
 
     # -- the kiosk API (each returns a Future; callbacks run via ``deliver``) ----------------
 
@@ -123,7 +129,9 @@ class BackendClient:
         return self._call(on_ok, on_error, "POST", "/kiosk/session/cases", json=body, token=token)
 
     def categories(self, token: str | None, on_ok: OnOk, on_error: OnError) -> Future[Any]:
-        return self._call(on_ok, on_error, "GET", "/kiosk/disclosure/categories", token=token)
+        return self._call(
+            on_ok, on_error, "GET", "/kiosk/disclosure/categories", token=token, cache=True
+        )
 
     def documents(
         self,
@@ -138,13 +146,21 @@ class BackendClient:
         if category:
             params["category"] = category
         return self._call(
-            on_ok, on_error, "GET", "/kiosk/disclosure", params=params, token=token, etag=True
+            on_ok,
+            on_error,
+            "GET",
+            "/kiosk/disclosure",
+            params=params,
+            token=token,
+            etag=True,
+            cache=True,
         )
 
     def document(
         self, doc_id: int | str, token: str | None, on_ok: OnOk, on_error: OnError
     ) -> Future[Any]:
-        return self._call(on_ok, on_error, "GET", f"/kiosk/disclosure/{doc_id}", token=token)
+        path = f"/kiosk/disclosure/{doc_id}"
+        return self._call(on_ok, on_error, "GET", path, token=token, cache=True)
 
     def print_disclosure(
         self, doc_id: int | str, token: str | None, on_ok: OnOk, on_error: OnError
@@ -155,7 +171,7 @@ class BackendClient:
 
     def media(self, url: str, token: str | None, on_ok: OnOk, on_error: OnError) -> Future[Any]:
         """Image bytes from a media URL the backend gave (only from the backend's own host)."""
-        return self._call(on_ok, on_error, "GET", url, token=token, raw=True)
+        return self._call(on_ok, on_error, "GET", url, token=token, raw=True, cache=True)
 
     def ballots(self, token: str, on_ok: OnOk, on_error: OnError) -> Future[Any]:
         return self._call(on_ok, on_error, "GET", "/kiosk/appraisal/ballots", token=token)
@@ -167,7 +183,7 @@ class BackendClient:
         return self._call(on_ok, on_error, "POST", "/kiosk/appraisal/votes", json=body, token=token)
 
     def honors(self, on_ok: OnOk, on_error: OnError) -> Future[Any]:
-        return self._call(on_ok, on_error, "GET", "/kiosk/honors")
+        return self._call(on_ok, on_error, "GET", "/kiosk/honors", cache=True)
 
     def honor_services(self, token: str, on_ok: OnOk, on_error: OnError) -> Future[Any]:
         """The member's honor services: eligibility, offers and the uses left this year."""
@@ -279,16 +295,35 @@ class BackendClient:
 
     # -- plumbing ------------------------------------------------------------------------------
 
+    def add_cache_listener(self, listener: Callable[[str], None]) -> None:
+        """``listener(saved_at)`` runs (on the UI thread) when a kept answer stands in for the
+        backend's."""
+        self._cache_listeners.append(listener)
+
     def _call(
         self, on_ok: OnOk, on_error: OnError, method: str, path: str, **options: Any
     ) -> Future[Any]:
+        cacheable = options.pop("cache", False) and not options.get("token")
+        cache = self.board_cache if cacheable else None
+        # a media URL's host may change (a new backend address): the key is its path only
+        key = f"{urlsplit(path).path}?{sorted((options.get('params') or {}).items())}"
+
         def work() -> Any:
             try:
                 result = self._request(method, path, **options)
             except ApiError as exc:
+                kept = cache.get(key) if cache is not None and exc.offline else None
+                if kept is not None:
+                    value, saved_at = kept
+                    self._deliver(lambda: on_ok(value))
+                    for listener in list(self._cache_listeners):
+                        self._deliver(partial(listener, saved_at))
+                    return value
                 error = exc
                 self._deliver(lambda: on_error(error))
                 raise
+            if cache is not None:
+                cache.put(key, result)
             self._deliver(lambda: on_ok(result))
             return result
 

@@ -25,6 +25,12 @@ Example (every setting, with its default unless the comment says otherwise)::
     high_contrast = false
     font = ""                # a TTF/OTF path; empty: find one that covers rare characters
     fullscreen = false       # true on the hall's touch screen
+    locked = false           # default: as fullscreen. Leaving the app needs the maintenance PIN
+    sleep_from = ""          # screen schedule, e.g. "20:00" … "08:00" (the console may push it)
+    sleep_until = ""
+    screen_off_command = []  # e.g. ["xset", "dpms", "force", "off"]; empty: a black layer only
+    screen_on_command = []   # e.g. ["xset", "dpms", "force", "on"]
+    cache_folder = "data/kiosk/cache"   # pushed settings and the offline board
     size = [1280, 800]       # the window's width and height when not full screen
 
     [reader]                 # handed to devices.cardreader.create_reader
@@ -46,6 +52,7 @@ Example (every setting, with its default unless the comment says otherwise)::
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +94,13 @@ class KioskConfig:
     high_contrast: bool = False
     font: Path | None = None
     fullscreen: bool = False
+    #: Leaving the app (Escape, Alt+F4, a close request) needs the maintenance PIN.
+    locked: bool = False
+    sleep_from: str = ""
+    sleep_until: str = ""
+    screen_off_command: tuple[str, ...] = ()
+    screen_on_command: tuple[str, ...] = ()
+    cache_folder: Path = PROJECT_DIR / "data" / "kiosk" / "cache"
     size: tuple[int, int] = (1280, 800)
     reader: dict[str, Any] = field(default_factory=lambda: dict(DEV_READER))
     printer: dict[str, Any] = field(
@@ -167,6 +181,12 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         high_contrast=bool(kiosk.get("high_contrast", False)),
         font=_path(font) if font else None,
         fullscreen=bool(kiosk.get("fullscreen", False)),
+        locked=bool(kiosk.get("locked", kiosk.get("fullscreen", False))),
+        sleep_from=_clock(kiosk, "sleep_from"),
+        sleep_until=_clock(kiosk, "sleep_until"),
+        screen_off_command=_command(kiosk, "screen_off_command"),
+        screen_on_command=_command(kiosk, "screen_on_command"),
+        cache_folder=_path(str(kiosk.get("cache_folder", defaults.cache_folder))),
         size=(size[0], size[1]),
         reader=reader,
         printer=printer,
@@ -174,7 +194,23 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     )
     if config.countdown_seconds >= config.idle_seconds:
         raise ConfigError("倒计时秒数 countdown_seconds 必须小于空闲秒数 idle_seconds")
+    if bool(config.sleep_from) != bool(config.sleep_until):
+        raise ConfigError("息屏时段 sleep_from 和 sleep_until 要同时填写（或都不填）")
     return config
+
+
+def _clock(section: dict[str, Any], key: str) -> str:
+    value = str(section.get(key, "") or "").strip()
+    if value and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise ConfigError(f"配置项 {key} 应写成 时:分，例如 20:00")
+    return value
+
+
+def _command(section: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = section.get(key, [])
+    if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        raise ConfigError(f'配置项 {key} 应写成命令和参数的列表，例如 ["xset", "dpms"]')
+    return tuple(value)
 
 
 def _section(raw: dict[str, Any], name: str) -> dict[str, Any]:

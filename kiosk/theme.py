@@ -73,6 +73,10 @@ class Theme(EventDispatcher):
         self._defaults = (large_text, high_contrast)
         self.restore_defaults()
 
+    def set_defaults(self, *, large_text: bool, high_contrast: bool) -> None:
+        """A new configured look (pushed from the console); applied at the next restore."""
+        self._defaults = (large_text, high_contrast)
+
     def restore_defaults(self) -> None:
         """Back to the configured look: what one member chose is not kept for the next."""
         large_text, high_contrast = self._defaults

@@ -62,9 +62,9 @@ class NumberPad(GridLayout):
 
     __events__ = ("on_key",)
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, keys: tuple[str, ...] = PAD_KEYS, **kwargs: object) -> None:
         super().__init__(**kwargs)
-        for key in PAD_KEYS:
+        for key in keys:
             button = PadButton(text=key)
             button.bind(on_release=lambda b: self.dispatch("on_key", b.text))
             self.add_widget(button)

@@ -45,6 +45,7 @@ AUDIT_LABELS = {
     "device.register": "登记查询机",
     "device.approve": "批准查询机",
     "device.revoke": "停用查询机",
+    "device.config": "设置查询机配置",
     "card.export": "导出卡片清单",
     "member.transfer": "组织关系接转",
     "member.floating": "流动党员登记",

@@ -84,7 +84,13 @@ def home():  # type: ignore[no-untyped-def]
     user = current_user()
     summary = org_stats.summarize(db(), user.org, today())
     board = warnings_board.board(
-        db(), actor(), today(), settings().dues, limit=0, meetings=settings().meetings
+        db(),
+        actor(),
+        today(),
+        settings().dues,
+        limit=0,
+        meetings=settings().meetings,
+        kiosk_offline_minutes=settings().kiosk_offline_minutes,
     )
     return render_template("console/home.html", user=user, summary=summary, board=board)
 
@@ -94,7 +100,13 @@ def home():  # type: ignore[no-untyped-def]
 def warnings():  # type: ignore[no-untyped-def]
     # A preview of each section; the full lists are the paged pages it links to.
     board = warnings_board.board(
-        db(), actor(), today(), settings().dues, WARNINGS_PREVIEW, settings().meetings
+        db(),
+        actor(),
+        today(),
+        settings().dues,
+        limit=WARNINGS_PREVIEW,
+        meetings=settings().meetings,
+        kiosk_offline_minutes=settings().kiosk_offline_minutes,
     )
     return render_template("console/warnings.html", board=board, dues=settings().dues)
 

@@ -7,11 +7,11 @@ from sqlalchemy import select
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
-from backend.console.web import actor, db, login_required, rollback
+from backend.console.web import actor, db, login_required, rollback, settings
 from backend.errors import DomainError, NotFound
-from backend.models import DeviceState, KioskDevice
+from backend.models import DeviceState, KioskDevice, PushedKioskConfig
 from backend.models.base import utcnow
-from backend.services import fleet, users
+from backend.services import fleet, fleet_alerts, users
 from backend.services.policy import Action
 
 add_menu_entry(
@@ -33,6 +33,7 @@ def _device(device_id: int) -> KioskDevice:
 
 def _page(form: Form, new_key: str | None = None, new_name: str | None = None):  # type: ignore[no-untyped-def]
     devices = db().scalars(select(KioskDevice).order_by(KioskDevice.name)).all()
+    pushed = {row.device_id: row for row in db().scalars(select(PushedKioskConfig))}
     return render_template(
         "console/admin/devices.html",
         devices=devices,
@@ -42,6 +43,8 @@ def _page(form: Form, new_key: str | None = None, new_name: str | None = None): 
         now=utcnow(),
         fleet=fleet,
         states=fleet.DEVICE_STATE_LABELS,
+        pushed=pushed,
+        kiosk_alerts=fleet_alerts.alerts(db(), settings().kiosk_offline_minutes),
     )
 
 

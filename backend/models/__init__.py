@@ -67,6 +67,7 @@ from backend.models.honor_services import (
     HonorVenue,
 )
 from backend.models.info import CommitteeSeat, MemberAppraisal, OrgPhoto
+from backend.models.kiosk_config import PushedKioskConfig
 from backend.models.meetings import (
     AttendanceState,
     CommunityRegistration,
@@ -165,6 +166,7 @@ __all__ = [
     "HonorRule",
     "HonorUse",
     "HonorVenue",
+    "PushedKioskConfig",
     "KioskDevice",
     "KioskSession",
     "Letter",

@@ -75,6 +75,7 @@ class Action(enum.StrEnum):
     CASE_HANDLE = "case.handle"
     MEETING_RECORD = "meeting.record"
     COMMUNITY_REGISTER = "community.register"
+    DEVICE_CONFIG = "device.config"
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ POLICY: dict[Action, Rule] = {
     Action.CASE_HANDLE: Rule("转办、答复、安排约谈和办结党员诉求", DESK),
     Action.MEETING_RECORD: Rule("计划和记录三会一课、主题党日，组织会议签到", DESK),
     Action.COMMUNITY_REGISTER: Rule("登记在职党员进社区报到", WINDOW),
+    Action.DEVICE_CONFIG: Rule("设置查询机运行参数和维护PIN", ADMIN, OrgType.DISTRICT),
 }
 
 

@@ -73,11 +73,14 @@ class Board:
     letters: Section | None  # None when the transfers module is not installed
     cases: Section | None = None  # member cases past their due day (services.cases_warnings)
     meetings: Section | None = None  # branches behind their meeting frequency (docs/meetings.md)
+    kiosks: Section | None = None  # offline / out-of-paper kiosks, for who manages them
 
     @property
     def total(self) -> int:
         sections = [self.reminder, self.final, self.pending]
-        sections += [s for s in (self.letters, self.cases, self.meetings) if s is not None]
+        sections += [
+            s for s in (self.letters, self.cases, self.meetings, self.kiosks) if s is not None
+        ]
         return sum(s.total for s in sections)
 
 
@@ -204,7 +207,11 @@ def board(
     dues: DuesSettings,
     limit: int = ROW_LIMIT,
     meetings: MeetingSettings | None = None,
+    *,
+    kiosk_offline_minutes: int = 10,
 ) -> Board:
+    from backend.services import fleet_alerts  # it builds on this module's Section
+
     reminder, final = _behind_sections(session, actor, today, dues, limit)
     return Board(
         reminder=reminder,
@@ -213,6 +220,7 @@ def board(
         letters=_letters(session, actor, today, limit),
         cases=overdue_cases(session, actor, today, limit),
         meetings=_meetings(session, actor, today, meetings, limit),
+        kiosks=fleet_alerts.section(session, actor, kiosk_offline_minutes),
     )
 
 

@@ -16,14 +16,26 @@ class HomeScreen(KioskScreen):
     status_text = StringProperty("")
 
     def on_kv_post(self, base_widget: Any) -> None:
+        self._all_buttons = list(reversed(self.ids.buttons.children))
+        self.apply_mode()
+
+    def apply_mode(self) -> None:
+        """Show the buttons the configured mode offers (again after the console changed it)."""
         config = self.ctx.config
-        buttons = self.ids.buttons
+        hidden = set()
         if not config.shows_member:
-            buttons.remove_widget(self.ids.lookup_button)
-            self.ids.community_button.parent.remove_widget(self.ids.community_button)
-            self.prompt = "欢迎查阅党务公开和光荣榜"
+            hidden.add(self.ids.lookup_button)
         if not config.shows_board:
-            buttons.remove_widget(self.ids.disclosure_button)
+            hidden.add(self.ids.disclosure_button)
+        self.prompt = CARD_PROMPT if config.shows_member else "欢迎查阅党务公开和光荣榜"
+        for member_only in (self.ids.community_button, self.ids.volunteer_desk_button):
+            member_only.opacity = 1 if config.shows_member else 0  # keeps the row's layout
+            member_only.disabled = not config.shows_member
+        buttons = self.ids.buttons
+        buttons.clear_widgets()
+        for button in self._all_buttons:
+            if button not in hidden:
+                buttons.add_widget(button)
 
     def toggle_large_text(self) -> None:
         theme = self.ctx.theme

@@ -31,8 +31,11 @@ def test_heartbeat_reports_show_on_the_devices_page(client, sign_in, build, db) 
     assert client.post("/api/v1/kiosk/heartbeat", json={}).status_code == 401
     sign_in("admin")
     page = page_text(client.get("/console/devices"))
-    row = page[page.index("一楼大厅") : page.index("</tr>", page.index("一楼大厅"))]
+    start = page.index("一楼大厅", page.index('id="device-table"'))  # below the alerts
+    row = page[start : page.index("</tr>", start)]
     assert "在线" in row and "缺纸" in row and "正常" in row
+    alerts = page[page.index('id="kiosk-alerts"') : page.index('id="device-table"')]
+    assert "一楼大厅" in alerts and "打印机缺纸" in alerts
 
 
 def test_register_approve_and_revoke_a_kiosk(client, sign_in, build, db) -> None:  # type: ignore[no-untyped-def]

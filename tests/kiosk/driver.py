@@ -48,6 +48,7 @@ idle_seconds = 30
 countdown_seconds = 5
 attract_seconds = 600
 message_seconds = 30
+cache_folder = "{work / "cache"}"
 
 [reader]
 type = "simulated"

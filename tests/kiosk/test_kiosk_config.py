@@ -101,3 +101,26 @@ def test_which_file_is_read(tmp_path: Path) -> None:
     chosen = config_path(str(tmp_path / "b.toml"), {"HALL_KIOSK_CONFIG": "x.toml"})
     assert chosen == tmp_path / "b.toml"
     assert config_path("data/kiosk/other.toml", {}) == PROJECT_DIR / "data/kiosk/other.toml"
+
+
+def test_lock_down_follows_full_screen_unless_set_and_the_schedule_is_checked(
+    tmp_path: Path,
+) -> None:
+    assert not load_config(write(tmp_path, "")).locked
+    hall = load_config(
+        write(
+            tmp_path,
+            '[kiosk]\nfullscreen = true\nsleep_from = "20:00"\nsleep_until = "08:00"\n'
+            'screen_off_command = ["xset", "dpms", "force", "off"]\n',
+        )
+    )
+    assert hall.locked and (hall.sleep_from, hall.sleep_until) == ("20:00", "08:00")
+    assert hall.screen_off_command == ("xset", "dpms", "force", "off")
+    assert not load_config(write(tmp_path, "[kiosk]\nfullscreen = true\nlocked = false\n")).locked
+    for text, message in (
+        ('[kiosk]\nsleep_from = "8点"\nsleep_until = "20:00"\n', "应写成 时:分"),
+        ('[kiosk]\nsleep_from = "20:00"\n', "要同时填写"),
+        ('[kiosk]\nscreen_off_command = "xset dpms force off"\n', "命令和参数的列表"),
+    ):
+        with pytest.raises(ConfigError, match=message):
+            load_config(write(tmp_path, text))

@@ -14,6 +14,7 @@ import pytest
 
 from backend.settings import Settings
 from kiosk.config import load_config
+from kiosk.lockdown import MAINTENANCE_EXIT_STATUS
 from tests.kiosk.server import REPO
 
 DEPLOY = REPO / "deploy"
@@ -63,6 +64,7 @@ def test_the_kiosk_unit_starts_at_boot_full_screen_and_always_comes_back() -> No
     assert start[0] == "/usr/bin/cage" and "-s" not in start[: start.index("--")]
     assert start[start.index("--") + 1 :] == [f"{INSTALLED}/.venv/bin/python", "-m", "kiosk"]
     assert service["Restart"] == ["always"]
+    assert service["RestartPreventExitStatus"] == [str(MAINTENANCE_EXIT_STATUS)]
     assert kiosk["Unit"]["StartLimitIntervalSec"] == ["0"]  # never gives up
     assert kiosk["Install"]["WantedBy"] == ["graphical.target"]
     assert "HALL_KIOSK_CONFIG=/etc/hall/kiosk.toml" in service["Environment"]
