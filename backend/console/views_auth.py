@@ -82,7 +82,7 @@ def logout():  # type: ignore[no-untyped-def]
 def home():  # type: ignore[no-untyped-def]
     user = current_user()
     summary = org_stats.summarize(db(), user.org, today())
-    board = warnings_board.board(db(), actor(), today(), settings().dues, limit=0)
+    board = warnings_board.board(db(), actor(), today(), settings().dues, limit=0, hall=settings())
     return render_template("console/home.html", user=user, summary=summary, board=board)
 
 
@@ -90,7 +90,9 @@ def home():  # type: ignore[no-untyped-def]
 @login_required()
 def warnings():  # type: ignore[no-untyped-def]
     # A preview of each section; the full lists are the paged pages it links to.
-    board = warnings_board.board(db(), actor(), today(), settings().dues, limit=WARNINGS_PREVIEW)
+    board = warnings_board.board(
+        db(), actor(), today(), settings().dues, limit=WARNINGS_PREVIEW, hall=settings()
+    )
     return render_template("console/warnings.html", board=board, dues=settings().dues)
 
 

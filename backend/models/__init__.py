@@ -15,6 +15,7 @@ from backend.models.content import (
     MediaFile,
 )
 from backend.models.day_close import DayClose, VoidRequest, VoidRequestState
+from backend.models.development import DevelopmentCase, DevStage, OrgTerm
 from backend.models.dues import (
     DuesAssessment,
     DuesMonth,
@@ -81,6 +82,8 @@ __all__ = [
     "CardNumberSequence",
     "CardState",
     "CommitteeSeat",
+    "DevelopmentCase",
+    "DevStage",
     "DeviceState",
     "DisclosureCategory",
     "DisclosureDocument",
@@ -112,6 +115,7 @@ __all__ = [
     "Membership",
     "NoticeKind",
     "OrgPhoto",
+    "OrgTerm",
     "OrgType",
     "Organization",
     "Payment",

@@ -61,6 +61,9 @@ class Action(enum.StrEnum):
     WAIVER_APPROVE = "waiver.approve"
     DISCLOSURE_PUBLISH = "disclosure.publish"
     DISCLOSURE_CATEGORIES = "disclosure.categories"
+    DEVELOPMENT_EDIT = "development.edit"
+    DEVELOPMENT_APPROVE = "development.approve"
+    TERM_EDIT = "term.edit"
     USER_ADMIN = "user.admin"
     DEVICE_ADMIN = "device.admin"
 
@@ -111,6 +114,11 @@ POLICY: dict[Action, Rule] = {
     Action.WAIVER_APPROVE: Rule("审批党费减免申请", DESK),
     Action.DISCLOSURE_PUBLISH: Rule("审核、发布和撤回党务公开内容", DESK),
     Action.DISCLOSURE_CATEGORIES: Rule("设置党务公开栏目", ADMIN),
+    Action.DEVELOPMENT_EDIT: Rule(
+        "登记和推进发展党员（申请人、积极分子、发展对象）、发起公示", DESK
+    ),
+    Action.DEVELOPMENT_APPROVE: Rule("审批接收预备党员和预备党员转正", DESK, OrgType.COMMITTEE),
+    Action.TERM_EDIT: Rule("登记党组织换届和新一届委员会", DESK),
     Action.USER_ADMIN: Rule("管理工作人员账户", ADMIN),
     Action.DEVICE_ADMIN: Rule("管理查询机", ADMIN, OrgType.DISTRICT),
 }

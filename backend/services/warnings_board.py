@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -19,7 +20,10 @@ from backend.services.actor import Actor
 from backend.services.ledger import months_owed_subquery
 from backend.services.member_filters import arrears_subquery
 from backend.services.scope import members_in_scope, org_in_scope
-from backend.settings import DuesSettings
+from backend.settings import DuesSettings, Settings
+
+if TYPE_CHECKING:
+    from backend.services.development_warnings import DevelopmentWarnings
 
 ROW_LIMIT = 200
 
@@ -70,13 +74,15 @@ class Board:
     final: Section  # warning_months or more owed
     pending: Section
     letters: Section | None  # None when the transfers module is not installed
+    development: DevelopmentWarnings | None = None  # 发展党员 deadlines and 换届
 
     @property
     def total(self) -> int:
         sections = [self.reminder, self.final, self.pending]
         if self.letters is not None:
             sections.append(self.letters)
-        return sum(s.total for s in sections)
+        extra = 0 if self.development is None else self.development.total
+        return sum(s.total for s in sections) + extra
 
 
 def _behind_sections(
@@ -196,12 +202,21 @@ def _letters(session: Session, actor: Actor, today: date, limit: int) -> Section
 
 
 def board(
-    session: Session, actor: Actor, today: date, dues: DuesSettings, limit: int = ROW_LIMIT
+    session: Session,
+    actor: Actor,
+    today: date,
+    dues: DuesSettings,
+    limit: int = ROW_LIMIT,
+    *,
+    hall: Settings | None = None,
 ) -> Board:
+    from backend.services import development_warnings
+
     reminder, final = _behind_sections(session, actor, today, dues, limit)
     return Board(
         reminder=reminder,
         final=final,
         pending=_pending(session, actor, limit),
         letters=_letters(session, actor, today, limit),
+        development=development_warnings.warnings(session, actor, today, hall or Settings(), limit),
     )
