@@ -152,9 +152,10 @@ def record_term(
 
 
 def terms_due(
-    session: Session, actor: Actor, today: date, days_ahead: int, limit: int
+    session: Session, actor: Actor, today: date, days_ahead: int | None, limit: int
 ) -> tuple[int, list[TermRow]]:
-    """Organizations whose current term ends within ``days_ahead`` days (or has ended)."""
+    """Organizations whose current term ends within ``days_ahead`` days (or has ended); every
+    organization with a recorded term when ``days_ahead`` is ``None``."""
     latest = (
         select(OrgTerm.org_id, func.max(OrgTerm.term_start).label("start"))
         .group_by(OrgTerm.org_id)
@@ -170,7 +171,7 @@ def terms_due(
     for term, org in session.execute(stmt):
         due = due_on(term)
         left = (due - today).days
-        if left <= days_ahead:
+        if days_ahead is None or left <= days_ahead:
             rows.append(
                 TermRow(org.id, org.code, org.name, term.term_start, term.term_years, due, left)
             )
