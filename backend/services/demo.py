@@ -38,6 +38,7 @@ from backend.services.bulk import audit_params, insert_many, insert_returning_id
 from backend.services.cards import uid_hash
 from backend.services.demo_cards import DemoCard, DemoUser, cards_path, describe, remember
 from backend.services.demo_content import DemoContentResult, load_demo_content
+from backend.services.demo_development import load_demo_development
 from backend.services.demo_notice import publish_addressed_notice
 from backend.services.demo_people import OrgSpec, Person, org_tree, people
 from backend.services.demo_transfers import DemoTransfers, load_demo_transfers
@@ -278,6 +279,7 @@ def generate(
     moves = load_demo_transfers(
         session, actor, settings, by_code, {member_id for member_id, _u, _n in showcase}, today
     )
+    developed = load_demo_development(session, actor, by_code, today)
     uids = [(uid, note) for _member_id, uid, note in showcase]
     if device_key_path is not None:
         remember(cards_path(device_key_path), uids)
@@ -285,7 +287,7 @@ def generate(
     return DemoReport(
         today=today,
         organizations=len(by_code),
-        members=len(member_ids) + moves.arrivals_from_outside,
+        members=len(member_ids) + moves.arrivals_from_outside + developed.members,
         cards=len(member_ids) + sum(1 for p in persons if p.lost_uid),
         ledger_rows=stats.ledger_rows,
         payments=stats.payments,
