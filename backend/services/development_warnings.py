@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
-from backend.models import DevelopmentCase, DevStage
+from backend.models import DevelopmentCase, DevStage, DisclosureDocument
 from backend.services import development as dev
 from backend.services import development_rules as rules
 from backend.services import terms
@@ -39,7 +40,17 @@ class DeadlineRow:
 def development_section(
     session: Session, actor: Actor, today: date, days_ahead: int, limit: int
 ) -> Section:
-    cases = session.scalars(dev.cases_query(actor).where(DevelopmentCase.stage.in_(WATCHED))).all()
+    cases = session.scalars(
+        dev.cases_query(actor)
+        .where(DevelopmentCase.stage.in_(WATCHED))
+        .options(selectinload(DevelopmentCase.org))
+    ).all()
+    # The notices the facts read, in one query: ``session.get`` then finds them loaded.
+    notice_ids = {i for c in cases for i in (c.notice_id, c.conversion_notice_id) if i}
+    if notice_ids:
+        session.scalars(
+            select(DisclosureDocument).where(DisclosureDocument.id.in_(notice_ids))
+        ).all()
     rows = []
     for case in cases:
         for deadline in rules.deadlines(case.stage, dev.facts(session, case)):
