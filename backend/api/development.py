@@ -345,3 +345,10 @@ def convert(ctx: Ctx, case_id: int, body: ConvertIn) -> CaseOut:
         today=_today(ctx),
     )
     return case_out(ctx, case)
+
+
+@_post("extend", "党委审批延长预备期（日期为延长后的期满日期）", DayIn, Action.DEVELOPMENT_APPROVE)
+def extend(ctx: Ctx, case_id: int, body: DayIn) -> CaseOut:
+    return case_out(
+        ctx, moves.extend_probation(ctx.session, ctx.actor, _case(ctx, case_id), body.date)
+    )

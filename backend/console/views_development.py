@@ -50,6 +50,7 @@ MOVES = (
     "resolution",
     "admit",
     "convert",
+    "extend",
 )
 
 
@@ -187,10 +188,11 @@ def _move(case: DevelopmentCase, action: str, form: Form, on: date | None) -> st
         moves.record_branch_resolution(s, a, case, on, today=t)
     elif action == "admit":
         moves.approve_admission(s, a, case, on, card_no_digits=settings().card_no_digits, today=t)
+    elif action == "extend":
+        moves.extend_probation(s, a, case, on)
+        return f"预备期已延长至{on.isoformat()}"
     else:
-        moves.convert(
-            s, a, case, on, extended_end=form.date("extended_end", "预备期满日期"), today=t
-        )
+        moves.convert(s, a, case, on, today=t)
     return f"已保存，当前为：{case.stage.label}"
 
 
@@ -199,7 +201,7 @@ def _move(case: DevelopmentCase, action: str, form: Form, on: date | None) -> st
 )
 @login_required(
     Action.DEVELOPMENT_EDIT,
-    variants={"admit": Action.DEVELOPMENT_APPROVE, "convert": Action.DEVELOPMENT_APPROVE},
+    variants=dict.fromkeys(("admit", "convert", "extend"), Action.DEVELOPMENT_APPROVE),
 )
 def move(case_id: int, action: str):  # type: ignore[no-untyped-def]
     form = Form(request.form)

@@ -173,7 +173,7 @@ def convert(
         raise Conflict("该预备党员已不在册，不能办理转正", code="member_missing")
     if member.status is not MemberStatus.PROBATIONARY:
         raise Conflict(f"{member.name}已是正式党员", code="already_full")
-    period = probation_period(member, extended_end)
+    period = probation_period(member, extended_end or case.probation_end)
     assert period is not None
     end = period[1]
     dev.check_day(on, today or hall_clock.today(), not_before=case.approved_on, what="审批日期")
@@ -204,6 +204,25 @@ def convert(
         full_on=end,
         full_approved_on=on,
     )
+
+
+def extend_probation(
+    session: Session, actor: Actor, case: DevelopmentCase, new_end: date
+) -> DevelopmentCase:
+    """The 党委 approves the branch's decision to extend a probation (once, by at most a year);
+    the conversion then falls due at ``new_end``."""
+    policy.authorize(actor, Action.DEVELOPMENT_APPROVE)
+    _require_stage(case, DevStage.PROBATIONARY, "延长预备期")
+    member = session.get(Member, case.member_id) if case.member_id else None
+    if member is None or member.status is not MemberStatus.PROBATIONARY:
+        raise Conflict("该记录没有在册的预备党员", code="member_missing")
+    if case.probation_end is not None:
+        raise Conflict("预备期只能延长一次", code="probation_extended")
+    period = probation_period(member, new_end)
+    assert period is not None
+    if period[1] == dev.probation_end(case):
+        raise Invalid("延长后的预备期满日期须晚于原期满日期", code="probation_end")
+    return dev._change(session, actor, case, "development.extend", probation_end=period[1])
 
 
 def _notice_text(session: Session, case: DevelopmentCase, converting: bool) -> tuple[str, str]:

@@ -211,3 +211,30 @@ def test_counter_staff_cannot_run_development(build, db) -> None:
     clerk = Actor.for_user(build.user(orgs["district"], "chuangkou", Role.COUNTER))
     with pytest.raises(Forbidden):
         _open(db, clerk, orgs["b1"], TODAY - timedelta(days=3))
+
+
+def test_an_extended_probation_moves_the_conversion_due_date(build, db) -> None:
+    orgs, (contact, sponsor), branch, committee = _setup(build, db)
+    case = _open(db, branch, orgs["b1"], TODAY - timedelta(days=800), name="延长者")
+    admitted = add_years(TODAY, -1) + timedelta(days=5)  # probation ends in five days
+    member = build.member(
+        orgs["b1"], name="延长者", status=MemberStatus.PROBATIONARY, joined=admitted
+    )
+    db.execute(
+        DevelopmentCase.__table__.update()
+        .where(DevelopmentCase.id == case.id)
+        .values(stage=DevStage.PROBATIONARY.name, admitted_on=admitted, member_id=member.id)
+    )
+    db.refresh(case)
+    hall = Settings(development_warning_days=30)
+    rows = warnings_board.board(db, branch, TODAY, DuesSettings(), hall=hall).development
+    assert [(r.name, r.due_label, r.days_left) for r in rows.deadlines.rows] == [
+        ("延长者", "转正到期", 5)
+    ]
+    with pytest.raises(Invalid, match="预备期为一年，延长一次最多一年"):
+        moves.extend_probation(db, committee, case, add_years(admitted, 2) + timedelta(days=1))
+    moves.extend_probation(db, committee, case, add_years(admitted, 1) + timedelta(days=180))
+    rows = warnings_board.board(db, branch, TODAY, DuesSettings(), hall=hall).development
+    assert rows.deadlines.total == 0
+    with pytest.raises(Exception, match="预备期只能延长一次"):
+        moves.extend_probation(db, committee, case, add_years(admitted, 2))
