@@ -130,8 +130,13 @@ def _full_members(case: DevelopmentCase) -> list[tuple[int, str]]:
 @login_required(Action.READ)
 def case_page(case_id: int):  # type: ignore[no-untyped-def]
     case = dev.get_case(db(), actor(), case_id)
+    order = list(DevStage)
     checklist = [
-        (stage, [(k, label, (case.materials or {}).get(k)) for k, label in rules.MATERIALS[stage]])
+        (
+            stage,
+            order.index(stage) <= order.index(case.stage),  # later stages are not open yet
+            [(k, label, (case.materials or {}).get(k)) for k, label in rules.MATERIALS[stage]],
+        )
         for stage in DevStage
         if rules.MATERIALS[stage]
     ]

@@ -111,6 +111,7 @@ def test_an_election_is_recorded_with_its_committee(client, sign_in, build, db) 
 def test_work_a_case_in_the_browser(live_hall: LiveHall, page) -> None:  # type: ignore[no-untyped-def]
     build = live_hall.build
     orgs = build.district()
+    build.member(orgs["b1"], name="联系人丙")
     build.user(orgs["b1"], "zhibu")
     live_hall.commit()
     browser_sign_in(page, live_hall, "zhibu")
@@ -128,4 +129,8 @@ def test_work_a_case_in_the_browser(live_hall: LiveHall, page) -> None:  # type:
     page.click("#form-talk button")
     page.click("#form-advance button")
     assert page.inner_text("#stage") == "入党积极分子"
+    page.select_option("select[name=contact_ids]", label="联系人丙")
+    page.click("#form-people button")
+    assert "已保存培养联系人和入党介绍人" in page.inner_text(".flash.success")
+    assert "联系人丙" in page.inner_text("#dates-table")
     shot(page, "development-case-01")
