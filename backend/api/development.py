@@ -103,6 +103,7 @@ DATE_FIELDS = (
     "probation_end",
     "full_on",
     "full_approved_on",
+    "stopped_on",
 )
 
 

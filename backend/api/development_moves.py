@@ -14,6 +14,7 @@ from backend.api.framework import Ctx, endpoint
 from backend.models import DevelopmentCase
 from backend.services import development as dev
 from backend.services import development_moves as moves
+from backend.services import development_notices as notices
 from backend.services.dues_year import hall_today
 from backend.services.policy import Action
 
@@ -39,6 +40,11 @@ class NoticeIn(BaseModel):
 class AdmitIn(BaseModel):
     date: dt.date = Field(description="党委审批日期")
     dues_category: str = Field(default="employed")
+
+
+class StopIn(BaseModel):
+    date: dt.date = Field(description="终止日期")
+    reason: str = Field(min_length=1, max_length=200, description="终止原因")
 
 
 class ConvertIn(BaseModel):
@@ -116,7 +122,7 @@ def advance(ctx: Ctx, case_id: int, body: DayIn) -> CaseOut:
 @_post("notice", "发起公示（送保密审查）", NoticeIn)
 def open_notice(ctx: Ctx, case_id: int, body: NoticeIn) -> CaseOut:
     case = _case(ctx, case_id)
-    moves.open_notice(ctx.session, ctx.actor, case, on=body.date or _today(ctx))
+    notices.open_notice(ctx.session, ctx.actor, case, on=body.date or _today(ctx))
     return case_out(ctx, case)
 
 
@@ -160,3 +166,11 @@ def extend(ctx: Ctx, case_id: int, body: DayIn) -> CaseOut:
     return case_out(
         ctx, moves.extend_probation(ctx.session, ctx.actor, _case(ctx, case_id), body.date)
     )
+
+
+@_post("stop", "终止发展（申请撤回或不再发展）", StopIn)
+def stop(ctx: Ctx, case_id: int, body: StopIn) -> CaseOut:
+    case = moves.stop_case(
+        ctx.session, ctx.actor, _case(ctx, case_id), body.date, body.reason, today=_today(ctx)
+    )
+    return case_out(ctx, case)

@@ -17,6 +17,7 @@ from backend.errors import DomainError, Invalid
 from backend.models import DevelopmentCase, DevStage, Member, MemberStatus, Organization, OrgType
 from backend.services import development as dev
 from backend.services import development_moves as moves
+from backend.services import development_notices as notices
 from backend.services import development_rules as rules
 from backend.services import development_warnings
 from backend.services.members import EDUCATION_LEVELS
@@ -51,6 +52,7 @@ MOVES = (
     "admit",
     "convert",
     "extend",
+    "stop",
 )
 
 
@@ -179,10 +181,13 @@ def _move(case: DevelopmentCase, action: str, form: Form, on: date | None) -> st
         dev.set_material(s, a, case, key, on if form.get("done") else None, today=t)
         return f"已更新材料：{rules.MATERIAL_LABELS.get(key, key)}"
     if action == "notice":
-        moves.open_notice(s, a, case, on=on or t)
+        notices.open_notice(s, a, case, on=on or t)
         return "公示已生成并送保密审查，审核发布后在党务公开栏展示"
     if on is None:
         raise Invalid("请填写日期", code="date_missing")
+    if action == "stop":
+        moves.stop_case(s, a, case, on, form.get("reason"), today=t)
+        return f"已终止发展：{case.name}"
     if action == "talk":
         dev.record_talk(s, a, case, on, today=t)
     elif action == "report":

@@ -24,6 +24,7 @@ class DevStage(enum.StrEnum):
     TARGET = "target"  # 发展对象
     PROBATIONARY = "probationary"  # 预备党员
     FULL = "full"  # 正式党员
+    STOPPED = "stopped"  # 终止发展（申请撤回或不再发展）
 
     @property
     def label(self) -> str:
@@ -36,6 +37,7 @@ DEV_STAGE_LABELS = {
     DevStage.TARGET: "发展对象",
     DevStage.PROBATIONARY: "预备党员",
     DevStage.FULL: "正式党员",
+    DevStage.STOPPED: "终止发展",
 }
 
 
@@ -68,6 +70,8 @@ class DevelopmentCase(Base):
     probation_end: Mapped[date | None]  # 预备期满（延长时晚于一年）
     full_on: Mapped[date | None]  # 转为正式党员（预备期满之日）
     full_approved_on: Mapped[date | None]  # 上级党委审批转正
+    stopped_on: Mapped[date | None]  # 终止发展
+    stop_reason: Mapped[str | None] = mapped_column(String(200))
     contact_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     sponsor_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     materials: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -2,10 +2,11 @@
 
 In 幸福社区第一党支部 (the demo branch account ``zhibu01``), a year and more of development cases,
 each moved through the real services so that every rule holds: an applicant whose talk falls due
-within days, a new activist, an activist whose quarterly 思想汇报 is nearly due, a development
-target whose 公示 is on the public board, a probationary member admitted a year ago whose
-conversion is due, and one converted to full membership. Terms of office are recorded with their
-committees for the 党工委 and some branches; the demo branch's term ends within a month.
+within days, an application withdrawn, a new activist, an activist whose quarterly 思想汇报 is
+nearly due, a development target whose 公示 is on the public board, a probationary member
+admitted a year ago whose conversion is due, and one converted to full membership. Terms of
+office are recorded with their committees for the 党工委 and some branches; the demo branch's
+term ends within a month.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from backend.models import DevelopmentCase, DisclosureDocument, Member, MemberStatus, Organization
 from backend.services import development as dev
 from backend.services import development_moves as moves
+from backend.services import development_notices as notices
 from backend.services import development_rules as rules
 from backend.services import disclosure_workflow, terms
 from backend.services.actor import Actor
@@ -36,6 +38,7 @@ CASES = (
     ("吴一帆", date(2000, 4, 2), 614, 300, "activist"),
     ("郑可心", date(2003, 8, 30), 616, 70, "activist"),
     ("钱思远", date(2002, 1, 15), 617, 12, "applicant"),
+    ("冯子墨", date(1997, 7, 7), 618, 260, "stopped"),
 )
 #: Organizations given a term: code, years since the election (+ days), with a committee.
 TERMS = (("01010000", 2, 0), (BRANCH, 3, -25), ("01010102", 1, 40))
@@ -79,6 +82,9 @@ def _develop(
     case = dev.create_case(session, actor, new, today=today)
     if goal == "applicant":
         return
+    if goal == "stopped":
+        moves.stop_case(session, actor, case, applied + timedelta(days=40), "本人撤回入党申请")
+        return
     dev.record_talk(session, actor, case, applied + timedelta(days=12), today=today)
     activist_on = applied + timedelta(days=45)
     moves.advance(session, actor, case, activist_on, today=today)
@@ -95,7 +101,7 @@ def _develop(
     dev.set_people(session, actor, case, sponsor_ids=people[:2])
     _tick(session, actor, case, target_on + timedelta(days=30), today)
     notice_on = min(target_on + timedelta(days=60), today - timedelta(days=3))
-    _publish(session, actor, moves.open_notice(session, actor, case, on=notice_on))
+    _publish(session, actor, notices.open_notice(session, actor, case, on=notice_on))
     if goal == "target":
         return
     admitted_on = notice_on + timedelta(days=10)
@@ -105,7 +111,7 @@ def _develop(
         return
     end = add_years(admitted_on, 1)
     _tick(session, actor, case, end - timedelta(days=15), today)
-    _publish(session, actor, moves.open_notice(session, actor, case, on=end - timedelta(days=12)))
+    _publish(session, actor, notices.open_notice(session, actor, case, on=end - timedelta(days=12)))
     moves.convert(session, actor, case, end + timedelta(days=20), today=today)
 
 

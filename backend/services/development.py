@@ -36,6 +36,8 @@ from backend.services.policy import Action
 from backend.services.probation import PROBATION_YEARS, add_years
 from backend.services.scope import get_org, org_in_scope, path_in_scope
 
+#: Stages of a case still under way (not admitted to full membership, not stopped).
+OPEN_STAGES = (DevStage.APPLICANT, DevStage.ACTIVIST, DevStage.TARGET, DevStage.PROBATIONARY)
 #: Stages in which 思想汇报 are received.
 REPORT_STAGES = (DevStage.ACTIVIST, DevStage.TARGET, DevStage.PROBATIONARY)
 
@@ -117,6 +119,11 @@ def check_day(on: date, today: date, *, not_before: date | None = None, what: st
         raise Invalid(f"{what}不能早于{not_before.isoformat()}", code="date_order")
 
 
+def require_open(case: DevelopmentCase) -> None:
+    if case.stage not in OPEN_STAGES:
+        raise Conflict(f"该记录已{case.stage.label}，不能再办理", code="case_closed")
+
+
 def snapshot(case: DevelopmentCase) -> dict[str, object]:
     return audit.snapshot(case, exclude=("created_at", "updated_at"))
 
@@ -146,7 +153,8 @@ def create_case(
         raise Conflict("此人已是在册党员", code="already_member")
     if session.scalar(
         select(DevelopmentCase.id).where(
-            DevelopmentCase.id_number == info.number, DevelopmentCase.stage != DevStage.FULL
+            DevelopmentCase.id_number == info.number,
+            DevelopmentCase.stage.in_(OPEN_STAGES),
         )
     ):
         raise Conflict("此人已有正在进行的发展党员记录", code="case_exists")
@@ -233,6 +241,7 @@ def set_material(
 ) -> DevelopmentCase:
     """Tick (with the day received) or untick an item of the materials checklist."""
     policy.authorize(actor, Action.DEVELOPMENT_EDIT)
+    require_open(case)
     if key not in rules.MATERIAL_LABELS:
         raise Invalid("没有这项入党材料", code="material_unknown")
     materials = dict(case.materials or {})
@@ -269,6 +278,7 @@ def set_people(
 ) -> DevelopmentCase:
     """培养联系人 (one or two full members) and 入党介绍人 (two full members)."""
     policy.authorize(actor, Action.DEVELOPMENT_EDIT)
+    require_open(case)
     values: dict[str, object] = {}
     if contact_ids is not None:
         contacts = _full_members(session, actor, contact_ids, "培养联系人", case)

@@ -1,6 +1,6 @@
-"""The moves of a development case from stage to stage, and the 公示 before admission and
-before full membership (docs/member-development.md).
+"""The moves of a development case from stage to stage (docs/member-development.md).
 
+The 公示 before admission and before conversion are started in ``development_notices``.
 A move that breaks a rule is refused with the rule named (``development_rules``). Branch staff
 make the branch's moves (``Action.DEVELOPMENT_EDIT``); admitting a probationary member and
 converting one to full membership are the 党委's approvals (``Action.DEVELOPMENT_APPROVE``).
@@ -10,7 +10,7 @@ transaction as the case and with its audit rows.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,22 +19,16 @@ from backend.errors import Conflict, Invalid
 from backend.models import (
     DevelopmentCase,
     DevStage,
-    DisclosureCategory,
-    DisclosureDocument,
-    DisclosureStatus,
     DuesCategory,
     Member,
     MemberStatus,
 )
-from backend.services import audit, disclosure, disclosure_workflow, hall_clock, members, policy
+from backend.services import audit, hall_clock, members, policy
 from backend.services import development as dev
 from backend.services import development_rules as rules
 from backend.services.actor import Actor
 from backend.services.policy import Action
 from backend.services.probation import probation_period
-
-NOTICE_CATEGORY = "recruitment"  # 发展党员公示 (disclosure_categories.DEFAULT_CATEGORIES)
-NOTICE_DAYS_SHOWN = 30
 
 
 def _require_materials(case: DevelopmentCase) -> None:
@@ -225,76 +219,33 @@ def extend_probation(
     return dev._change(session, actor, case, "development.extend", probation_end=period[1])
 
 
-def _notice_text(session: Session, case: DevelopmentCase, converting: bool) -> tuple[str, str]:
-    """The 公示's title and body: who, which branch, the dates, the people responsible — no
-    ID number and no phone."""
-    sex = "男" if case.sex == "M" else "女"
-    lines = [
-        f"姓名：{case.name}，性别：{sex}，出生年月：{case.birth_date.year}年{case.birth_date.month}月",
-        f"学历：{case.education or '—'}；工作单位：{case.work_unit or '—'}",
-        f"所在党支部：{case.org.name}",
-        f"递交入党申请书：{case.applied_on.isoformat()}",
-    ]
-    if case.activist_on:
-        lines.append(f"确定为入党积极分子：{case.activist_on.isoformat()}")
-    if case.target_on:
-        lines.append(f"列为发展对象：{case.target_on.isoformat()}")
-    sponsors = "、".join(dev.people_names(session, case.sponsor_ids or []))
-    if converting:
-        lines.append(f"接收为预备党员：{(case.admitted_on or case.approved_on)}")
-        title = f"预备党员转正公示：{case.name}"
-        ask = "拟按期转为正式党员"
-    else:
-        lines.append(f"入党介绍人：{sponsors or '—'}")
-        title = f"发展党员公示：{case.name}"
-        ask = "拟接收为预备党员"
-    body = "\n\n".join(
-        [
-            f"{case.org.name}{ask}，现予公示。",
-            *lines,
-            "公示期间如有意见，请向党支部或上级党委反映。",
-        ]
-    )
-    return title, body
-
-
-def open_notice(
+def stop_case(
     session: Session,
     actor: Actor,
     case: DevelopmentCase,
+    on: date,
+    reason: str,
     *,
-    on: date | None = None,
-) -> DisclosureDocument:
-    """Draft the 公示 in the 发展党员公示 category and send it to the secrecy review; another
-    person reviews and publishes it through the disclosure workflow. The 公示 period counts
-    from its 发布日期 ``on``."""
+    today: date | None = None,
+) -> DevelopmentCase:
+    """End a case before admission (the application withdrawn, or the branch decides not to
+    develop the person further); its deadlines leave the warnings."""
     policy.authorize(actor, Action.DEVELOPMENT_EDIT)
-    if case.stage not in (DevStage.TARGET, DevStage.PROBATIONARY):
-        raise Conflict("只有发展对象和预备党员需要公示", code="case_stage")
-    converting = case.stage is DevStage.PROBATIONARY
-    column = rules.NOTICE_BEFORE[rules.NEXT_STAGE[case.stage]]
-    current = getattr(case, column)
-    if current is not None:
-        doc = session.get(DisclosureDocument, current)
-        if doc is not None and doc.status is not DisclosureStatus.WITHDRAWN:
-            raise Conflict(f"公示已发起（{doc.status.label}）", code="notice_exists")
-    category = session.scalar(
-        select(DisclosureCategory).where(DisclosureCategory.code == NOTICE_CATEGORY)
-    )
-    if category is None or not category.active:
-        raise Invalid("请先由管理员设置“发展党员公示”栏目", code="category_missing")
-    day = on or hall_clock.today()
-    title, body = _notice_text(session, case, converting)
-    doc = disclosure.create_document(
+    if case.stage not in (DevStage.APPLICANT, DevStage.ACTIVIST, DevStage.TARGET):
+        raise Conflict(
+            f"该记录当前为“{case.stage.label}”，预备党员不能终止发展（请按预备党员的规定处理）",
+            code="case_stage",
+        )
+    text = (reason or "").strip()
+    if not text or len(text) > 200:
+        raise Invalid("请写明终止原因（不超过200字）", code="reason_missing")
+    dev.check_day(on, today or hall_clock.today(), not_before=case.applied_on, what="终止日期")
+    return dev._change(
         session,
         actor,
-        org=case.org,
-        category=category,
-        title=title,
-        body_md=body,
-        publish_on=day,
-        expires_on=day + timedelta(days=NOTICE_DAYS_SHOWN),
+        case,
+        "development.stop",
+        stage=DevStage.STOPPED,
+        stopped_on=on,
+        stop_reason=text,
     )
-    disclosure_workflow.submit_review(session, actor, doc)
-    dev._change(session, actor, case, "development.notice", **{column: doc.id})
-    return doc

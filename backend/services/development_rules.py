@@ -147,6 +147,7 @@ MATERIALS: Mapping[DevStage, tuple[tuple[str, str], ...]] = {
         ("conversion_resolution", "支部大会转正决议"),
     ),
     DevStage.FULL: (),
+    DevStage.STOPPED: (),
 }
 MATERIAL_LABELS: Mapping[str, str] = {k: v for items in MATERIALS.values() for k, v in items}
 
@@ -165,6 +166,7 @@ STAGE_DATE: Mapping[DevStage, str] = {
     DevStage.TARGET: "target_on",
     DevStage.PROBATIONARY: "approved_on",
     DevStage.FULL: "full_on",
+    DevStage.STOPPED: "stopped_on",
 }
 
 #: Moves that need a published 公示 first: the stage moved to → the case's notice column.

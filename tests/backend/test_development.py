@@ -14,6 +14,7 @@ from backend.errors import Forbidden, Invalid, NotFound
 from backend.models import AuditEntry, DevelopmentCase, DevStage, Member, MemberStatus, Role
 from backend.services import development as dev
 from backend.services import development_moves as moves
+from backend.services import development_notices as notices
 from backend.services import development_rules as rules
 from backend.services import disclosure_workflow, warnings_board
 from backend.services.actor import Actor
@@ -99,7 +100,7 @@ def test_a_case_goes_through_every_stage_and_refuses_moves_that_break_a_rule(bui
     with pytest.raises(Invalid, match="须先经公示"):
         moves.record_branch_resolution(db, branch, case, target_on + timedelta(30), today=TODAY)
     notice_on = target_on + timedelta(days=10)
-    notice = moves.open_notice(db, branch, case, on=notice_on)
+    notice = notices.open_notice(db, branch, case, on=notice_on)
     assert notice.category.name == "发展党员公示" and "林小华" in notice.title
     assert "110105" not in notice.body_md  # no ID number in a public notice
     _publish(db, notice)
@@ -121,7 +122,7 @@ def test_a_case_goes_through_every_stage_and_refuses_moves_that_break_a_rule(bui
 
     end = add_years(admitted_on, 1)
     _tick(db, branch, case, end - timedelta(days=30))
-    conversion = moves.open_notice(db, branch, case, on=end - timedelta(days=20))
+    conversion = notices.open_notice(db, branch, case, on=end - timedelta(days=20))
     _publish(db, conversion)
     with pytest.raises(Invalid) as early:
         moves.convert(db, committee, case, end - timedelta(days=3), today=TODAY)
@@ -192,7 +193,7 @@ def test_the_admission_notice_is_on_the_public_board(client, build, db) -> None:
     )
     db.refresh(case)
     dev.set_people(db, branch, case, sponsor_ids=[contact.id, sponsor.id])
-    doc = moves.open_notice(db, branch, case)
+    doc = notices.open_notice(db, branch, case)
     key = build.device()
     db.commit()
     headers = {"X-Device-Key": key}
@@ -238,3 +239,23 @@ def test_an_extended_probation_moves_the_conversion_due_date(build, db) -> None:
     assert rows.deadlines.total == 0
     with pytest.raises(Exception, match="预备期只能延长一次"):
         moves.extend_probation(db, committee, case, add_years(admitted, 2))
+
+
+def test_a_stopped_case_leaves_the_warnings_and_takes_no_more_moves(build, db) -> None:
+    orgs, _people, branch, _committee = _setup(build, db)
+    case = _open(db, branch, orgs["b1"], TODAY - timedelta(days=25), name="撤回者")
+    hall = Settings(development_warning_days=30)
+    board = warnings_board.board(db, branch, TODAY, DuesSettings(), hall=hall)
+    assert board.development.deadlines.total == 1
+    with pytest.raises(Invalid, match="请写明终止原因"):
+        moves.stop_case(db, branch, case, TODAY, "  ", today=TODAY)
+    moves.stop_case(db, branch, case, TODAY, "本人撤回入党申请", today=TODAY)
+    assert case.stage is DevStage.STOPPED and case.stop_reason == "本人撤回入党申请"
+    board = warnings_board.board(db, branch, TODAY, DuesSettings(), hall=hall)
+    assert board.development.deadlines.total == 0
+    with pytest.raises(Exception, match="不能再办理"):
+        dev.set_material(db, branch, case, "talk_record", TODAY, today=TODAY)
+    with pytest.raises(Exception, match="只有入党申请人阶段"):
+        dev.record_talk(db, branch, case, TODAY, today=TODAY)
+    again = _open(db, branch, orgs["b1"], TODAY, name="撤回者")  # the same person applies again
+    assert again.id != case.id and again.stage is DevStage.APPLICANT
