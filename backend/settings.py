@@ -136,6 +136,9 @@ class Settings:
     report_days: int = 15
     letter_valid_days: int = 30
     letter_max_valid_days: int = 90
+    # Member development and 换届 on the red-warnings page (docs/member-development.md).
+    development_warning_days: int = 30
+    term_reminder_days: int = 90
     backup_dir: str = str(DATA_DIR / "backups")
     backup_keep_days: int = 30  # older archives are removed after each backup; 0 keeps all
     instance_dir: str = str(DATA_DIR / "instance")  # secrets.json: the keys (docs/backup.md)

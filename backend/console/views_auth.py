@@ -91,6 +91,7 @@ def home():  # type: ignore[no-untyped-def]
         limit=0,
         meetings=settings().meetings,
         kiosk_offline_minutes=settings().kiosk_offline_minutes,
+        hall=settings(),
     )
     return render_template("console/home.html", user=user, summary=summary, board=board)
 
@@ -107,6 +108,7 @@ def warnings():  # type: ignore[no-untyped-def]
         limit=WARNINGS_PREVIEW,
         meetings=settings().meetings,
         kiosk_offline_minutes=settings().kiosk_offline_minutes,
+        hall=settings(),
     )
     return render_template("console/warnings.html", board=board, dues=settings().dues)
 

@@ -35,6 +35,7 @@ from backend.models.content import (
     MediaFile,
 )
 from backend.models.day_close import DayClose, VoidRequest, VoidRequestState
+from backend.models.development import DevelopmentCase, DevStage, OrgTerm
 from backend.models.dues import (
     DuesAssessment,
     DuesMonth,
@@ -146,6 +147,8 @@ __all__ = [
     "CardNumberSequence",
     "CardState",
     "CommitteeSeat",
+    "DevelopmentCase",
+    "DevStage",
     "DeviceState",
     "DisclosureCategory",
     "DisclosureDocument",
@@ -183,6 +186,7 @@ __all__ = [
     "Membership",
     "NoticeKind",
     "OrgPhoto",
+    "OrgTerm",
     "OrgType",
     "Organization",
     "Payment",

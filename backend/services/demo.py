@@ -40,6 +40,7 @@ from backend.services.demo_appraisal import seed_appraisal
 from backend.services.demo_cards import DemoCard, DemoUser, cards_path, describe, remember
 from backend.services.demo_cases import load_demo_cases
 from backend.services.demo_content import DemoContentResult, load_demo_content
+from backend.services.demo_development import load_demo_development
 from backend.services.demo_honor_services import load_demo_honor_services
 from backend.services.demo_meetings import load_demo_meetings
 from backend.services.demo_notice import publish_addressed_notice
@@ -290,6 +291,7 @@ def generate(
         session, actor, by_code, {m for m, _, _ in showcase[1:]}, showcase[0][0], today
     )
     seed_appraisal(session, actor, by_code, today)
+    developed = load_demo_development(session, actor, by_code, today)
     uids = [(uid, note) for _member_id, uid, note in showcase]
     if device_key_path is not None:
         remember(cards_path(device_key_path), uids)
@@ -297,7 +299,7 @@ def generate(
     return DemoReport(
         today=today,
         organizations=len(by_code),
-        members=len(member_ids) + moves.arrivals_from_outside,
+        members=len(member_ids) + moves.arrivals_from_outside + developed.members,
         cards=len(member_ids) + sum(1 for p in persons if p.lost_uid),
         ledger_rows=stats.ledger_rows,
         payments=stats.payments,

@@ -69,6 +69,9 @@ class Action(enum.StrEnum):
     APPRAISAL_SCORE = "appraisal.score"
     APPRAISAL_ADJUST = "appraisal.adjust"
     APPRAISAL_PUBLISH = "appraisal.publish"
+    DEVELOPMENT_EDIT = "development.edit"
+    DEVELOPMENT_APPROVE = "development.approve"
+    TERM_EDIT = "term.edit"
     USER_ADMIN = "user.admin"
     DEVICE_ADMIN = "device.admin"
     CASE_ACCEPT = "case.accept"
@@ -132,6 +135,11 @@ POLICY: dict[Action, Rule] = {
     Action.APPRAISAL_SCORE: Rule("填报考核自评、互评和上级评分及佐证材料", DESK),
     Action.APPRAISAL_ADJUST: Rule("考核加减分", DESK, OrgType.GENERAL_BRANCH),
     Action.APPRAISAL_PUBLISH: Rule("公布考核结果、推荐上光荣榜", DESK),
+    Action.DEVELOPMENT_EDIT: Rule(
+        "登记和推进发展党员（申请人、积极分子、发展对象）、发起公示", DESK
+    ),
+    Action.DEVELOPMENT_APPROVE: Rule("审批接收预备党员和预备党员转正", DESK, OrgType.COMMITTEE),
+    Action.TERM_EDIT: Rule("登记党组织换届和新一届委员会", DESK),
     Action.USER_ADMIN: Rule("管理工作人员账户", ADMIN),
     Action.DEVICE_ADMIN: Rule("管理查询机", ADMIN, OrgType.DISTRICT),
     Action.CASE_ACCEPT: Rule(

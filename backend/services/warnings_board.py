@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -20,7 +21,10 @@ from backend.services.cases_warnings import overdue_cases
 from backend.services.ledger import months_owed_subquery
 from backend.services.member_filters import arrears_subquery
 from backend.services.scope import members_in_scope, org_in_scope
-from backend.settings import DuesSettings, MeetingSettings
+from backend.settings import DuesSettings, MeetingSettings, Settings
+
+if TYPE_CHECKING:
+    from backend.services.development_warnings import DevelopmentWarnings
 
 ROW_LIMIT = 200
 
@@ -74,6 +78,7 @@ class Board:
     cases: Section | None = None  # member cases past their due day (services.cases_warnings)
     meetings: Section | None = None  # branches behind their meeting frequency (docs/meetings.md)
     kiosks: Section | None = None  # offline / out-of-paper kiosks, for who manages them
+    development: DevelopmentWarnings | None = None  # 发展党员 deadlines and 换届
 
     @property
     def total(self) -> int:
@@ -81,7 +86,8 @@ class Board:
         sections += [
             s for s in (self.letters, self.cases, self.meetings, self.kiosks) if s is not None
         ]
-        return sum(s.total for s in sections)
+        extra = 0 if self.development is None else self.development.total
+        return sum(s.total for s in sections) + extra
 
 
 def _behind_sections(
@@ -209,8 +215,12 @@ def board(
     meetings: MeetingSettings | None = None,
     *,
     kiosk_offline_minutes: int = 10,
+    hall: Settings | None = None,
 ) -> Board:
-    from backend.services import fleet_alerts  # it builds on this module's Section
+    from backend.services import (  # they build on this module's Section
+        development_warnings,
+        fleet_alerts,
+    )
 
     reminder, final = _behind_sections(session, actor, today, dues, limit)
     return Board(
@@ -221,6 +231,7 @@ def board(
         cases=overdue_cases(session, actor, today, limit),
         meetings=_meetings(session, actor, today, meetings, limit),
         kiosks=fleet_alerts.section(session, actor, kiosk_offline_minutes),
+        development=development_warnings.warnings(session, actor, today, hall or Settings(), limit),
     )
 
 

@@ -70,8 +70,9 @@ def test_a_plausible_district_of_3_committees_10_general_branches_40_branches(db
     assert report.organizations == 54
     # Members: valid records, from students to members who joined before 1949.
     members = db.scalars(select(Member)).all()
-    # the demo's one member transferred in from outside the district (docs/demo.md)
-    assert len(members) == MEMBERS + 1 == report.members
+    # the demo's one member transferred in from outside the district and the two admitted by
+    # member development (docs/demo.md)
+    assert len(members) == MEMBERS + 3 == report.members
     for m in members:  # every record passes the same checks as a clerk's entry
         data = MemberData(**{k: getattr(m, k) for k in MEMBER_FIELDS}).normalize()
         assert data.sex == m.sex and data.birth_date == m.birth_date
@@ -83,7 +84,7 @@ def test_a_plausible_district_of_3_committees_10_general_branches_40_branches(db
     assert categories["retired"] > 10 and categories["employed"] > 30
     assert min(m.birth_date for m in members) < date(1931, 1, 1)
     assert max(m.birth_date for m in members) > date(2000, 1, 1)
-    assert len({m.id_number for m in members}) == MEMBERS + 1
+    assert len({m.id_number for m in members}) == MEMBERS + 3
 
 
 def test_demo_cards_show_the_months_behind_they_promise(db, report, client) -> None:  # type: ignore[no-untyped-def]
@@ -173,7 +174,8 @@ def test_refuses_a_database_with_data_and_reset_starts_again(db, settings, repor
     assert demo.is_empty(db)
     again = demo.generate(db, settings, member_count=20, device_key_path=None)
     db.commit()
-    assert again.members == db.scalar(select(func.count()).select_from(Member)) == 21
+    # 20, the one transferred in from outside, the two admitted by member development
+    assert again.members == db.scalar(select(func.count()).select_from(Member)) == 23
     # The audit log is still append-only after a reset.
     with pytest.raises(DBAPIError):
         db.execute(text("DELETE FROM audit_log"))
@@ -307,3 +309,22 @@ def test_notices_wait_in_the_inboxes_and_floating_members_have_arrived(db, repor
     assert report.transfers.waiting_notices == 3
     guests = db.scalars(select(FloatingGuest)).all()
     assert len(guests) == 3 and all(g.left_on is None and g.card_number for g in guests)
+
+
+def test_demo_development_cases_and_terms_raise_their_warnings(db, report, client) -> None:  # type: ignore[no-untyped-def]
+    from backend.models import DevelopmentCase, DevStage
+    from backend.services import warnings_board
+    from backend.services.actor import Actor
+    from backend.settings import Settings
+
+    stages = Counter(c.stage for c in db.scalars(select(DevelopmentCase)))
+    assert set(stages) == set(DevStage)
+    staff = Actor.for_user(db.scalar(select(User).where(User.username == "zhibu01")))
+    board = warnings_board.board(db, staff, report.today, DuesSettings(), hall=Settings())
+    due = {(r.name, r.due_label) for r in board.development.deadlines.rows}
+    assert {("钱思远", "入党谈话到期"), ("孙嘉禾", "转正到期"), ("吴一帆", "思想汇报到期")} <= due
+    assert [r.org_name for r in board.development.terms.rows] == ["幸福社区第一党支部"]
+    db.rollback()  # the kiosk's request writes (its device's last contact)
+    headers = {"X-Device-Key": report.device_key}
+    items = client.get("/api/v1/kiosk/disclosure", headers=headers).json["items"]
+    assert "发展党员公示：周若溪" in {i["title"] for i in items}
