@@ -72,7 +72,7 @@ def list_rules(ctx: Ctx) -> RulesOut:
     )
 
 
-class CaseOut(BaseModel):
+class DevelopmentCaseOut(BaseModel):
     id: int
     org_id: int
     org_name: str
@@ -107,9 +107,9 @@ DATE_FIELDS = (
 )
 
 
-def case_out(ctx: Ctx, case: DevelopmentCase) -> CaseOut:
+def case_out(ctx: Ctx, case: DevelopmentCase) -> DevelopmentCaseOut:
     today = hall_today(ctx.settings.dues)
-    return CaseOut(
+    return DevelopmentCaseOut(
         id=case.id,
         org_id=case.org_id,
         org_name=case.org.name,
@@ -139,35 +139,35 @@ def case_out(ctx: Ctx, case: DevelopmentCase) -> CaseOut:
     )
 
 
-class CaseQuery(BaseModel):
+class DevelopmentCaseQuery(BaseModel):
     stage: str | None = Field(
         default=None, description="applicant|activist|target|probationary|full"
     )
 
 
-class CaseListOut(BaseModel):
-    items: list[CaseOut]
+class DevelopmentCaseListOut(BaseModel):
+    items: list[DevelopmentCaseOut]
 
 
 @endpoint(
     api_bp,
     "/development/cases",
     summary="发展党员记录",
-    query=CaseQuery,
-    response=CaseListOut,
+    query=DevelopmentCaseQuery,
+    response=DevelopmentCaseListOut,
     errors=(400,),
     action=Action.READ,
 )
-def list_cases(ctx: Ctx, query: CaseQuery) -> CaseListOut:
+def list_development_cases(ctx: Ctx, query: DevelopmentCaseQuery) -> DevelopmentCaseListOut:
     try:
         stage = DevStage(query.stage) if query.stage else None
     except ValueError:
         raise Invalid("阶段不正确", code="stage") from None
     stmt = dev.cases_query(ctx.actor, stage).limit(500)
-    return CaseListOut(items=[case_out(ctx, c) for c in ctx.session.scalars(stmt)])
+    return DevelopmentCaseListOut(items=[case_out(ctx, c) for c in ctx.session.scalars(stmt)])
 
 
-class CaseIn(BaseModel):
+class DevelopmentCaseIn(BaseModel):
     org_id: int = Field(description="受理的党支部")
     name: str = Field(max_length=50)
     id_number: str = Field(max_length=20)
@@ -182,13 +182,13 @@ class CaseIn(BaseModel):
     "/development/cases",
     method="POST",
     summary="登记入党申请",
-    body=CaseIn,
-    response=CaseOut,
+    body=DevelopmentCaseIn,
+    response=DevelopmentCaseOut,
     status=201,
     errors=ERRORS,
     action=Action.DEVELOPMENT_EDIT,
 )
-def create_case(ctx: Ctx, body: CaseIn) -> CaseOut:
+def create_case(ctx: Ctx, body: DevelopmentCaseIn) -> DevelopmentCaseOut:
     case = dev.create_case(
         ctx.session,
         ctx.actor,
@@ -202,9 +202,9 @@ def create_case(ctx: Ctx, body: CaseIn) -> CaseOut:
     api_bp,
     "/development/cases/<int:case_id>",
     summary="发展党员记录详情",
-    response=CaseOut,
+    response=DevelopmentCaseOut,
     errors=ERRORS,
     action=Action.READ,
 )
-def get_case(ctx: Ctx, case_id: int) -> CaseOut:
+def get_development_case(ctx: Ctx, case_id: int) -> DevelopmentCaseOut:
     return case_out(ctx, dev.get_case(ctx.session, ctx.actor, case_id))

@@ -9,7 +9,7 @@ import datetime as dt
 from pydantic import BaseModel, Field
 
 from backend.api import api_bp
-from backend.api.development import ERRORS, CaseOut, case_out
+from backend.api.development import ERRORS, DevelopmentCaseOut, case_out
 from backend.api.framework import Ctx, endpoint
 from backend.models import DevelopmentCase
 from backend.services import development as dev
@@ -69,14 +69,14 @@ def _post(  # type: ignore[no-untyped-def]
         method="POST",
         summary=summary,
         body=body,
-        response=CaseOut,
+        response=DevelopmentCaseOut,
         errors=ERRORS,
         action=action,
     )
 
 
 @_post("talk", "登记入党谈话", DayIn)
-def record_talk(ctx: Ctx, case_id: int, body: DayIn) -> CaseOut:
+def record_talk(ctx: Ctx, case_id: int, body: DayIn) -> DevelopmentCaseOut:
     return case_out(
         ctx,
         dev.record_talk(ctx.session, ctx.actor, _case(ctx, case_id), body.date, today=_today(ctx)),
@@ -84,7 +84,7 @@ def record_talk(ctx: Ctx, case_id: int, body: DayIn) -> CaseOut:
 
 
 @_post("reports", "登记思想汇报", DayIn)
-def add_report(ctx: Ctx, case_id: int, body: DayIn) -> CaseOut:
+def add_report(ctx: Ctx, case_id: int, body: DayIn) -> DevelopmentCaseOut:
     return case_out(
         ctx,
         dev.add_report(ctx.session, ctx.actor, _case(ctx, case_id), body.date, today=_today(ctx)),
@@ -92,7 +92,7 @@ def add_report(ctx: Ctx, case_id: int, body: DayIn) -> CaseOut:
 
 
 @_post("materials", "登记或取消入党材料", MaterialIn)
-def set_material(ctx: Ctx, case_id: int, body: MaterialIn) -> CaseOut:
+def set_material(ctx: Ctx, case_id: int, body: MaterialIn) -> DevelopmentCaseOut:
     case = dev.set_material(
         ctx.session, ctx.actor, _case(ctx, case_id), body.key, body.date, today=_today(ctx)
     )
@@ -100,7 +100,7 @@ def set_material(ctx: Ctx, case_id: int, body: MaterialIn) -> CaseOut:
 
 
 @_post("people", "指定培养联系人、入党介绍人", PeopleIn)
-def set_people(ctx: Ctx, case_id: int, body: PeopleIn) -> CaseOut:
+def set_people(ctx: Ctx, case_id: int, body: PeopleIn) -> DevelopmentCaseOut:
     case = dev.set_people(
         ctx.session,
         ctx.actor,
@@ -112,7 +112,7 @@ def set_people(ctx: Ctx, case_id: int, body: PeopleIn) -> CaseOut:
 
 
 @_post("advance", "确定为入党积极分子或列为发展对象", DayIn)
-def advance(ctx: Ctx, case_id: int, body: DayIn) -> CaseOut:
+def advance(ctx: Ctx, case_id: int, body: DayIn) -> DevelopmentCaseOut:
     return case_out(
         ctx,
         moves.advance(ctx.session, ctx.actor, _case(ctx, case_id), body.date, today=_today(ctx)),
@@ -120,14 +120,14 @@ def advance(ctx: Ctx, case_id: int, body: DayIn) -> CaseOut:
 
 
 @_post("notice", "发起公示（送保密审查）", NoticeIn)
-def open_notice(ctx: Ctx, case_id: int, body: NoticeIn) -> CaseOut:
+def open_notice(ctx: Ctx, case_id: int, body: NoticeIn) -> DevelopmentCaseOut:
     case = _case(ctx, case_id)
     notices.open_notice(ctx.session, ctx.actor, case, on=body.date or _today(ctx))
     return case_out(ctx, case)
 
 
 @_post("resolution", "登记支部大会接收预备党员决议", DayIn)
-def record_resolution(ctx: Ctx, case_id: int, body: DayIn) -> CaseOut:
+def record_resolution(ctx: Ctx, case_id: int, body: DayIn) -> DevelopmentCaseOut:
     case = moves.record_branch_resolution(
         ctx.session, ctx.actor, _case(ctx, case_id), body.date, today=_today(ctx)
     )
@@ -135,7 +135,7 @@ def record_resolution(ctx: Ctx, case_id: int, body: DayIn) -> CaseOut:
 
 
 @_post("admit", "党委审批接收预备党员", AdmitIn, Action.DEVELOPMENT_APPROVE)
-def admit(ctx: Ctx, case_id: int, body: AdmitIn) -> CaseOut:
+def admit(ctx: Ctx, case_id: int, body: AdmitIn) -> DevelopmentCaseOut:
     case = moves.approve_admission(
         ctx.session,
         ctx.actor,
@@ -149,7 +149,7 @@ def admit(ctx: Ctx, case_id: int, body: AdmitIn) -> CaseOut:
 
 
 @_post("convert", "党委审批预备党员转正", ConvertIn, Action.DEVELOPMENT_APPROVE)
-def convert(ctx: Ctx, case_id: int, body: ConvertIn) -> CaseOut:
+def convert(ctx: Ctx, case_id: int, body: ConvertIn) -> DevelopmentCaseOut:
     case = moves.convert(
         ctx.session,
         ctx.actor,
@@ -162,14 +162,14 @@ def convert(ctx: Ctx, case_id: int, body: ConvertIn) -> CaseOut:
 
 
 @_post("extend", "党委审批延长预备期（日期为延长后的期满日期）", DayIn, Action.DEVELOPMENT_APPROVE)
-def extend(ctx: Ctx, case_id: int, body: DayIn) -> CaseOut:
+def extend(ctx: Ctx, case_id: int, body: DayIn) -> DevelopmentCaseOut:
     return case_out(
         ctx, moves.extend_probation(ctx.session, ctx.actor, _case(ctx, case_id), body.date)
     )
 
 
 @_post("stop", "终止发展（申请撤回或不再发展）", StopIn)
-def stop(ctx: Ctx, case_id: int, body: StopIn) -> CaseOut:
+def stop(ctx: Ctx, case_id: int, body: StopIn) -> DevelopmentCaseOut:
     case = moves.stop_case(
         ctx.session, ctx.actor, _case(ctx, case_id), body.date, body.reason, today=_today(ctx)
     )

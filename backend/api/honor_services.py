@@ -40,7 +40,7 @@ class UseOut(BaseModel):
     offer: str
 
 
-class NoticeOut(BaseModel):
+class HonorNoticeOut(BaseModel):
     use: UseOut
     document: dict[str, Any] = Field(description="荣誉服务通知单打印文档")
 
@@ -122,18 +122,18 @@ def honor_member_standing(ctx: Ctx, member_id: int) -> StandingOut:
     method="POST",
     summary="登记一次荣誉服务免费使用并开具荣誉服务通知单",
     body=IssueIn,
-    response=NoticeOut,
+    response=HonorNoticeOut,
     status=201,
     errors=ERRORS,
     action=Action.HONOR_SERVICE_ISSUE,
 )
-def honor_issue(ctx: Ctx, body: IssueIn) -> NoticeOut:
+def honor_issue(ctx: Ctx, body: IssueIn) -> HonorNoticeOut:
     member = get_member(ctx.session, ctx.actor, body.member_id)
     use = honor_service_uses.issue(
         ctx.session, ctx.actor, member, body.offer_id, today=hall_today(ctx.settings.dues)
     )
     document = honor_service_notice.notice_document(ctx.settings, use)
-    return NoticeOut(use=use_out(use), document=document.to_dict())
+    return HonorNoticeOut(use=use_out(use), document=document.to_dict())
 
 
 @endpoint(
@@ -141,15 +141,15 @@ def honor_issue(ctx: Ctx, body: IssueIn) -> NoticeOut:
     "/honor-services/uses/<int:use_id>/reprint",
     method="POST",
     summary="补打荣誉服务通知单（标注补打次数与时间）",
-    response=NoticeOut,
+    response=HonorNoticeOut,
     errors=(404,),
     action=Action.HONOR_SERVICE_ISSUE,
 )
-def honor_reprint(ctx: Ctx, use_id: int) -> NoticeOut:
+def honor_reprint(ctx: Ctx, use_id: int) -> HonorNoticeOut:
     use = honor_service_uses.get_use(ctx.session, ctx.actor, use_id)
     honor_service_uses.count_reprint(ctx.session, ctx.actor, use, None)
     document = honor_service_notice.reprint_document(ctx.settings, use)
-    return NoticeOut(use=use_out(use), document=document.to_dict())
+    return HonorNoticeOut(use=use_out(use), document=document.to_dict())
 
 
 def _kiosk_member(ctx: Ctx) -> Member:
@@ -180,17 +180,17 @@ def kiosk_honor_standing(ctx: Ctx) -> StandingOut:
     summary="本人自助开具荣誉服务通知单（返回打印文档）",
     auth=Auth.DEVICE,
     body=KioskIssueIn,
-    response=NoticeOut,
+    response=HonorNoticeOut,
     status=201,
     errors=ERRORS,
 )
-def kiosk_honor_issue(ctx: Ctx, body: KioskIssueIn) -> NoticeOut:
+def kiosk_honor_issue(ctx: Ctx, body: KioskIssueIn) -> HonorNoticeOut:
     member = _kiosk_member(ctx)
     use = honor_service_uses.issue(
         ctx.session, ctx.actor, member, body.offer_id, today=hall_today(ctx.settings.dues)
     )
     document = honor_service_notice.notice_document(ctx.settings, use)
-    return NoticeOut(use=use_out(use), document=document.to_dict())
+    return HonorNoticeOut(use=use_out(use), document=document.to_dict())
 
 
 @endpoint(
@@ -199,14 +199,14 @@ def kiosk_honor_issue(ctx: Ctx, body: KioskIssueIn) -> NoticeOut:
     method="POST",
     summary="补打本人的荣誉服务通知单",
     auth=Auth.DEVICE,
-    response=NoticeOut,
+    response=HonorNoticeOut,
     errors=(401, 403, 404),
 )
-def kiosk_honor_reprint(ctx: Ctx, use_id: int) -> NoticeOut:
+def kiosk_honor_reprint(ctx: Ctx, use_id: int) -> HonorNoticeOut:
     member = _kiosk_member(ctx)
     use = ctx.session.get(HonorUse, use_id)
     if use is None or use.member_id != member.id:
         raise NotFound("未找到本人的这张通知单", code="honor_use_not_found")
     honor_service_uses.count_reprint(ctx.session, ctx.actor, use, member)
     document = honor_service_notice.reprint_document(ctx.settings, use)
-    return NoticeOut(use=use_out(use), document=document.to_dict())
+    return HonorNoticeOut(use=use_out(use), document=document.to_dict())

@@ -1,6 +1,7 @@
 """The automatic indicators from organizational life and member cases (docs/appraisal.md),
 against figures counted by hand: 三会一课 held as the frequency rules ask, and member cases
-answered by their due day. Each subject is a branch or the 党委 above both branches."""
+answered by their due day, development deadlines kept. Each subject is a branch or the 党委
+above both branches."""
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ from itertools import count
 
 import pytest
 
-from backend.models import Case, CaseChannel, CaseState, CaseType, Meeting, MeetingKind
+from backend.models import (
+    Case,
+    CaseChannel,
+    CaseState,
+    CaseType,
+    DevelopmentCase,
+    DevStage,
+    Meeting,
+    MeetingKind,
+)
 from backend.services import hall_clock
 from backend.services.appraisal_indicators import REGISTRY, Context, Period
 from backend.settings import AppraisalSettings, MeetingSettings
@@ -101,3 +111,39 @@ def test_cases_answered_by_the_end_of_their_due_day(db, orgs) -> None:  # type: 
     assert measures[b2.id].points == 100
     assert measures[committee.id].points == 50  # 2 of 4
     assert _measure(db, "cases_answered_on_time", [orgs["b3"]])[orgs["b3"].id].points is None
+
+
+def _development(db, org, stage: DevStage, **dates: date) -> None:  # type: ignore[no-untyped-def]
+    db.add(
+        DevelopmentCase(
+            org_id=org.id,
+            name="申请人",
+            sex="女",
+            id_number=f"11010119900101{next(_seq):04d}",
+            birth_date=date(1990, 1, 1),
+            stage=stage,
+            **dates,
+        )
+    )
+
+
+def test_development_deadlines_that_fell_in_the_period(db, orgs) -> None:  # type: ignore[no-untyped-def]
+    b1, b2 = orgs["b1"], orgs["b2"]
+    applicant, probationary = DevStage.APPLICANT, DevStage.PROBATIONARY
+    # talk due a month after applying: 12-15 → due 01-15, talked 01-10: kept
+    _development(
+        db, b1, DevStage.ACTIVIST, applied_on=date(2025, 12, 15), talked_on=date(2026, 1, 10)
+    )
+    # applied 01-20 → due 02-20, never talked: missed
+    _development(db, b1, applicant, applied_on=date(2026, 1, 20))
+    # 党委 approval due three months after the branch meeting: 2025-12-01 → 2026-03-01, late
+    _development(db, b1, probationary, applied_on=date(2024, 1, 5), talked_on=date(2024, 1, 20),
+                 admitted_on=date(2025, 12, 1), approved_on=date(2026, 3, 10))  # fmt: skip
+    # due after the period (talk due 04-10): not counted; a stopped case: not counted
+    _development(db, b1, applicant, applied_on=date(2026, 3, 10))
+    _development(db, b1, DevStage.STOPPED, applied_on=date(2026, 1, 5))
+    db.flush()
+    measures = _measure(db, "development_deadlines_kept", [b1, b2])
+    assert measures[b1.id].points == Fraction(100, 3)
+    assert measures[b1.id].formula == ("时限落实率 = 按时办理的事项 1 ÷ 本期到期的事项 3 = 33.33%")
+    assert measures[b2.id].points is None
