@@ -286,7 +286,9 @@ def generate(
         session, actor, settings, by_code, {member_id for member_id, _u, _n in showcase}, today
     )
     load_demo_cases(session, actor, settings, by_code, [m for m, _u, _n in showcase], today)
-    load_demo_meetings(session, actor, settings.meetings, today)
+    load_demo_meetings(
+        session, actor, settings.meetings, today, invited=[m for m, _u, _n in showcase]
+    )
     load_demo_volunteers(
         session, actor, by_code, {m for m, _, _ in showcase[1:]}, showcase[0][0], today
     )

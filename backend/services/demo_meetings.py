@@ -12,6 +12,7 @@ another 党委 has registered with that branch as 在职党员 and joined two of
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
@@ -110,8 +111,15 @@ def _hold(
 
 
 def load_demo_meetings(
-    session: Session, actor: Actor, settings: MeetingSettings, today: date, seed: int = 16
+    session: Session,
+    actor: Actor,
+    settings: MeetingSettings,
+    today: date,
+    invited: Sequence[int] = (),
+    seed: int = 16,
 ) -> DemoMeetings:
+    """``invited``: members asked to today's 主题党日 besides the host branch's own — the demo
+    cards' members, so that each demo card can be tried at a kiosk in attendance mode."""
     rng = random.Random(seed)
     rules = meeting_rates.rules(settings)
     branches = list(
@@ -155,7 +163,10 @@ def load_demo_meetings(
             host.secretary,
             "组织委员",
         )
-        meetings.plan_meeting(session, actor, host.id, plan)
+        own = session.scalars(
+            select(Member.id).where(Member.org_id == host.id, Member.archived.is_(False))
+        ).all()
+        meetings.plan_meeting(session, actor, host.id, plan, [*own, *invited])
         count += 1
         count += _community_member(session, actor, host, today, rng)
     return DemoMeetings(meetings=count, branches_behind=1 if BEHIND_BRANCH in by_code else 0)

@@ -7,7 +7,14 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from backend.models import CommunityRegistration, Meeting, MeetingAttendance, Organization
-from backend.services import community, demo, meeting_rates, meetings, warnings_board
+from backend.services import (
+    community,
+    demo,
+    meeting_rates,
+    meeting_sign_in,
+    meetings,
+    warnings_board,
+)
 from backend.services.actor import Actor
 from tests.backend.test_demo import fast_password_hashes  # noqa: F401  (autouse fixture)
 
@@ -43,3 +50,17 @@ def test_demo_has_a_year_of_meetings_and_one_branch_behind(db, settings, tmp_pat
     registration = db.scalar(select(CommunityRegistration))
     assert registration.org_id == showcase.id
     assert len(community.activities(db, registration)) == 2
+    # Every demo card can be tried at a kiosk in attendance mode: their members are invited to
+    # today's 主题党日 besides the host branch's own; a second tap says so.
+    theme_day = meetings.meetings_on(db, system, today)[0]
+    signed = []
+    for card in report.demo_cards:
+        if card.state_label != "正常" or "挂失" in card.note:
+            continue
+        first = meeting_sign_in.sign_in_by_card(db, settings, system, theme_day.id, card.uid, today)
+        assert (first.name_masked, first.already) == (card.name_masked, False), card.note
+        signed.append(card)
+        assert first.present == len(signed)
+    uid = signed[0].uid
+    again = meeting_sign_in.sign_in_by_card(db, settings, system, theme_day.id, uid, today)
+    assert again.already and again.present == len(signed) >= 5
