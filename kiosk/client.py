@@ -15,6 +15,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -309,7 +310,7 @@ class BackendClient:
             self.online = online
         if changed:
             for listener in list(self._listeners):
-                self._deliver(lambda listener=listener: listener(online))
+                self._deliver(partial(listener, online))
 
 
 def _error_from(response: requests.Response) -> ApiError:

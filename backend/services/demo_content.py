@@ -184,7 +184,7 @@ def load_demo_content(
         added += 1
     donations = 0
     receiving = resolve("01000000")
-    for donor, kind, unit, amount, when, consent in DONORS:
+    for donor, kind, donor_unit, amount, when, consent in DONORS:
         if session.scalar(
             select(Donation.id).where(
                 Donation.donor_name == donor,
@@ -198,7 +198,7 @@ def load_demo_content(
             actor,
             donor_name=donor,
             donor_kind=kind,
-            unit=unit,
+            unit=donor_unit,
             amount_fen=amount,
             donated_on=when,
             receiving_org=receiving,

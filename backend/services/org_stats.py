@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, case, func, select
+from sqlalchemy import ColumnElement, Integer, case, func, select
 from sqlalchemy.orm import Session
 
 from backend.models import Member, MemberStatus, Organization, OrgType
@@ -64,7 +64,7 @@ class OrgSummary:
         return [(t.label, n) for t, n in self.org_counts.items()]
 
 
-def _flag(condition) -> object:  # type: ignore[no-untyped-def]
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0).cast(Integer)
 
 
