@@ -227,8 +227,8 @@ def open_year(session: Session, actor: Actor, year: int, *, backup: bool = True)
 
 
 def backup_year(session: Session, year: int, *, label: str | None = None) -> tuple[str, int]:
-    """Copy the year's ledger into ``dues_months_backup`` (the seed's 备份); returns the label
-    and the number of rows copied."""
+    """Copy the year's ledger into ``dues_months_backup`` (the 备份 of docs/founding-spec.md);
+    returns the label and the number of rows copied."""
     now = utcnow()
     label = label or f"{year}-open-{now:%Y%m%d%H%M%S%f}"
     source = select(

@@ -28,7 +28,7 @@ from backend.services.org_info import post_rank
 from backend.services.org_stats import born_after_for_max_age, years_before
 from backend.services.scope import members_in_scope
 
-# Bands of the party's statistical bulletins, plus the seed's "35 and under".
+# Bands of the party's statistical bulletins, plus "35 and under" (docs/founding-spec.md).
 AGE_BANDS: dict[str, tuple[str, int | None, int | None]] = {
     "le35": ("35岁及以下", None, 35),
     "le30": ("30岁及以下", None, 30),

@@ -1,4 +1,4 @@
-"""The seed's per-node summary of the organization tree (组织概况).
+"""The per-node summary of the organization tree (组织概况, docs/founding-spec.md).
 
 Every figure is an SQL aggregate over the node's subtree, found by the materialized ``path``
 prefix: one query for organizations by type, one for the member figures, however many members
