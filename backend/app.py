@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, jsonify, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
     )
+    # Flask's default provider has ``ensure_ascii``; its stubs type ``app.json`` as the base class.
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     http_security.install(app, settings)
     engine = make_engine(settings.database_url)
@@ -86,14 +88,14 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(DomainError)
-    def _domain(exc: DomainError):  # type: ignore[no-untyped-def]
+    def _domain(exc: DomainError) -> ResponseReturnValue:
         body: dict[str, Any] = {"code": exc.code, "message": exc.message}
         if exc.details is not None:
             body["details"] = exc.details
         return jsonify(body), exc.status
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException):  # type: ignore[no-untyped-def]
+    def _http(exc: HTTPException) -> ResponseReturnValue:
         if request.path == "/console" or request.path.startswith("/console/"):
             # An unknown console address (no console view ran): the console's Chinese page.
             from backend.console.web import http_error_page
@@ -106,7 +108,7 @@ def _register_errors(app: Flask) -> None:
         return jsonify({"code": f"http_{code}", "message": message}), code
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+    def _unexpected(exc: Exception) -> ResponseReturnValue:
         # No request data in the log line: it may carry personal information.
         log.exception("unhandled error on %s %s", request.method, request.url_rule)
         return jsonify({"code": "internal_error", "message": "系统内部错误，请联系管理员"}), 500

@@ -15,9 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from backend.private_files import create_private
 
@@ -36,16 +39,23 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
     @event.listens_for(engine, "begin")
-    def _on_begin_pg(conn):  # type: ignore[no-untyped-def]
+    def _on_begin_pg(conn: Connection) -> None:
         if conn.get_execution_options().get(READ_ONLY):
             conn.exec_driver_sql("SET TRANSACTION READ ONLY")
 
     return engine
 
 
+def affected_rows(result: Result[Any]) -> int:
+    """Rows a Core INSERT/UPDATE/DELETE run through ``Session.execute`` touched. At run time
+    that result is a ``CursorResult``; SQLAlchemy's stubs type it as ``Result``, which has
+    no ``rowcount``."""
+    return int(cast(CursorResult[Any], result).rowcount or 0)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
         # Take transaction control away from pysqlite so that BEGIN IMMEDIATE is ours to emit.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -57,7 +67,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         # query_only is a flag of the connection, not of the transaction: a pooled connection
         # may go from a read to a write or back, so it is switched whenever that changes.
         read = bool(conn.get_execution_options().get(READ_ONLY))

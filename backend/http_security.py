@@ -83,6 +83,8 @@ def install(app: Flask, settings: Settings) -> None:
     app.url_map.converters["int"] = Int64Converter
     app.config["SESSION_COOKIE_SECURE"] = settings.secure_cookies
     app.session_interface = _SessionInterface()
+    # Wrapping ``wsgi_app`` is Flask's documented way to add middleware; its stubs declare
+    # it a method, hence the two ignores.
     app.wsgi_app = SignInShield(  # type: ignore[method-assign]
         app.wsgi_app, sign_in.address_limited(settings).message, _HEADERS
     )

@@ -19,8 +19,10 @@ ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 
 class NoDataFormatter(logging.Formatter):
-    def formatException(self, ei: ExcInfo) -> str:  # type: ignore[override]  # noqa: N802
+    def formatException(self, ei: ExcInfo | tuple[None, None, None]) -> str:  # noqa: N802
         kind, _exc, tb = ei
+        if kind is None:
+            return ""
         frames = "".join(traceback.format_tb(tb)) if tb else ""
         return f"Traceback (most recent call last):\n{frames}{kind.__module__}.{kind.__qualname__}"
 

@@ -1,9 +1,9 @@
 """Settings of the service hall, read once from the environment.
 
-Every figure that is local practice rather than national rule is a setting here, with the seed
-spec's figure as the default; the national rule is the intended bound but is not checked
-(docs/dues.md lists the dues settings). Services receive a ``Settings`` object and
-never read the environment or Flask's config themselves.
+Every figure that is local practice rather than national rule is a setting here, with the
+founding specification's figure as the default (docs/founding-spec.md); the national rule is the
+intended bound but is not checked (docs/dues.md lists the dues settings). Services receive a
+``Settings`` object and never read the environment or Flask's config themselves.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ class Settings:
     center_name: str = "示范区党员服务中心"
     public_base_url: str = "http://127.0.0.1:5000"
     card_no_digits: int = 5
-    # The district's segment of every organization code (the seed: 区级统一为"01").
+    # The district's segment of every organization code ("01" by default, docs/founding-spec.md).
     district_code: str = "01"
     kiosk_session_seconds: int = 120
     # However long a member keeps using the kiosk, a card session ends this long after the tap.

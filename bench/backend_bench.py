@@ -221,7 +221,9 @@ def dues_import(url: str, year: int, rows: int, workdir: Path) -> dict[str, Any]
             .scalars()
             .all()
         )
-        dues = dict(conn.execute(text("SELECT id_number, monthly_dues_fen FROM members")).all())
+        dues: dict[str, int] = dict(
+            conn.execute(text("SELECT id_number, monthly_dues_fen FROM members")).tuples().all()
+        )
     today = hall_clock.today()
     table = [
         (number, "", year, month, f"{dues[number] / 100:.2f}", today.isoformat())

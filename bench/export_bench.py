@@ -21,13 +21,14 @@ import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from backend.console.views_member_export import COLUMNS, roll_rows
 from backend.db import make_engine, make_read_session_factory
@@ -48,9 +49,9 @@ def add_batch(url: str, year: int, lines: int) -> int:
     engine = make_engine(url)
     tables = Organization.metadata.tables
     with Session(engine) as session:
-        committee = session.scalar(
+        committee = session.scalars(
             select(Organization).where(Organization.type == OrgType.COMMITTEE).limit(1)
-        )
+        ).one()
         # the ten fullest branches (at a small --members all sit in the one big branch)
         branches = session.scalars(
             select(Member.org_id).group_by(Member.org_id).order_by(func.count().desc()).limit(10)
@@ -160,20 +161,25 @@ def openpyxl_alone(sheet: Sheet, rows: list) -> bytes:
     return out.getvalue()
 
 
-def _kept(rows, into: list):  # type: ignore[no-untyped-def]
+Row = Sequence[Any] | Section
+
+
+def _kept(rows: Iterable[Row], into: list[Row]) -> Iterator[Row]:
     """The rows as they are written, kept for the baseline."""
     for row in rows:
         into.append(row)
         yield row
 
 
-def measure(name: str, build: Callable[[Session], Sheet], factory, runs: int) -> dict:  # type: ignore[no-untyped-def]
+def measure(
+    name: str, build: Callable[[Session], Sheet], factory: sessionmaker[Session], runs: int
+) -> dict:
     exports, floors, count = [], [], 0
     for _ in range(runs):
         with factory() as session:
             started = time.perf_counter()
             sheet = build(session)
-            kept: list = []
+            kept: list[Row] = []
             sheet.rows = _kept(sheet.rows, kept)  # type: ignore[assignment]
             data = to_xlsx(sheet)
             exports.append(time.perf_counter() - started)
@@ -207,7 +213,9 @@ def run(url: str, members: int, batch_lines: int, runs: int, only: str | None = 
     dues = DuesSettings()
 
     def ledger(session: Session) -> Sheet:
-        district = session.scalar(select(Organization).where(Organization.parent_id.is_(None)))
+        district = session.scalars(
+            select(Organization).where(Organization.parent_id.is_(None))
+        ).one()
         return finance_docs.ledger_sheet(session, district, year, today, printed_by="bench")
 
     def roll(session: Session) -> Sheet:
@@ -217,7 +225,7 @@ def run(url: str, members: int, batch_lines: int, runs: int, only: str | None = 
     def batch(session: Session) -> Sheet:
         from backend.models import RemittanceBatch
 
-        found = session.get(RemittanceBatch, batch_id)
+        found = session.get_one(RemittanceBatch, batch_id)
         return finance_docs.batch_sheet(session, found, dues, printed_on=today, printed_by="b")
 
     chosen = {"ledger": "district ledger", "roll": "member roll", "batch": "remittance batch"}

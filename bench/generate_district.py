@@ -69,7 +69,7 @@ def _tuples(table: Table, rows: Iterable[dict[str, Any]]) -> Iterator[tuple[Any,
         default = column.default
         if default is None:
             defaults[column.name] = None
-        elif default.is_callable:  # type: ignore[attr-defined]
+        elif default.is_callable:
             defaults[column.name] = now  # every callable default here is utcnow
         else:
             defaults[column.name] = default.arg  # type: ignore[attr-defined]
@@ -94,7 +94,7 @@ def write_rows(engine: Engine, table: Table, rows: Iterable[dict[str, Any]]) -> 
     try:
         cursor = raw.cursor()
         if engine.dialect.name == "postgresql":
-            with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
                 for values in _tuples(table, rows):
                     copy.write_row(values)
                     count += 1

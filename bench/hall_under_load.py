@@ -85,7 +85,9 @@ def prepare(url: str, members: int) -> str:
     info = generate(url, members=members, uid_key=CARD_UID_KEY)
     engine = make_engine(url)
     with Session(engine) as session:
-        district = session.scalar(select(Organization).where(Organization.parent_id.is_(None)))
+        district = session.scalars(
+            select(Organization).where(Organization.parent_id.is_(None))
+        ).one()
         users.create_user(
             session,
             Actor.system("bench"),

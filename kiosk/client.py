@@ -395,7 +395,7 @@ class BackendClient:
             self.online = online
         if changed:
             for listener in list(self._listeners):
-                self._deliver(lambda listener=listener: listener(online))
+                self._deliver(partial(listener, online))
 
 
 def _error_from(response: requests.Response) -> ApiError:

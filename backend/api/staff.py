@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import request
 from pydantic import BaseModel, Field
 
@@ -11,6 +13,9 @@ from backend.errors import DomainError
 from backend.http_security import client_address, note_sign_in_refusal
 from backend.services import sign_in, users
 from backend.services.policy import Action
+
+if TYPE_CHECKING:
+    from backend.models import User
 
 
 class LoginIn(BaseModel):
@@ -35,7 +40,7 @@ class LoginOut(BaseModel):
     user: UserOut
 
 
-def user_out(user) -> UserOut:  # type: ignore[no-untyped-def]
+def user_out(user: User) -> UserOut:
     return UserOut(
         id=user.id,
         username=user.username,
@@ -82,4 +87,4 @@ def logout(ctx: Ctx) -> None:
 def me(ctx: Ctx) -> UserOut:
     from backend.models import User
 
-    return user_out(ctx.session.get(User, ctx.actor.id))
+    return user_out(ctx.session.get_one(User, ctx.actor.id))

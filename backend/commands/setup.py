@@ -83,7 +83,10 @@ def serve(host: str, port: int, threads: int) -> None:
 
     configure_logging()
     click.echo(f"党员服务大厅后台：http://{host}:{port}/console/  （API：/api/v1/）")
-    waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads)
+    # waitress needs the app itself, not the proxy (its threads have no app context); flask
+    # types ``current_app`` as ``Flask``, hiding the proxy's ``_get_current_object``.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    waitress_serve(app, host=host, port=port, threads=threads)
 
 
 COMMANDS = [init_db, create_user, register_device, serve]

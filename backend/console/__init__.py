@@ -1,7 +1,8 @@
 """The staff web console: server-rendered pages in Chinese, same users and scopes as the API.
 
 Pages live in ``views_*`` modules; each adds its entries to the left menu with
-``add_menu_entry``, so a new area of the console is a new module plus one import line below.
+``add_menu_entry``, so a new area of the console is a new module plus one line in
+``VIEW_MODULES`` below (``tests/backend/test_registration.py`` names any module left out).
 Templates sit under ``templates/console/`` (``console/base.html`` is the layout,
 ``console/_macros.html`` the form fields and the paged table).
 """
@@ -9,7 +10,6 @@ Templates sit under ``templates/console/`` (``console/base.html`` is the layout,
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from dataclasses import dataclass
 
 from flask import Blueprint
@@ -73,12 +73,61 @@ def menu_for(role: Role | None) -> list[tuple[str, list[MenuEntry]]]:
     return sorted(sections.items(), key=lambda kv: rank.get(kv[0], len(rank)))
 
 
-# Importing the modules registers their routes, template globals and menu entries; every
-# ``views_*`` module is picked up, so a new console area needs no edit here.
+# Importing the modules registers their routes, template globals and menu entries.
 from backend.console import paging, web  # noqa: E402
 
-for _info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-    if _info.name.startswith("views_"):
-        importlib.import_module(f"{__name__}.{_info.name}")
+#: The console's page modules, imported in this order.
+VIEW_MODULES = (
+    "views_admin",
+    "views_appraisal",
+    "views_appraisal_new",
+    "views_assessment",
+    "views_audit",
+    "views_auth",
+    "views_cards",
+    "views_case_stats",
+    "views_cases",
+    "views_day_close",
+    "views_development",
+    "views_disclosure",
+    "views_disclosure_categories",
+    "views_disclosure_files",
+    "views_exports",
+    "views_finance",
+    "views_fleet",
+    "views_fleet_config",
+    "views_floating_guests",
+    "views_fund",
+    "views_honor_service_uses",
+    "views_honor_services",
+    "views_honors",
+    "views_imports",
+    "views_meeting_rates",
+    "views_meetings",
+    "views_member_bulk",
+    "views_member_export",
+    "views_member_info",
+    "views_members",
+    "views_org_info",
+    "views_orgs",
+    "views_publication",
+    "views_remittance",
+    "views_saved_filters",
+    "views_search",
+    "views_terms",
+    "views_transfer_inbox",
+    "views_transfer_register",
+    "views_volunteer_activities",
+    "views_volunteer_stats",
+    "views_volunteers",
+    "views_waiver_bulk",
+    "views_waivers",
+)
 
-__all__ = ["MENU", "add_menu_entry", "console_bp", "menu_for", "paging", "web"]
+#: Modules of this package that register no pages: shared helpers the views import.
+HELPER_MODULES = ("appraisal_charts", "audit_fields", "charts", "forms", "paging", "web")
+
+for _name in VIEW_MODULES:
+    importlib.import_module(f"{__name__}.{_name}")
+
+__all__ = ["MENU", "VIEW_MODULES", "add_menu_entry", "console_bp", "menu_for", "paging", "web"]

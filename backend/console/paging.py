@@ -105,7 +105,7 @@ def paginate(
     pages = max(1, -(-int(total or 0) // per_page))
     page = min(page, pages)
     result = session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
-    rows = result.all()
+    rows: list[Any] = list(result.all())
     if rows and len(rows[0]) == 1:
         rows = [r[0] for r in rows]
     return Page(rows, int(total or 0), page, per_page, sort)

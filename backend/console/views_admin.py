@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from backend.console import add_menu_entry, console_bp
@@ -72,7 +73,7 @@ def _user_state(user: User, now: datetime) -> str:
 
 @console_bp.get("/users", endpoint="users")
 @login_required(Action.USER_ADMIN)
-def users_list():  # type: ignore[no-untyped-def]
+def users_list() -> ResponseReturnValue:
     stmt = user_admin.users_in_scope(actor())
     sort = sorting(USER_SORTS, default="org", tie=(User.id,))
     now = utcnow()
@@ -88,7 +89,7 @@ def users_list():  # type: ignore[no-untyped-def]
 
 @console_bp.route("/users/new", methods=["GET", "POST"])
 @login_required(Action.USER_ADMIN)
-def user_new():  # type: ignore[no-untyped-def]
+def user_new() -> ResponseReturnValue:
     form = Form(request.form if request.method == "POST" else None, {"role": "org_staff"})
     if request.method == "POST":
         username = form.text("username", "用户名", required=True, max_len=50)
@@ -122,7 +123,7 @@ def user_new():  # type: ignore[no-untyped-def]
 
 @console_bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @login_required(Action.USER_ADMIN)
-def user_edit(user_id: int):  # type: ignore[no-untyped-def]
+def user_edit(user_id: int) -> ResponseReturnValue:
     user = _user(user_id)
     defaults = {
         "full_name": user.full_name,
@@ -165,7 +166,7 @@ def user_edit(user_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/users/<int:user_id>/unlock")
 @login_required(Action.USER_ADMIN)
-def user_unlock(user_id: int):  # type: ignore[no-untyped-def]
+def user_unlock(user_id: int) -> ResponseReturnValue:
     user = _user(user_id)
     user_admin.unlock_user(db(), actor(), user)
     flash(f"用户{user.username}已解除锁定", "success")
@@ -174,7 +175,7 @@ def user_unlock(user_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/users/<int:user_id>/password")
 @login_required(Action.USER_ADMIN)
-def user_password(user_id: int):  # type: ignore[no-untyped-def]
+def user_password(user_id: int) -> ResponseReturnValue:
     user = _user(user_id)
     try:
         user_admin.reset_password(db(), actor(), user, request.form.get("password", ""))

@@ -4,8 +4,10 @@ whole worksheet's fingerprint and counts (what fixing checks) and an xlsx of eve
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
@@ -69,7 +71,7 @@ def _assessment_values(row: ya.WorksheetRow) -> list[object]:
 
 @console_bp.route("/finance/assessment", methods=["GET", "POST"])
 @login_required(Action.READ)
-def finance_assessment():  # type: ignore[no-untyped-def]
+def finance_assessment() -> ResponseReturnValue:
     form = Form(request.values)
     org, year = chosen_org(form), chosen_year(form)
     show_defaults(form, org_id=org.id, year=year)
@@ -87,7 +89,8 @@ def finance_assessment():  # type: ignore[no-untyped-def]
                 f"{year}年度党费已核定：{result.members}名党员，其中{result.changed}名金额有变化",
                 "success",
             )
-            return redirect(url_for("console.finance_assessment", **request.args.to_dict()))
+            args: dict[str, Any] = request.args.to_dict()
+            return redirect(url_for("console.finance_assessment", **args))
     sort = sorting(ASSESSMENT_SORTS, default="org", tie=(Member.id,))
     stmt = ya.worksheet_query(org)
     if wants_xlsx():

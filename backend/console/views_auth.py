@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
@@ -40,7 +41,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @console_bp.route("/login", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     form = Form(request.form if request.method == "POST" else None)
     if request.method == "POST":
         username = form.text("username", "用户名", required=True, max_len=50)
@@ -66,7 +67,7 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @console_bp.post("/logout")
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     """Sign out everywhere: this browser, the user's other console sessions and API tokens."""
     user, _reason = signed_in_user()
     if user is not None:
@@ -80,7 +81,7 @@ def logout():  # type: ignore[no-untyped-def]
 
 @console_bp.get("/")
 @login_required()
-def home():  # type: ignore[no-untyped-def]
+def home() -> ResponseReturnValue:
     user = current_user()
     summary = org_stats.summarize(db(), user.org, today())
     board = warnings_board.board(
@@ -98,7 +99,7 @@ def home():  # type: ignore[no-untyped-def]
 
 @console_bp.get("/warnings")
 @login_required()
-def warnings():  # type: ignore[no-untyped-def]
+def warnings() -> ResponseReturnValue:
     # A preview of each section; the full lists are the paged pages it links to.
     board = warnings_board.board(
         db(),
@@ -115,7 +116,7 @@ def warnings():  # type: ignore[no-untyped-def]
 
 @console_bp.route("/password", methods=["GET", "POST"])
 @login_required()
-def own_password():  # type: ignore[no-untyped-def]
+def own_password() -> ResponseReturnValue:
     form = Form(request.form if request.method == "POST" else None)
     if request.method == "POST":
         new = request.form.get("new", "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from flask import flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from backend.console import console_bp
@@ -33,7 +34,7 @@ def reader_uid(raw: str) -> str:
     return cards.normalize_uid(text)
 
 
-def _back(member_id: int):  # type: ignore[no-untyped-def]
+def _back(member_id: int) -> ResponseReturnValue:
     return redirect(url_for("console.member_detail", member_id=member_id) + "#cards")
 
 
@@ -47,7 +48,7 @@ def _member_card(member_id: int, card_id: int) -> Card:
 
 @console_bp.post("/members/<int:member_id>/cards/issue")
 @login_required(Action.CARD_MANAGE)
-def card_issue(member_id: int):  # type: ignore[no-untyped-def]
+def card_issue(member_id: int) -> ResponseReturnValue:
     """办卡, or 补卡 when ``replace`` names what happened to the card in use (lost/revoked)."""
     member = get_member(db(), actor(), member_id)
     replace = request.form.get("replace", "")
@@ -69,7 +70,7 @@ def card_issue(member_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/members/<int:member_id>/cards/<int:card_id>/<any(lost,revoked):state>")
 @login_required(Action.CARD_MANAGE)
-def card_state(member_id: int, card_id: int, state: str):  # type: ignore[no-untyped-def]
+def card_state(member_id: int, card_id: int, state: str) -> ResponseReturnValue:
     card = _member_card(member_id, card_id)
     try:
         cards.set_card_state(db(), actor(), card, CardState(state))

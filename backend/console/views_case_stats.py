@@ -4,6 +4,7 @@ xlsx export (docs/cases.md)."""
 from __future__ import annotations
 
 from flask import Response, render_template, request
+from flask.typing import ResponseReturnValue
 
 from backend.console import console_bp
 from backend.console.forms import Form
@@ -16,7 +17,7 @@ from backend.services.policy import Action
 
 @console_bp.get("/cases/stats")
 @login_required(Action.READ)
-def case_stats():  # type: ignore[no-untyped-def]
+def case_stats() -> ResponseReturnValue:
     form = Form(request.args)
     year = form.integer("year", "年度") or today().year
     if not 2000 <= year <= 2100:

@@ -5,6 +5,7 @@ acceptance at the counter (a member's case, an application to join). Statistics:
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import or_, select
 
 from backend.console import add_menu_entry, console_bp
@@ -90,7 +91,7 @@ def _values(c: Case) -> list[object]:
 
 @console_bp.get("/cases", endpoint="cases")
 @login_required(Action.READ)
-def case_inbox():  # type: ignore[no-untyped-def]
+def case_inbox() -> ResponseReturnValue:
     form = Form(request.args)
     view = form.get("state") if form.get("state") in CASE_VIEWS else "open"
     show_defaults(form, state=view)
@@ -130,7 +131,7 @@ def _member_by_number(text: str) -> Member:
     return member
 
 
-def _accept_page(form: Form, member: Member | None, status: int = 200):  # type: ignore[no-untyped-def]
+def _accept_page(form: Form, member: Member | None, status: int = 200) -> ResponseReturnValue:
     branches = db().execute(
         select(Organization.id, Organization.name)
         .where(org_in_scope(actor()), Organization.type == OrgType.BRANCH, Organization.active)
@@ -150,7 +151,7 @@ def _accept_page(form: Form, member: Member | None, status: int = 200):  # type:
 
 @console_bp.route("/cases/new", methods=["GET", "POST"])
 @login_required(Action.CASE_ACCEPT)
-def case_accept():  # type: ignore[no-untyped-def]
+def case_accept() -> ResponseReturnValue:
     """The counter's form: look the member up (card or member number), then accept."""
     if request.method == "GET":
         form = Form(None, request.args.to_dict())
@@ -198,7 +199,7 @@ def case_accept():  # type: ignore[no-untyped-def]
 
 @console_bp.get("/cases/<int:case_id>")
 @login_required(Action.READ)
-def case_detail(case_id: int):  # type: ignore[no-untyped-def]
+def case_detail(case_id: int) -> ResponseReturnValue:
     case = cases.get_case(db(), actor(), case_id)
     routable = db().execute(
         select(Organization.id, Organization.name)
@@ -220,7 +221,7 @@ def case_detail(case_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/cases/<int:case_id>/<any(route,schedule,reply,close):step>")
 @login_required(Action.CASE_HANDLE)
-def case_step(case_id: int, step: str):  # type: ignore[no-untyped-def]
+def case_step(case_id: int, step: str) -> ResponseReturnValue:
     form = Form(request.form)
     done = {"route": "已转办", "schedule": "已安排约谈", "reply": "已记录答复", "close": "已办结"}
     try:

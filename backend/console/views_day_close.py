@@ -5,6 +5,7 @@ docs/day-close.md."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
@@ -27,7 +28,7 @@ add_menu_entry(
 
 @console_bp.get("/finance/day-closes")
 @login_required(Action.READ)
-def day_closes():  # type: ignore[no-untyped-def]
+def day_closes() -> ResponseReturnValue:
     form = Form(request.args, defaults={"start": today().replace(day=1), "end": today()})
     start = form.date("start", "开始日期") or today().replace(day=1)
     end = form.date("end", "结束日期") or today()
@@ -44,14 +45,14 @@ def day_closes():  # type: ignore[no-untyped-def]
 
 @console_bp.get("/finance/void-requests")
 @login_required(Action.READ)
-def void_requests():  # type: ignore[no-untyped-def]
+def void_requests() -> ResponseReturnValue:
     rows = voids.requests_in_scope(db(), actor(), pending_only=False)
     return render_template("finance/void_requests.html", rows=rows[:200])
 
 
 @console_bp.post("/finance/void-requests/<int:request_id>/<any(approve,reject):action>")
 @login_required(Action.VOID_APPROVE)
-def void_request_action(request_id: int, action: str):  # type: ignore[no-untyped-def]
+def void_request_action(request_id: int, action: str) -> ResponseReturnValue:
     try:
         found = voids.get_request(db(), actor(), request_id)
         voids.decide(

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import func, or_, select
 
 from backend.console import add_menu_entry, console_bp
@@ -114,7 +115,7 @@ def _choices(document: DisclosureDocument | None = None) -> dict[str, Any]:
 
 @console_bp.get("/disclosure", endpoint="disclosure")
 @login_required(Action.READ)
-def disclosure_list():  # type: ignore[no-untyped-def]
+def disclosure_list() -> ResponseReturnValue:
     form = Form(request.args)
     status = form.choice("status", "状态", [s.value for s in DisclosureStatus])
     category_id = form.integer("category_id", "栏目")
@@ -220,7 +221,7 @@ def _editor(form: Form, document: DisclosureDocument | None, preview: bool = Fal
 
 @console_bp.route("/disclosure/new", methods=["GET", "POST"])
 @login_required(Action.DISCLOSURE_DRAFT)
-def disclosure_new():  # type: ignore[no-untyped-def]
+def disclosure_new() -> ResponseReturnValue:
     defaults = {"tier": "public", "publish_on": today(), "org_id": current_user().org_id}
     form = Form(request.form if request.method == "POST" else None, defaults)
     if request.method == "GET" or request.form.get("action") == "preview":
@@ -269,7 +270,7 @@ def _defaults(document: DisclosureDocument) -> dict[str, Any]:
 
 @console_bp.route("/disclosure/<int:document_id>/edit", methods=["GET", "POST"])
 @login_required(Action.DISCLOSURE_DRAFT)
-def disclosure_edit(document_id: int):  # type: ignore[no-untyped-def]
+def disclosure_edit(document_id: int) -> ResponseReturnValue:
     document = disclosure.get_document(db(), actor(), document_id)
     form = Form(request.form if request.method == "POST" else None, _defaults(document))
     if request.method == "GET" or request.form.get("action") == "preview":
@@ -298,7 +299,7 @@ def disclosure_edit(document_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.get("/disclosure/<int:document_id>")
 @login_required(Action.READ)
-def disclosure_detail(document_id: int):  # type: ignore[no-untyped-def]
+def disclosure_detail(document_id: int) -> ResponseReturnValue:
     document = disclosure.get_document(db(), actor(), document_id)
     files = media_of(document)
     recipients = db().execute(
@@ -339,7 +340,7 @@ def disclosure_detail(document_id: int):  # type: ignore[no-untyped-def]
     Action.DISCLOSURE_DRAFT,
     variants=dict.fromkeys(("approve", "reject", "publish", "withdraw"), Action.DISCLOSURE_PUBLISH),
 )
-def disclosure_action(document_id: int, action: str):  # type: ignore[no-untyped-def]
+def disclosure_action(document_id: int, action: str) -> ResponseReturnValue:
     session, who = db(), actor()
     document = disclosure.get_document(session, who, document_id, for_update=True)
     note = request.form.get("note", "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import case, func, select
 
 from backend.console import add_menu_entry, console_bp
@@ -81,13 +82,13 @@ def _page(form: Form, edit: dict[int, Form] | None = None, status: int = 200) ->
 
 @console_bp.get("/disclosure/categories", endpoint="categories")
 @login_required(Action.READ)
-def categories_list():  # type: ignore[no-untyped-def]
+def categories_list() -> ResponseReturnValue:
     return _page(Form(None))
 
 
 @console_bp.post("/disclosure/categories")
 @login_required(Action.DISCLOSURE_CATEGORIES)
-def category_create():  # type: ignore[no-untyped-def]
+def category_create() -> ResponseReturnValue:
     form = Form(request.form)
     name = form.text("name", "栏目名称", required=True, max_len=50)
     description = form.text("description", "说明", max_len=200)
@@ -107,7 +108,7 @@ def category_create():  # type: ignore[no-untyped-def]
 
 @console_bp.post("/disclosure/categories/defaults")
 @login_required(Action.DISCLOSURE_CATEGORIES)
-def category_defaults():  # type: ignore[no-untyped-def]
+def category_defaults() -> ResponseReturnValue:
     before = db().scalar(select(func.count()).select_from(DisclosureCategory)) or 0
     after = len(categories.ensure_default_categories(db(), actor()))
     flash(f"已添加{after - before}个常用栏目", "success")
@@ -118,7 +119,7 @@ def category_defaults():  # type: ignore[no-untyped-def]
     "/disclosure/categories/<int:category_id>/<any(rename,up,down,retire,restore):action>"
 )
 @login_required(Action.DISCLOSURE_CATEGORIES)
-def category_action(category_id: int, action: str):  # type: ignore[no-untyped-def]
+def category_action(category_id: int, action: str) -> ResponseReturnValue:
     session, who = db(), actor()
     category = session.get(DisclosureCategory, category_id)
     if category is None:

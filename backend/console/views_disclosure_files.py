@@ -4,6 +4,7 @@ from an item that is not yet published (the item then needs a new secrecy review
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from backend.console import console_bp
@@ -25,7 +26,7 @@ def media_of(document: DisclosureDocument) -> dict[int, MediaFile]:
 
 @console_bp.get("/disclosure/media/<int:media_id>")
 @login_required(Action.READ)
-def disclosure_media(media_id: int):  # type: ignore[no-untyped-def]
+def disclosure_media(media_id: int) -> ResponseReturnValue:
     """An item's image or attachment for staff of its organization's subtree (any status)."""
     found = db().get(MediaFile, media_id)
     if found is None or found.document_id is None:
@@ -42,7 +43,7 @@ def disclosure_media(media_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/disclosure/<int:document_id>/files/<int:media_id>/delete")
 @login_required(Action.DISCLOSURE_DRAFT)
-def disclosure_file_delete(document_id: int, media_id: int):  # type: ignore[no-untyped-def]
+def disclosure_file_delete(document_id: int, media_id: int) -> ResponseReturnValue:
     session, who = db(), actor()
     document = disclosure.get_document(session, who, document_id, for_update=True)
     body = document.body_md

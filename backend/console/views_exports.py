@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
 from backend.console import console_bp
@@ -30,7 +31,7 @@ KINDS = {"ledger": "党费收缴台账", "members": "党员名册", "batch": "�
 
 @console_bp.post("/exports/<any(ledger,members,batch):kind>", endpoint="export_start")
 @login_required(Action.READ)
-def export_start(kind: str):  # type: ignore[no-untyped-def]
+def export_start(kind: str) -> ResponseReturnValue:
     order, filename = _order(kind, Form(request.form))
     job = store().create_export(user_id=current_user().id, kind=kind, filename=filename)
     ExportRunner(store(), settings().database_url).start(job, order)
@@ -63,15 +64,15 @@ def _order(kind: str, form: Form) -> tuple[ExportOrder, str]:
 
 @console_bp.get("/exports/<token>", endpoint="export_job")
 @login_required(Action.READ)
-def export_job(token: str):  # type: ignore[no-untyped-def]
+def export_job(token: str) -> ResponseReturnValue:
     job = store().get(token, current_user().id)
     return render_template("exports/job.html", job=job, title=KINDS.get(job.kind, "导出"))
 
 
 @console_bp.get("/exports/<token>/file", endpoint="export_file")
 @login_required(Action.READ)
-def export_file(token: str) -> Response:
+def export_file(token: str) -> ResponseReturnValue:
     job = store().get(token, current_user().id)
     if job.state is not JobState.DONE:
-        return redirect(url_for("console.export_job", token=token))  # type: ignore[return-value]
+        return redirect(url_for("console.export_job", token=token))
     return attachment(store().result(job).read_bytes(), XLSX_MIME, job.filename)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from backend.console import add_menu_entry, console_bp
@@ -108,7 +109,7 @@ def send_pdf(data: bytes, stem: str) -> Response:
 
 @console_bp.get("/finance/reports")
 @login_required(Action.READ)
-def finance_reports():  # type: ignore[no-untyped-def]
+def finance_reports() -> ResponseReturnValue:
     form = Form(request.args)
     org, year = chosen_org(form), chosen_year(form)
     quarter = form.integer("quarter", "季度")
@@ -124,7 +125,7 @@ def finance_reports():  # type: ignore[no-untyped-def]
 
 @console_bp.get("/finance/ledger")
 @login_required(Action.READ)
-def finance_ledger():  # type: ignore[no-untyped-def]
+def finance_ledger() -> ResponseReturnValue:
     form = Form(request.args)
     org, year = chosen_org(form), chosen_year(form)
     fmt = request.args.get("format")
@@ -186,7 +187,7 @@ def _payment_values(row: tuple[Payment, str, str]) -> list[object]:
 
 @console_bp.get("/finance/payments")
 @login_required(Action.READ)
-def finance_payments():  # type: ignore[no-untyped-def]
+def finance_payments() -> ResponseReturnValue:
     form = Form(request.args)
     org = chosen_org(form)
     start = form.date("start", "开始日期") or today().replace(day=1)
@@ -227,7 +228,7 @@ REMINDER_COLUMNS = [
 
 @console_bp.get("/finance/reminders")
 @login_required(Action.READ)
-def finance_reminders():  # type: ignore[no-untyped-def]
+def finance_reminders() -> ResponseReturnValue:
     form = Form(request.args)
     org = chosen_org(form)
     show_defaults(form, org_id=org.id)
@@ -264,7 +265,7 @@ def finance_reminders():  # type: ignore[no-untyped-def]
 
 @console_bp.get("/finance/remittance/<int:batch_id>")
 @login_required(Action.READ)
-def finance_batch(batch_id: int):  # type: ignore[no-untyped-def]
+def finance_batch(batch_id: int) -> ResponseReturnValue:
     batch = remittance.get_batch(db(), actor(), batch_id)
     fmt = request.args.get("format")
     if fmt in ("xlsx", "pdf"):
@@ -283,7 +284,7 @@ def finance_batch(batch_id: int):  # type: ignore[no-untyped-def]
     Action.REMITTANCE_PREPARE,
     variants={"confirm": Action.REMITTANCE_CONFIRM, "reverse": Action.REMITTANCE_CONFIRM},
 )
-def finance_batch_action(batch_id: int, action: str):  # type: ignore[no-untyped-def]
+def finance_batch_action(batch_id: int, action: str) -> ResponseReturnValue:
     try:
         if action == "confirm":
             batch = remittance.confirm_batch(db(), actor(), batch_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from backend.console import add_menu_entry, console_bp
@@ -31,7 +32,7 @@ def _device(device_id: int) -> KioskDevice:
     return device
 
 
-def _page(form: Form, new_key: str | None = None, new_name: str | None = None):  # type: ignore[no-untyped-def]
+def _page(form: Form, new_key: str | None = None, new_name: str | None = None) -> str:
     devices = db().scalars(select(KioskDevice).order_by(KioskDevice.name)).all()
     pushed = {row.device_id: row for row in db().scalars(select(PushedKioskConfig))}
     return render_template(
@@ -50,13 +51,13 @@ def _page(form: Form, new_key: str | None = None, new_name: str | None = None): 
 
 @console_bp.get("/devices", endpoint="devices")
 @login_required(Action.DEVICE_ADMIN)
-def devices_list():  # type: ignore[no-untyped-def]
+def devices_list() -> ResponseReturnValue:
     return _page(Form())
 
 
 @console_bp.post("/devices")
 @login_required(Action.DEVICE_ADMIN)
-def device_register():  # type: ignore[no-untyped-def]
+def device_register() -> ResponseReturnValue:
     """The key is shown in this response only: never in a redirect, a flash or a log."""
     form = Form(request.form)
     name = form.text("name", "设备名称", required=True, max_len=80)
@@ -76,7 +77,7 @@ def device_register():  # type: ignore[no-untyped-def]
 
 @console_bp.post("/devices/<int:device_id>/<any(approved,revoked):state>")
 @login_required(Action.DEVICE_ADMIN)
-def device_state(device_id: int, state: str):  # type: ignore[no-untyped-def]
+def device_state(device_id: int, state: str) -> ResponseReturnValue:
     device = _device(device_id)
     try:
         fleet.set_device_state(db(), actor(), device, DeviceState(state))

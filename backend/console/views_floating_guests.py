@@ -4,6 +4,7 @@ branches, registering one with the 活动证, ending a stay (``services.floating
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from backend.console import add_menu_entry, console_bp
@@ -46,7 +47,7 @@ def _branches() -> list[Organization]:
     return list(db().scalars(stmt))
 
 
-def _render(form: Form, status: int = 200):  # type: ignore[no-untyped-def]
+def _render(form: Form, status: int = 200) -> ResponseReturnValue:
     current = request.args.get("all") != "1"
     page = paginate(db(), floating_intake.guests_query(actor(), current_only=current))
     html = render_template(
@@ -62,13 +63,13 @@ def _render(form: Form, status: int = 200):  # type: ignore[no-untyped-def]
 
 @console_bp.get("/floating-guests", endpoint="floating_guests")
 @login_required(Action.READ)
-def guests():  # type: ignore[no-untyped-def]
+def guests() -> ResponseReturnValue:
     return _render(Form(None, {"start_date": today().isoformat(), "status": "full"}))
 
 
 @console_bp.post("/floating-guests", endpoint="floating_guest_new")
 @login_required(Action.FLOATING_INTAKE)
-def register():  # type: ignore[no-untyped-def]
+def register() -> ResponseReturnValue:
     form = Form(request.form)
     start = form.date("start_date", "流入日期", required=True)
     end = form.date("end_date", "预计离开日期")
@@ -103,7 +104,7 @@ def register():  # type: ignore[no-untyped-def]
 
 @console_bp.post("/floating-guests/<int:guest_id>/leave", endpoint="floating_guest_leave")
 @login_required(Action.FLOATING_INTAKE)
-def leave(guest_id: int):  # type: ignore[no-untyped-def]
+def leave(guest_id: int) -> ResponseReturnValue:
     form = Form(request.form)
     on = form.date("left_on", "离开日期") or today()
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
@@ -72,7 +73,7 @@ def _donation_values(row: tuple[Donation, FundReceipt]) -> list[object]:
 
 @console_bp.get("/finance/fund", endpoint="fund")
 @login_required(Action.READ)
-def fund_list():  # type: ignore[no-untyped-def]
+def fund_list() -> ResponseReturnValue:
     form = Form(request.args)
     year = chosen_year(form)
     show_defaults(form, year=year)
@@ -92,7 +93,7 @@ def fund_list():  # type: ignore[no-untyped-def]
 
 @console_bp.route("/finance/fund/new", methods=["GET", "POST"])
 @login_required(Action.FUND_DONATE)
-def fund_new():  # type: ignore[no-untyped-def]
+def fund_new() -> ResponseReturnValue:
     if request.method == "GET":
         form = Form(None, {"donated_on": today(), "method": "cash", "donor_kind": "person"})
         return render_template("finance/fund_form.html", form=form, orgs=scope_orgs())
@@ -128,7 +129,7 @@ def fund_new():  # type: ignore[no-untyped-def]
 
 @console_bp.get("/finance/fund/<int:donation_id>")
 @login_required(Action.READ)
-def fund_detail(donation_id: int):  # type: ignore[no-untyped-def]
+def fund_detail(donation_id: int) -> ResponseReturnValue:
     donation, receipt = fund.get_donation(db(), actor(), donation_id)
     document = finance_docs.donation_receipt(donation, receipt, settings().center_name)
     return render_template(
@@ -138,7 +139,7 @@ def fund_detail(donation_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.get("/finance/fund/<int:donation_id>/<any(receipt,certificate):kind>.pdf")
 @login_required(Action.READ)
-def fund_pdf(donation_id: int, kind: str):  # type: ignore[no-untyped-def]
+def fund_pdf(donation_id: int, kind: str) -> ResponseReturnValue:
     donation, receipt = fund.get_donation(db(), actor(), donation_id)
     center = settings().center_name
     if kind == "certificate":
@@ -154,7 +155,7 @@ def fund_pdf(donation_id: int, kind: str):  # type: ignore[no-untyped-def]
 @login_required(
     Action.FUND_DONATE, variants={"void": Action.FUND_VOID, "consent": Action.HONOR_EDIT}
 )
-def fund_action(donation_id: int, action: str):  # type: ignore[no-untyped-def]
+def fund_action(donation_id: int, action: str) -> ResponseReturnValue:
     donation, receipt = fund.get_donation(db(), actor(), donation_id)
     try:
         if action == "void":

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import extract, or_, select
 
 from backend.console import add_menu_entry, console_bp
@@ -75,7 +76,7 @@ def _honor_values(row: tuple[HonorEntry, str]) -> list[object]:
 
 @console_bp.get("/honors", endpoint="honors")
 @login_required(Action.READ)
-def honors_list():  # type: ignore[no-untyped-def]
+def honors_list() -> ResponseReturnValue:
     form = Form(request.args)
     year = form.integer("year", "年度")
     kind = form.choice("kind", "类别", [k.value for k in HonorKind])
@@ -137,7 +138,7 @@ def _photo() -> NewMedia | None:
 
 @console_bp.route("/honors/new", methods=["GET", "POST"])
 @login_required(Action.HONOR_EDIT)
-def honor_new():  # type: ignore[no-untyped-def]
+def honor_new() -> ResponseReturnValue:
     defaults = {"kind": "person", "year": today().year, "org_id": actor().org_id}
     form = Form(request.form if request.method == "POST" else None, defaults)
     if request.method == "POST":
@@ -189,7 +190,7 @@ def _name(entry: HonorEntry) -> str:
 
 @console_bp.route("/honors/<int:entry_id>", methods=["GET", "POST"])
 @login_required(Action.HONOR_EDIT)
-def honor_edit(entry_id: int):  # type: ignore[no-untyped-def]
+def honor_edit(entry_id: int) -> ResponseReturnValue:
     entry = honors.get_honor(db(), actor(), entry_id)
     defaults: dict[str, Any] = {
         "citation": entry.citation,
@@ -219,7 +220,7 @@ def honor_edit(entry_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/honors/<int:entry_id>/<any(consent,visible):what>")
 @login_required(Action.HONOR_EDIT)
-def honor_toggle(entry_id: int, what: str):  # type: ignore[no-untyped-def]
+def honor_toggle(entry_id: int, what: str) -> ResponseReturnValue:
     entry = honors.get_honor(db(), actor(), entry_id)
     on = request.form.get("on") == "1"
     if what == "consent":
@@ -236,7 +237,7 @@ def honor_toggle(entry_id: int, what: str):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/honors/donations/<int:donation_id>/consent")
 @login_required(Action.HONOR_EDIT)
-def honor_donor_consent(donation_id: int):  # type: ignore[no-untyped-def]
+def honor_donor_consent(donation_id: int) -> ResponseReturnValue:
     donation = db().get(Donation, donation_id)
     if donation is None:
         abort(404)
@@ -253,7 +254,7 @@ def honor_donor_consent(donation_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.get("/honors/<int:entry_id>/photo")
 @login_required(Action.HONOR_EDIT)
-def honor_photo(entry_id: int):  # type: ignore[no-untyped-def]
+def honor_photo(entry_id: int) -> ResponseReturnValue:
     entry = honors.get_honor(db(), actor(), entry_id)
     photo = db().get(MediaFile, entry.photo_id) if entry.photo_id else None
     if photo is None:

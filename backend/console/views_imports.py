@@ -14,6 +14,7 @@ import io
 from pathlib import Path
 
 from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from backend.console import add_menu_entry, console_bp
@@ -69,7 +70,7 @@ def _orgs(*, branches: bool = False) -> list[Organization]:
     return list(db().scalars(stmt))
 
 
-def _index(errors: dict[str, str] | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _index(errors: dict[str, str] | None = None, status: int = 200) -> ResponseReturnValue:
     posted = request.form if request.method == "POST" else None
     form = Form(posted, defaults={"org_id": current_user().org_id})
     return render_template(
@@ -86,13 +87,13 @@ def _index(errors: dict[str, str] | None = None, status: int = 200):  # type: ig
 
 @console_bp.get("/imports", endpoint="imports")
 @login_required(Action.IMPORT_RUN)
-def imports_page():  # type: ignore[no-untyped-def]
+def imports_page() -> ResponseReturnValue:
     return _index()
 
 
 @console_bp.post("/imports", endpoint="import_upload")
 @login_required(Action.IMPORT_RUN)
-def import_upload():  # type: ignore[no-untyped-def]
+def import_upload() -> ResponseReturnValue:
     kind = KINDS.get(request.form.get("kind", ""))
     if kind is None:
         raise Invalid("请选择导入的数据类型", code="import_kind")
@@ -123,7 +124,7 @@ def import_upload():  # type: ignore[no-untyped-def]
     return _job_page(job)
 
 
-def _job_page(job: Job):  # type: ignore[no-untyped-def]
+def _job_page(job: Job) -> ResponseReturnValue:
     errors = store().errors(job) if job.state in (JobState.CHECKED, JobState.FAILED) else []
     return render_template(
         "imports/job.html",
@@ -138,12 +139,12 @@ def _job_page(job: Job):  # type: ignore[no-untyped-def]
 
 @console_bp.get("/imports/<token>", endpoint="import_job")
 @login_required(Action.IMPORT_RUN)
-def import_job(token: str):  # type: ignore[no-untyped-def]
+def import_job(token: str) -> ResponseReturnValue:
     return _job_page(store().get(token, current_user().id))
 
 
 @console_bp.get("/imports/<token>/status", endpoint="import_status")
-def import_status(token: str):  # type: ignore[no-untyped-def]
+def import_status(token: str) -> ResponseReturnValue:
     """Polled by the progress bar. It reads only the signed session cookie and the job's state
     file, never the database: on SQLite the running import holds the write lock, and a page
     that opened a transaction would wait for the import to end. It answers only the user who
@@ -160,7 +161,7 @@ def import_status(token: str):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/imports/<token>/confirm", endpoint="import_confirm")
 @login_required(Action.IMPORT_RUN)
-def import_confirm(token: str):  # type: ignore[no-untyped-def]
+def import_confirm(token: str) -> ResponseReturnValue:
     job = store().get(token, current_user().id)
     ready = job.state is JobState.CHECKED and not job.bad_rows and job.ok_rows
     # A second click (or a second tab) finds the job claimed and just shows where it stands.
@@ -172,7 +173,7 @@ def import_confirm(token: str):  # type: ignore[no-untyped-def]
 
 @console_bp.get("/imports/<token>/errors.xlsx", endpoint="import_errors")
 @login_required(Action.IMPORT_RUN)
-def import_errors(token: str):  # type: ignore[no-untyped-def]
+def import_errors(token: str) -> ResponseReturnValue:
     job = store().get(token, current_user().id)
     title = f"{job.import_kind.title}导入错误报告"
     sheet = Sheet(
@@ -192,7 +193,7 @@ def import_errors(token: str):  # type: ignore[no-untyped-def]
     "/imports/template/<any(members,cards,dues,orgs):kind>.xlsx", endpoint="import_template"
 )
 @login_required(Action.IMPORT_RUN)
-def import_template(kind: str):  # type: ignore[no-untyped-def]
+def import_template(kind: str) -> ResponseReturnValue:
     out = io.BytesIO()
     write_template(out, KINDS[kind].columns, KINDS[kind].title)
     return attachment(out.getvalue(), XLSX_MIME, f"{KINDS[kind].title}导入模板.xlsx")
@@ -200,7 +201,7 @@ def import_template(kind: str):  # type: ignore[no-untyped-def]
 
 @console_bp.get("/cards.xlsx", endpoint="cards_export")
 @login_required(Action.READ)
-def cards_export():  # type: ignore[no-untyped-def]
+def cards_export() -> ResponseReturnValue:
     form = Form(request.args)
     org = chosen_org(form)
     state = form.choice("state", "卡片状态", [s.value for s in CardState])

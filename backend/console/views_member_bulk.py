@@ -4,9 +4,12 @@ export, 区内转接 with its rules and audit); a move is all or nothing."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import Response, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response
 
 from backend.console import console_bp
 from backend.console.forms import Form
@@ -34,7 +37,8 @@ def picked() -> list[int]:
 
 def back_to_list() -> Response:
     """The roll with the filters the bulk form was sent from (only known filter names)."""
-    args = {k: v for k, v in parse_qsl(request.form.get("back", "")) if k in FILTER_KEYS}
+    back = parse_qsl(request.form.get("back", ""))
+    args: dict[str, Any] = {k: v for k, v in back if k in FILTER_KEYS}
     return redirect(url_for("console.members", **args))
 
 
@@ -43,7 +47,7 @@ def back_to_list() -> Response:
     Action.READ,
     variants={"cards": Action.CARD_MANAGE, "move": Action.TRANSFER_MEMBER},
 )
-def members_bulk(action: str):  # type: ignore[no-untyped-def]
+def members_bulk(action: str) -> ResponseReturnValue:
     ids = picked()
     if not ids:
         flash("请先勾选党员", "error")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from backend.console import console_bp
 from backend.console.forms import Form
@@ -20,12 +24,12 @@ EXPORT_LIMIT = 200_000  # the xlsx is streamed: a whole district fits
 
 @console_bp.get("/members.xlsx")
 @login_required(Action.READ)
-def members_export():  # type: ignore[no-untyped-def]
+def members_export() -> ResponseReturnValue:
     form = Form(request.args)
     return export_response(form, filters_from(form))
 
 
-def export_response(form: Form, filters: MemberFilters) -> Response:
+def export_response(form: Form, filters: MemberFilters) -> WerkzeugResponse:
     """The roll matching ``filters`` as xlsx (also the bulk action's export of picked members)."""
     day = today()
     stmt = member_query(actor(), filters, day, with_months_behind=True)
@@ -33,7 +37,8 @@ def export_response(form: Form, filters: MemberFilters) -> Response:
     total = session_.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     if (total or 0) > EXPORT_LIMIT:
         flash(f"符合条件的党员有{total}名，超过{EXPORT_LIMIT}名，请按党组织分批导出", "error")
-        return redirect(url_for("console.members", **request.args.to_dict()))
+        args: dict[str, Any] = request.args.to_dict()
+        return redirect(url_for("console.members", **args))
     sheet = Sheet(
         title="党员名册",
         columns=COLUMNS,

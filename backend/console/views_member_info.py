@@ -4,6 +4,7 @@ table printed as a PDF (docs/info-tables.md)."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from backend.console import console_bp
 from backend.console.forms import Form
@@ -32,7 +33,7 @@ FIELDS = {
 
 @console_bp.route("/members/<int:member_id>/info", methods=["GET", "POST"])
 @login_required(Action.MEMBER_EDIT)
-def member_info_edit(member_id: int):  # type: ignore[no-untyped-def]
+def member_info_edit(member_id: int) -> ResponseReturnValue:
     member = get_member(db(), actor(), member_id)
     defaults = {k: getattr(member, k) for k in member_info.INFO_FIELDS if k != "photo_id"}
     form = Form(request.form if request.method == "POST" else None, defaults)
@@ -71,7 +72,7 @@ def member_info_edit(member_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.get("/members/<int:member_id>/photo")
 @login_required(Action.READ)
-def member_photo(member_id: int):  # type: ignore[no-untyped-def]
+def member_photo(member_id: int) -> ResponseReturnValue:
     member = get_member(db(), actor(), member_id)
     stored = db().get(MediaFile, member.photo_id) if member.photo_id else None
     if stored is None:
@@ -81,7 +82,7 @@ def member_photo(member_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.get("/members/<int:member_id>/info.pdf")
 @login_required(Action.READ)
-def member_info_pdf(member_id: int):  # type: ignore[no-untyped-def]
+def member_info_pdf(member_id: int) -> ResponseReturnValue:
     member = get_member(db(), actor(), member_id)
     table = info_tables.member_table(db(), member, today())
     return attachment(

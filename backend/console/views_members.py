@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from backend.console import add_menu_entry, console_bp
@@ -107,7 +108,7 @@ def filters_from(form: Form) -> MemberFilters:
 
 @console_bp.get("/members", endpoint="members")
 @login_required(Action.READ)
-def members_list():  # type: ignore[no-untyped-def]
+def members_list() -> ResponseReturnValue:
     form = Form(request.args)
     page = paginate(db(), member_query(actor(), filters_from(form), today()))
     behind = months_owed_map(db(), [member.id for member, _org in page.items], today())
@@ -175,7 +176,7 @@ def _defaults(member: Member) -> dict[str, Any]:
 
 @console_bp.route("/members/new", methods=["GET", "POST"])
 @login_required(Action.MEMBER_EDIT)
-def member_new():  # type: ignore[no-untyped-def]
+def member_new() -> ResponseReturnValue:
     branches = _scope_orgs(branches_only=True)
     defaults = {"status": "full", "dues_category": "employed", "ethnicity": "汉族"}
     if request.args.get("org_id"):
@@ -211,7 +212,7 @@ def member_new():  # type: ignore[no-untyped-def]
 
 @console_bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
 @login_required(Action.MEMBER_EDIT)
-def member_edit(member_id: int):  # type: ignore[no-untyped-def]
+def member_edit(member_id: int) -> ResponseReturnValue:
     member = get_member(db(), actor(), member_id)
     form = Form(request.form if request.method == "POST" else None, _defaults(member))
     if request.method == "POST":
@@ -233,7 +234,7 @@ def member_edit(member_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.get("/members/<int:member_id>")
 @login_required(Action.READ)
-def member_detail(member_id: int):  # type: ignore[no-untyped-def]
+def member_detail(member_id: int) -> ResponseReturnValue:
     member = get_member(db(), actor(), member_id)
     day = today()
     session_ = db()
@@ -274,7 +275,7 @@ def member_detail(member_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/members/<int:member_id>/archive")
 @login_required(Action.MEMBER_EDIT)
-def member_archive(member_id: int):  # type: ignore[no-untyped-def]
+def member_archive(member_id: int) -> ResponseReturnValue:
     member = get_member(db(), actor(), member_id)
     form = Form(request.form)
     reason = form.text("reason", "删除原因", required=True, max_len=200)

@@ -4,6 +4,7 @@ committee members, print the table as a PDF (docs/info-tables.md)."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import or_, select
 
 from backend.console import console_bp
@@ -29,7 +30,7 @@ INFO_FIELDS = {
 SEAT_FIELDS = {"seat_post": "post", "seat_member": "member", "seat_taken": "post"}
 
 
-def _page(org: Organization, form: Form, seat_form: Form, status: int = 200):  # type: ignore[no-untyped-def]
+def _page(org: Organization, form: Form, seat_form: Form, status: int = 200) -> ResponseReturnValue:
     return render_template(
         "console/orgs/info.html",
         org=org,
@@ -51,7 +52,7 @@ def _upload(name: str) -> NewMedia | None:
 
 @console_bp.route("/orgs/<int:org_id>/info", methods=["GET", "POST"])
 @login_required(Action.ORG_EDIT)
-def org_info_edit(org_id: int):  # type: ignore[no-untyped-def]
+def org_info_edit(org_id: int) -> ResponseReturnValue:
     org = get_org(db(), actor(), org_id)
     defaults = {k: getattr(org, k) for k in org_info.INFO_FIELDS}
     form = Form(request.form if request.method == "POST" else None, defaults)
@@ -79,7 +80,7 @@ def org_info_edit(org_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/orgs/<int:org_id>/seats")
 @login_required(Action.ORG_EDIT)
-def org_seat_set(org_id: int):  # type: ignore[no-untyped-def]
+def org_seat_set(org_id: int) -> ResponseReturnValue:
     org = get_org(db(), actor(), org_id)
     seat_form = Form(request.form)
     token = seat_form.text("member", "党员（卡号或党员编号）", required=True)
@@ -110,7 +111,7 @@ def org_seat_set(org_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/orgs/<int:org_id>/seats/<int:seat_id>/remove")
 @login_required(Action.ORG_EDIT)
-def org_seat_remove(org_id: int, seat_id: int):  # type: ignore[no-untyped-def]
+def org_seat_remove(org_id: int, seat_id: int) -> ResponseReturnValue:
     org = get_org(db(), actor(), org_id)
     try:
         org_info.remove_seat(db(), actor(), org, seat_id)
@@ -124,7 +125,7 @@ def org_seat_remove(org_id: int, seat_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/orgs/<int:org_id>/photos/<int:photo_id>/remove")
 @login_required(Action.ORG_EDIT)
-def org_photo_remove(org_id: int, photo_id: int):  # type: ignore[no-untyped-def]
+def org_photo_remove(org_id: int, photo_id: int) -> ResponseReturnValue:
     org = get_org(db(), actor(), org_id)
     try:
         org_info.remove_place_photo(db(), actor(), org, photo_id)
@@ -138,7 +139,7 @@ def org_photo_remove(org_id: int, photo_id: int):  # type: ignore[no-untyped-def
 
 @console_bp.get("/orgs/<int:org_id>/photos/<int:photo_id>")
 @login_required(Action.READ)
-def org_photo(org_id: int, photo_id: int):  # type: ignore[no-untyped-def]
+def org_photo(org_id: int, photo_id: int) -> ResponseReturnValue:
     org = get_org(db(), actor(), org_id)
     row = db().get(OrgPhoto, photo_id)
     stored = db().get(MediaFile, row.media_id) if row and row.org_id == org.id else None
@@ -156,7 +157,7 @@ def image_response(stored: MediaFile) -> Response:
 
 @console_bp.get("/orgs/<int:org_id>/info.pdf")
 @login_required(Action.READ)
-def org_info_pdf(org_id: int):  # type: ignore[no-untyped-def]
+def org_info_pdf(org_id: int) -> ResponseReturnValue:
     org = get_org(db(), actor(), org_id)
     table = info_tables.org_table(db(), org, today())
     return attachment(info_pdfs.org_table_pdf(table), PDF_MIME, f"{table.title}.pdf")

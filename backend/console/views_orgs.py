@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from backend.console import add_menu_entry, charts, console_bp
@@ -74,13 +75,13 @@ def _parents_for(org_type: OrgType, exclude_path: str | None = None) -> list[Org
 
 @console_bp.get("/orgs", endpoint="orgs")
 @login_required(Action.READ)
-def orgs_home():  # type: ignore[no-untyped-def]
+def orgs_home() -> ResponseReturnValue:
     return redirect(url_for("console.org_detail", org_id=current_user().org_id))
 
 
 @console_bp.get("/orgs/<int:org_id>")
 @login_required(Action.READ)
-def org_detail(org_id: int):  # type: ignore[no-untyped-def]
+def org_detail(org_id: int) -> ResponseReturnValue:
     org = _load(org_id)
     root = current_user().org
     return render_template(
@@ -104,7 +105,7 @@ def org_detail(org_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.route("/orgs/<int:parent_id>/new", methods=["GET", "POST"])
 @login_required(Action.ORG_EDIT)
-def org_new(parent_id: int):  # type: ignore[no-untyped-def]
+def org_new(parent_id: int) -> ResponseReturnValue:
     parent = _load(parent_id)
     types = [t for t in OrgType if orgs.LEVEL[t] > orgs.LEVEL[parent.type]]
     if not types or not parent.active:
@@ -141,7 +142,7 @@ def org_new(parent_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.route("/orgs/<int:org_id>/edit", methods=["GET", "POST"])
 @login_required(Action.ORG_EDIT)
-def org_edit(org_id: int):  # type: ignore[no-untyped-def]
+def org_edit(org_id: int) -> ResponseReturnValue:
     org = _load(org_id)
     defaults = {k: getattr(org, k) for k in org_changes.EDITABLE}
     form = Form(request.form if request.method == "POST" else None, defaults)
@@ -165,7 +166,7 @@ def org_edit(org_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.route("/orgs/<int:org_id>/move", methods=["GET", "POST"])
 @login_required(Action.ORG_MOVE)
-def org_move(org_id: int):  # type: ignore[no-untyped-def]
+def org_move(org_id: int) -> ResponseReturnValue:
     org = _load(org_id)
     parents = _parents_for(org.type, exclude_path=org.path)
     form = Form(
@@ -201,7 +202,7 @@ def org_move(org_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.route("/orgs/<int:org_id>/merge", methods=["GET", "POST"])
 @login_required(Action.ORG_EDIT)
-def org_merge(org_id: int):  # type: ignore[no-untyped-def]
+def org_merge(org_id: int) -> ResponseReturnValue:
     org = _load(org_id)
     if org.type is not OrgType.BRANCH:
         abort(404)
@@ -247,7 +248,7 @@ def org_merge(org_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/orgs/<int:org_id>/dissolve")
 @login_required(Action.ORG_EDIT)
-def org_dissolve(org_id: int):  # type: ignore[no-untyped-def]
+def org_dissolve(org_id: int) -> ResponseReturnValue:
     org = _load(org_id)
     form = Form(request.form)
     on = form.date("on", "撤销日期") or today()

@@ -4,7 +4,10 @@ makes each one count, and the disclosure draft (docs/dues.md, Using the dues kep
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from backend.console import console_bp
 from backend.console.forms import Form
@@ -80,7 +83,7 @@ def _publication_post(org: Organization, year: int, quarter: int | None) -> tupl
 
 @console_bp.route("/finance/publication", methods=["GET", "POST"])
 @login_required(Action.READ)
-def finance_publication():  # type: ignore[no-untyped-def]
+def finance_publication() -> ResponseReturnValue:
     form = Form(request.values)
     org, year = chosen_org(form), chosen_year(form)
     quarter = form.integer("quarter", "季度")
@@ -88,7 +91,7 @@ def finance_publication():  # type: ignore[no-untyped-def]
     if request.method == "POST":
         use_form, approve_form = _publication_post(org, year, quarter)
         if use_form.ok and approve_form.ok:
-            args = {"org_id": org.id, "year": year, "quarter": quarter}
+            args: dict[str, Any] = {"org_id": org.id, "year": year, "quarter": quarter}
             return redirect(url_for("console.finance_publication", **args))
     pub = dues_desk.publication(
         db(), actor(), org.id, year, quarter=quarter, remittance=settings().remittance

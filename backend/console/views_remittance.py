@@ -5,7 +5,10 @@ page and its confirm / cancel / reverse forms are in ``views_finance``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from backend.console import console_bp
@@ -50,7 +53,7 @@ def chosen_period(form: Form) -> Period:
 
 @console_bp.get("/finance/remittance")
 @login_required(Action.READ)
-def finance_remittance():  # type: ignore[no-untyped-def]
+def finance_remittance() -> ResponseReturnValue:
     form = Form(request.args)
     orgs = remitting_orgs()
     org = remitting_org(form, orgs)
@@ -73,7 +76,7 @@ def finance_remittance():  # type: ignore[no-untyped-def]
 
 @console_bp.post("/finance/remittance")
 @login_required(Action.REMITTANCE_PREPARE)
-def finance_remittance_create():  # type: ignore[no-untyped-def]
+def finance_remittance_create() -> ResponseReturnValue:
     form = Form(request.form)
     org_id = form.integer("org_id", "党组织", required=True) or 0
     period = Period(
@@ -89,7 +92,7 @@ def finance_remittance_create():  # type: ignore[no-untyped-def]
         rollback()
         flash(exc.message, "error")
         # back to the same organization and period — the filter fields only, never the token
-        back = {
+        back: dict[str, Any] = {
             "org_id": org_id,
             "year": period.year,
             "start_month": period.start_month,

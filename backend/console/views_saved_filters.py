@@ -4,17 +4,19 @@
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
 from backend.console import console_bp
 from backend.console.web import current_user, db, login_required, rollback
 from backend.errors import DomainError
+from backend.models import SavedFilter
 from backend.services import saved_filters
 from backend.services.policy import Action
 
 
 @console_bp.app_template_global()
-def saved_filter_list(page: str) -> list:  # type: ignore[type-arg]
+def saved_filter_list(page: str) -> list[SavedFilter]:
     """The signed-in user's saved filters of ``page`` (for the list page's template)."""
     return saved_filters.list_saved(db(), current_user().id, page)
 
@@ -26,7 +28,7 @@ def _back(page: str, query: str) -> Response:
 
 @console_bp.post("/saved-filters")
 @login_required(Action.OWN_ACCOUNT)
-def saved_filter_save():  # type: ignore[no-untyped-def]
+def saved_filter_save() -> ResponseReturnValue:
     page, query = request.form.get("page", ""), request.form.get("query", "")
     try:
         row = saved_filters.save(db(), current_user().id, page, request.form.get("name", ""), query)
@@ -40,7 +42,7 @@ def saved_filter_save():  # type: ignore[no-untyped-def]
 
 @console_bp.post("/saved-filters/<int:filter_id>/delete")
 @login_required(Action.OWN_ACCOUNT)
-def saved_filter_delete(filter_id: int):  # type: ignore[no-untyped-def]
+def saved_filter_delete(filter_id: int) -> ResponseReturnValue:
     try:
         row = saved_filters.delete(db(), current_user().id, filter_id)
     except DomainError as exc:

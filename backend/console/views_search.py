@@ -9,6 +9,7 @@ record anyway; the counter and auditors see it masked (docs/members-and-privacy.
 from __future__ import annotations
 
 from flask import render_template, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from backend.console import console_bp
@@ -23,7 +24,7 @@ LIMIT = member_search.MAX_RESULTS
 
 @console_bp.get("/search")
 @login_required(Action.READ)
-def search():  # type: ignore[no-untyped-def]
+def search() -> ResponseReturnValue:
     q = request.args.get("q", "").strip()
     hits: list[member_search.MemberHit] = []
     message = None

@@ -5,6 +5,7 @@ the dues of a member from outside the district (``services.transfer_inbox``)."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
@@ -35,13 +36,13 @@ def _state(raw: str | None) -> InboxState | None:
         return InboxState.OPEN
 
 
-def _back():  # type: ignore[no-untyped-def]
+def _back() -> ResponseReturnValue:
     return redirect(request.form.get("next") or url_for("console.transfer_inbox"))
 
 
 @console_bp.get("/transfers/inbox", endpoint="transfer_inbox")
 @login_required(Action.READ)
-def inbox():  # type: ignore[no-untyped-def]
+def inbox() -> ResponseReturnValue:
     state = _state(request.args.get("state"))
     page = paginate(db(), transfer_inbox.inbox_query(actor(), state), per_page=20)
     items = [transfer_inbox.item(db(), actor(), n) for n in page.items]
@@ -58,7 +59,7 @@ def inbox():  # type: ignore[no-untyped-def]
 
 @console_bp.post("/transfers/inbox/<int:notice_id>/accept", endpoint="transfer_inbox_accept")
 @login_required(Action.NOTICE_HANDLE)
-def accept(notice_id: int):  # type: ignore[no-untyped-def]
+def accept(notice_id: int) -> ResponseReturnValue:
     try:
         notice = transfer_inbox.get_notice(db(), actor(), notice_id)
         transfer_inbox.accept(db(), actor(), notice)
@@ -73,7 +74,7 @@ def accept(notice_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/transfers/inbox/arrival/<int:transfer_id>", endpoint="transfer_inbox_arrival")
 @login_required(Action.TRANSFER_ARRIVAL)
-def arrival(transfer_id: int):  # type: ignore[no-untyped-def]
+def arrival(transfer_id: int) -> ResponseReturnValue:
     form = Form(request.form)
     on = form.date("arrived_on", "报到日期") or today()
     if not form.ok:
@@ -91,7 +92,7 @@ def arrival(transfer_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/transfers/inbox/<int:notice_id>/assess", endpoint="transfer_inbox_assess")
 @login_required(Action.DUES_ASSESS_NEW)
-def assess(notice_id: int):  # type: ignore[no-untyped-def]
+def assess(notice_id: int) -> ResponseReturnValue:
     form = Form(request.form)
     category = form.choice("category", "党费类别", DUES_CATEGORY_LABELS, required=True)
     base = form.yuan("base", "月计算基数")

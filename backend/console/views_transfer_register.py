@@ -4,7 +4,10 @@ transfer as a PDF (``services.transfer_stats``, ``services.transfer_archive``)."
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
@@ -39,7 +42,7 @@ def _filter(form: Form) -> transfer_stats.TransferFilter:
 
 @console_bp.get("/transfers", endpoint="transfer_register")
 @login_required(Action.READ)
-def register():  # type: ignore[no-untyped-def]
+def register() -> ResponseReturnValue:
     form = Form(request.args)
     f = _filter(form)
     fmt = request.args.get("format")
@@ -81,13 +84,13 @@ def register():  # type: ignore[no-untyped-def]
     )
 
 
-def _args() -> dict[str, str]:
+def _args() -> dict[str, Any]:
     return {k: v for k, v in request.args.items() if k not in ("format", "page")}
 
 
 @console_bp.post("/transfers/<int:transfer_id>/archive-letter", endpoint="transfer_archive_letter")
 @login_required(Action.LETTER_ISSUE)
-def archive_letter(transfer_id: int):  # type: ignore[no-untyped-def]
+def archive_letter(transfer_id: int) -> ResponseReturnValue:
     """The archival 组织关系介绍信 as a PDF; each print is counted (补打 from the second)."""
     transfer = transfer_register.get_transfer(db(), actor(), transfer_id)
     prints = transfer_archive.count_print(db(), actor(), transfer)

@@ -4,6 +4,7 @@ none (``services/waiver_bulk.py``)."""
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 
 from backend.console import console_bp
 from backend.console.forms import Form
@@ -16,7 +17,7 @@ from backend.services.policy import Action
 
 @console_bp.post("/finance/waivers/approve")
 @login_required(Action.WAIVER_APPROVE)
-def waivers_approve_selected():  # type: ignore[no-untyped-def]
+def waivers_approve_selected() -> ResponseReturnValue:
     form = Form(request.form)
     ids = [n for n in (whole_number(v) for v in request.form.getlist("request_id")) if n]
     decided_on = form.date("decided_on", "决定日期") or today()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import or_
 
 from backend.console import add_menu_entry, console_bp
@@ -89,7 +90,7 @@ def _waiver_values(r: WaiverRequest) -> list[object]:
 
 @console_bp.get("/finance/waivers", endpoint="waivers")
 @login_required(Action.READ)
-def waiver_list():  # type: ignore[no-untyped-def]
+def waiver_list() -> ResponseReturnValue:
     form = Form(request.args)
     view = form.get("state") if form.get("state") in WAIVER_VIEWS else "open"
     if request.args.get("all") == "1":  # the old "显示全部申请" link
@@ -116,7 +117,7 @@ def waiver_list():  # type: ignore[no-untyped-def]
 
 @console_bp.route("/finance/waivers/new", methods=["GET", "POST"])
 @login_required(Action.WAIVER_REQUEST)
-def waiver_new():  # type: ignore[no-untyped-def]
+def waiver_new() -> ResponseReturnValue:
     if request.method == "GET":
         form = Form(None, {"year": today().year, "kind": "waive", **request.args.to_dict()})
         return render_template("finance/waiver_form.html", form=form)
@@ -151,7 +152,7 @@ def waiver_new():  # type: ignore[no-untyped-def]
 
 @console_bp.post("/finance/waivers/<int:request_id>/decide")
 @login_required(Action.WAIVER_APPROVE)
-def waiver_decide(request_id: int):  # type: ignore[no-untyped-def]
+def waiver_decide(request_id: int) -> ResponseReturnValue:
     form = Form(request.form)
     decided_on = form.date("decided_on", "决定日期") or today()
     approve = form.get("decision") == "approve"

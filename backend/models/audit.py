@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, event
+from sqlalchemy import JSON, Connection, Index, String, Table, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.models.base import Base, utcnow
@@ -55,7 +55,7 @@ def guard_statements(dialect: str) -> tuple[str, ...]:
 
 
 @event.listens_for(AuditEntry.__table__, "after_create")
-def _install_guards(target, connection, **_kw):  # type: ignore[no-untyped-def]
+def _install_guards(target: Table, connection: Connection, **_kw: Any) -> None:
     for statement in guard_statements(connection.dialect.name):
         connection.exec_driver_sql(statement)
     if connection.dialect.name == "postgresql":

@@ -226,7 +226,8 @@ class Donation(Base):
     donated_on: Mapped[date] = mapped_column(index=True)
     consent_public: Mapped[bool] = mapped_column(default=False)
     receiving_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    # The fund's own fields (seed 党建基金库); the numbered receipt is ``FundReceipt``.
+    # The fund's own fields (党建基金库, docs/founding-spec.md); the numbered receipt is
+    # ``FundReceipt``.
     address: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(30))
     directed: Mapped[bool] = mapped_column(default=False)

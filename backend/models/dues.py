@@ -38,7 +38,7 @@ class DuesMonth(Base):
 
 
 class DuesMonthBackup(Base):
-    """Copy of a year's ledger taken when the year is opened (the seed's 备份)."""
+    """Copy of a year's ledger taken when the year is opened (the 备份 of docs/founding-spec.md)."""
 
     __tablename__ = "dues_months_backup"
 

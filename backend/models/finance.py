@@ -34,7 +34,8 @@ REMITTANCE_STATE_LABELS = {
 
 
 class RemittanceBatch(Base):
-    """One remittance (汇缴) by an organization for a period: the seed's transition record.
+    """One remittance (汇缴) by an organization for a period: the transition record
+    (汇缴过渡库) of docs/founding-spec.md.
 
     It covers every collection in the organization's subtree received up to the end of the
     period and not yet remitted. ``upward_fen`` is what the organization passes to its parent

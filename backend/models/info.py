@@ -1,4 +1,4 @@
-"""The seed's information tables beyond the basic records: committee seats (党内职务), the photos
+"""The information tables beyond the basic records: committee seats (党内职务), the photos
 of an organization's meeting place, and members' yearly 民主评议 results (docs/info-tables.md)."""
 
 from __future__ import annotations

@@ -34,8 +34,8 @@ class Organization(Base):
     """A party organization with an explicit parent.
 
     ``path`` is a materialized path of ids ("/1/4/17/"): a subtree is one indexed prefix match,
-    never a recursive walk. The 8-digit code is kept as the seed's identifier but the tree is
-    never inferred from it (docs/architecture.md).
+    never a recursive walk. The 8-digit code is kept as the identifier
+    (docs/founding-spec.md) but the tree is never inferred from it (docs/architecture.md).
     """
 
     __tablename__ = "organizations"

@@ -1,9 +1,10 @@
 """Organization-relationship transfers (组织关系接转库), notices and the letter register.
 
-A ``Transfer`` row keeps what the seed's transfer base records for both sides (outgoing and
-incoming member, from, to, inside or outside the district). Everything a printout shows is
-copied into the rows at the time of the transfer, so a reprint months later says exactly what
-the first print said even if the member or the organizations have changed since.
+A ``Transfer`` row keeps what the transfer register records for both sides (outgoing and
+incoming member, from, to, inside or outside the district: docs/founding-spec.md). Everything
+a printout shows is copied into the rows at the time of the transfer, so a reprint months later
+says exactly what the first print said even if the member or the organizations have changed
+since.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class TransferKind(enum.StrEnum):
 
     @property
     def scope_label(self) -> str:
-        """The seed's type column: inside or outside the district."""
+        """The register's type column: inside or outside the district."""
         return "区内" if self is TransferKind.WITHIN else "区外"
 
 

@@ -49,10 +49,12 @@ def _describe_band(bands: tuple[tuple[int | None, int], ...], upper: int | None,
             break
         lower = u
     pct = f"{Decimal(rate) / 100:g}%"
+    if upper is None:
+        if lower is None:
+            raise AssertionError("the first band has an upper bound")
+        return f"月基数{lower // 100}元以上按{pct}交纳"
     if lower is None:
         return f"月基数{upper // 100}元以下（含）按{pct}交纳"
-    if upper is None:
-        return f"月基数{lower // 100}元以上按{pct}交纳"
     return f"月基数{lower // 100}元以上至{upper // 100}元（含）按{pct}交纳"
 
 

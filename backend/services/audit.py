@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from backend.models import AuditEntry
+from backend.models.base import Base
 from backend.services import audit_chain
 from backend.services.actor import Actor
 
@@ -39,9 +40,9 @@ def record(
     return entry
 
 
-def snapshot(obj: object, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+def snapshot(obj: Base, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     """The column values of a mapped object, JSON-ready, for before/after images."""
-    table = obj.__table__  # type: ignore[attr-defined]
+    table = obj.__table__
     return {c.key: _plain(getattr(obj, c.key)) for c in table.columns if c.key not in exclude}
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import RowMapping, insert, select, text
 from sqlalchemy.orm import Session
 
 from backend.models import AuditEntry
@@ -31,7 +31,7 @@ _TAIL_KEY = "audit_chain_tail"
 _FIELDS = ("actor_type", "actor_id", "actor_name", "action", "entity_type", "entity_id")
 
 
-def canonical(row: Mapping[str, Any], prev_hash: str) -> bytes:
+def canonical(row: Mapping[str, Any] | RowMapping, prev_hash: str) -> bytes:
     """The bytes a row's hash is taken over: its content and its predecessor's hash."""
     at: datetime = row["at"]
     body = {k: row[k] for k in _FIELDS}
@@ -44,7 +44,7 @@ def canonical(row: Mapping[str, Any], prev_hash: str) -> bytes:
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def row_hash(row: Mapping[str, Any], prev_hash: str) -> str:
+def row_hash(row: Mapping[str, Any] | RowMapping, prev_hash: str) -> str:
     return hashlib.sha256(canonical(row, prev_hash)).hexdigest()
 
 
@@ -135,7 +135,7 @@ def verify(session: Session, *, batch: int = 2000) -> ChainReport:
     return ChainReport(count, None, None, prev)
 
 
-def _fault(row: Mapping[str, Any], prev: str, prev_at: datetime | None) -> str | None:
+def _fault(row: RowMapping, prev: str, prev_at: datetime | None) -> str | None:
     if not row["row_hash"] or not row["prev_hash"]:
         return "该行没有链哈希（未经系统写入）"
     if row["prev_hash"] != prev:

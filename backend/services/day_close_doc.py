@@ -4,6 +4,7 @@ the spreadsheet agree with the first print."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from backend.models import DayClose, PaymentMethod
@@ -117,7 +118,7 @@ def closes_sheet(settings: Settings, closes: list[DayClose], title: str) -> expo
         exports.Column("冲正金额", "money", 12),
         exports.Column("日结时间", width=18),
     ]
-    rows = []
+    rows: list[Sequence[object] | exports.Section] = []
     for c in closes:
         slips = f"{c.first_slip}—{c.last_slip}" if c.first_slip else "无"
         rows.append(

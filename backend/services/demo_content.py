@@ -1,8 +1,9 @@
 """Demo content for the touch board: the disclosure folder, an honor roll and fund donors.
 
 Called by the ``demo-data`` command with the organizations it created. The demo documents name
-their publishers by the seed's codes (``01010000`` …); when the demo district numbers its
-organizations differently, a document goes to the first organization of the same level.
+their publishers by codes of the founding scheme (``01010000`` …, docs/founding-spec.md); when
+the demo district numbers its organizations differently, a document goes to the first
+organization of the same level.
 Loading twice adds nothing: imported files are recognised by content, entries by their key.
 The people and companies named here are invented.
 """
@@ -184,7 +185,7 @@ def load_demo_content(
         added += 1
     donations = 0
     receiving = resolve("01000000")
-    for donor, kind, unit, amount, when, consent in DONORS:
+    for donor, kind, donor_unit, amount, when, consent in DONORS:
         if session.scalar(
             select(Donation.id).where(
                 Donation.donor_name == donor,
@@ -198,7 +199,7 @@ def load_demo_content(
             actor,
             donor_name=donor,
             donor_kind=kind,
-            unit=unit,
+            unit=donor_unit,
             amount_fen=amount,
             donated_on=when,
             receiving_org=receiving,
@@ -224,7 +225,7 @@ def _resolver(orgs_by_code: Mapping[str, Organization]) -> OrgResolver:
 
 
 def _level_type(code: str) -> OrgType:
-    """The level a seed code names: the last segment that is not ``00``."""
+    """The level a code of the founding scheme names: the last segment that is not ``00``."""
     segments = [code[i : i + 2] for i in range(0, 8, 2)]
     level = max((i for i, s in enumerate(segments) if s != "00"), default=0)
     return _LEVEL_TYPES[level]

@@ -1,5 +1,5 @@
-"""Disclosure categories (公开栏目): configurable, seeded with the seed's six and the usual
-board lists.
+"""Disclosure categories (公开栏目): configurable, seeded with the founding specification's six
+and the usual board lists (docs/founding-spec.md, docs/disclosure.md).
 
 Only a district administrator sets them up (they are shared by every board of the district);
 every change is audited. A retired category keeps its published items readable on the boards
@@ -20,7 +20,8 @@ from backend.services import audit, policy
 from backend.services.actor import Actor
 from backend.services.policy import Action
 
-# The seed's six categories, then the typical board categories (docs/disclosure.md).
+# The founding specification's six categories, then the typical board categories
+# (docs/founding-spec.md, docs/disclosure.md).
 DEFAULT_CATEGORIES = (
     ("policy", "政策文件"),
     ("procedures", "办理程序和流程"),

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Date,
     Insert,
     Integer,
+    Subquery,
     and_,
     false,
     func,
@@ -32,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from backend.db import affected_rows
 from backend.errors import Conflict, Invalid
 from backend.models import (
     DuesAssessment,
@@ -119,7 +121,7 @@ def from_month_on(year: int, month: int) -> ColumnElement[bool]:
 # --- opening ---------------------------------------------------------------------------------
 
 
-def _months_table(year: int, from_month: int):  # type: ignore[no-untyped-def]
+def _months_table(year: int, from_month: int) -> Subquery:
     """The months of a year as a derived table: (month, first day of the following month)."""
     rows = []
     for month in range(from_month, 13):
@@ -194,8 +196,7 @@ class OpenYearResult:
 
 def _rowcount(session: Session, statement: Insert) -> int:
     """Rows an INSERT … SELECT wrote (SQLAlchemy keeps INSERT row counts only when asked)."""
-    result = session.execute(statement.execution_options(preserve_rowcount=True))
-    return int(result.rowcount or 0)
+    return affected_rows(session.execute(statement.execution_options(preserve_rowcount=True)))
 
 
 def _count(session: Session, *conditions: ColumnElement[bool]) -> int:
@@ -226,8 +227,8 @@ def open_year(session: Session, actor: Actor, year: int, *, backup: bool = True)
 
 
 def backup_year(session: Session, year: int, *, label: str | None = None) -> tuple[str, int]:
-    """Copy the year's ledger into ``dues_months_backup`` (the seed's 备份); returns the label
-    and the number of rows copied."""
+    """Copy the year's ledger into ``dues_months_backup`` (the 备份 of docs/founding-spec.md);
+    returns the label and the number of rows copied."""
     now = utcnow()
     label = label or f"{year}-open-{now:%Y%m%d%H%M%S%f}"
     source = select(
@@ -351,7 +352,7 @@ def change_monthly_amount(
         member.dues_base_fen = base_fen
     if new_category is not None:
         member.dues_category = new_category
-    updated = session.execute(
+    stmt = (
         update(DuesMonth)
         .where(
             DuesMonth.member_id == member.id,
@@ -360,7 +361,8 @@ def change_monthly_amount(
             DuesMonth.paid_fen == 0,
         )
         .values(due_fen=monthly_fen)
-    ).rowcount
+    )
+    updated = affected_rows(session.execute(stmt))
     session.flush()
     dues_pending.close_notices(session, actor, notices)
     audit.record(

@@ -1,4 +1,5 @@
-"""党建基金: donations with the seed's fields, numbered receipts, certificates and totals.
+"""党建基金: donations with their fields (docs/founding-spec.md), numbered receipts,
+certificates and totals.
 
 A donation gets its receipt number from a per-year counter in its own transaction, so numbers
 are gap-free; a voided donation keeps its number. Names and amounts reach the honor roll only

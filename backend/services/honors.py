@@ -249,7 +249,9 @@ def honor_groups(session: Session) -> list[RollGroup]:
         .join(Organization, HonorEntry.org_id == Organization.id)
         .where(HonorEntry.visible.is_(True))
     ).all()
-    rows.sort(key=lambda r: (r[0].kind.value, -r[0].year, _title_rank(r[0].title), r[0].id))
+    rows = sorted(
+        rows, key=lambda r: (r[0].kind.value, -r[0].year, _title_rank(r[0].title), r[0].id)
+    )
     groups = []
     for (kind, year, title), members in groupby(
         rows, key=lambda r: (r[0].kind, r[0].year, r[0].title)

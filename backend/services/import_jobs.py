@@ -160,7 +160,7 @@ class JobStore:
         data["state"] = JobState(data["state"])
         data["sample_rows"] = [(n, cells) for n, cells in data["sample_rows"]]
         job = Job(**data)
-        if job.running and time.time() - path.stat().st_mtime > STALLED_MINUTES * 60:
+        if job.running and path and time.time() - path.stat().st_mtime > STALLED_MINUTES * 60:
             # The process running it is gone (a restart): its transaction went with it.
             job.state = JobState.FAILED
             job.message = "导入任务已中断（可能是服务器重启），请核对数据后重新上传文件"

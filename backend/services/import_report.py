@@ -72,7 +72,9 @@ class RowCells:
         self.number = number
         self.errors: list[RowError] = []
 
-    def get(self, column: str, parser: Callable[..., Any], *args: Any, required: bool = False):  # type: ignore[no-untyped-def]
+    def get(
+        self, column: str, parser: Callable[..., Any], *args: Any, required: bool = False
+    ) -> Any:
         value = self.row.get(column)
         if required and is_blank(value):
             self.fail(column, "必填项为空")

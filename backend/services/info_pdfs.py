@@ -1,4 +1,5 @@
-"""The seed's information tables as printable PDFs: 党组织基本情况信息表 and 党员信息表.
+"""The information tables (docs/info-tables.md) as printable PDFs: 党组织基本情况信息表 and
+党员信息表.
 
 Set like every PDF of the hall (``exports``): one embedded font cut down to the document's
 characters (``pdf_fonts.embedded_font``), so rare name characters print. Photos are drawn from

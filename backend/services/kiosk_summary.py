@@ -63,14 +63,14 @@ def party_age_years(member: Member, today: date) -> int | None:
     return whole_years(full_since, today) if full_since else None
 
 
-def _state(row: DuesMonth, today: date) -> ledger.MonthState:
+def _state(row: ledger.LedgerRow, today: date) -> ledger.MonthState:
     state = ledger.classify(row, today)
     if state is ledger.MonthState.UNPAID and (row.year, row.month) == (today.year, today.month):
         return ledger.MonthState.DUE_NOW
     return state
 
 
-def _owes(row: DuesMonth) -> bool:
+def _owes(row: ledger.LedgerRow) -> bool:
     return not row.waived and row.due_fen is not None
 
 
@@ -112,14 +112,14 @@ def member_summary(
         if row is None:
             months.append(ledger.MonthView(today.year, month, None, 0, ledger.MonthState.NONE))
         else:
-            state = _state(row, today)  # type: ignore[arg-type]
+            state = _state(row, today)
             months.append(ledger.MonthView(today.year, month, row.due_fen, row.paid_fen, state))
     due_to_date = paid_to_date = earlier = current = advance = 0
     for r in rows:
         key = (r.year, r.month)
         if key > this_month:
             advance += r.paid_fen
-        elif not _owes(r):  # type: ignore[arg-type]
+        elif not _owes(r):
             continue
         elif key == this_month:
             current = max(r.due_fen - r.paid_fen, 0)
@@ -132,11 +132,11 @@ def member_summary(
     year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
     while consecutive < horizon:
         row = by_month.get((year, month))
-        if row is None or ledger.classify(row, today) is not ledger.MonthState.UNPAID:  # type: ignore[arg-type]
+        if row is None or ledger.classify(row, today) is not ledger.MonthState.UNPAID:
             break
         consecutive += 1
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    owed = ledger.count_owed(rows, today)  # type: ignore[arg-type]
+    owed = ledger.count_owed(rows, today)
     return MemberSummary(
         name_masked=mask_name(member.name),
         id_masked=mask_id_number(member.id_number),

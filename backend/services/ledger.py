@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from sqlalchemy import Integer, and_, func, or_, select
+from sqlalchemy import ColumnElement, Integer, and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Subquery
 
@@ -114,14 +114,14 @@ def year_months(session: Session, member_id: int, year: int, today: date) -> lis
     return views
 
 
-def _past_condition(today: date):  # type: ignore[no-untyped-def]
+def _past_condition(today: date) -> ColumnElement[bool]:
     return or_(
         DuesMonth.year < today.year,
         and_(DuesMonth.year == today.year, DuesMonth.month < today.month),
     )
 
 
-def _owing_condition():  # type: ignore[no-untyped-def]
+def _owing_condition() -> ColumnElement[bool]:
     return and_(
         DuesMonth.waived.is_(False),
         DuesMonth.due_fen.is_not(None),
@@ -134,7 +134,7 @@ def is_owed(row: LedgerRow, today: date) -> bool:
     return _is_past(row.year, row.month, today) and classify(row, today) is MonthState.UNPAID
 
 
-def owed_condition(today: date):  # type: ignore[no-untyped-def]
+def owed_condition(today: date) -> ColumnElement[bool]:
     """``is_owed`` as an SQL condition on ``dues_months`` (the same rule, for lists)."""
     return and_(_past_condition(today), _owing_condition())
 

@@ -37,7 +37,8 @@ _LOWER = "零一二三四五六七八九"
 
 
 def lower_number(n: int) -> str:
-    """15 → "十五", 30 → "三十", 7 → "七", 105 → "一百零五" (the seed's "十五天")."""
+    """15 → "十五", 30 → "三十", 7 → "七", 105 → "一百零五" (the transfer slip's "十五天",
+    docs/founding-spec.md)."""
     if n < 10:
         return _LOWER[n]
     if n < 20:

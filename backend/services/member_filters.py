@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.selectable import Subquery
 
@@ -28,7 +28,7 @@ from backend.services.org_info import post_rank
 from backend.services.org_stats import born_after_for_max_age, years_before
 from backend.services.scope import members_in_scope
 
-# Bands of the party's statistical bulletins, plus the seed's "35 and under".
+# Bands of the party's statistical bulletins, plus "35 and under" (docs/founding-spec.md).
 AGE_BANDS: dict[str, tuple[str, int | None, int | None]] = {
     "le35": ("35岁及以下", None, 35),
     "le30": ("30岁及以下", None, 30),
@@ -147,7 +147,7 @@ def arrears_subquery(today: date, member_ids: Sequence[int] | None = None) -> Su
     )
 
 
-def _age_condition(band: str, today: date):  # type: ignore[no-untyped-def]
+def _age_condition(band: str, today: date) -> ColumnElement[bool]:
     _label, low, high = AGE_BANDS[band]
     conditions = []
     if high is not None:
@@ -241,7 +241,8 @@ def months_owed_map(session: Session, member_ids: Sequence[int], today: date) ->
 
 
 def count(session: Session, stmt: Select) -> int:
-    return int(session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())))
+    total = select(func.count()).select_from(stmt.order_by(None).subquery())
+    return session.execute(total).scalar_one()
 
 
 def months_behind(session: Session, member_id: int, today: date) -> int:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from backend.errors import Invalid
@@ -42,7 +42,7 @@ class MemberHit:
     archived: bool
 
 
-def _conditions(q: str, card_no_digits: int):  # type: ignore[no-untyped-def]
+def _conditions(q: str, card_no_digits: int) -> ColumnElement[bool]:
     text = q.strip().upper()
     if re.fullmatch(r"\d+", text):
         conditions = [Member.member_no == text, Member.id_number == text]

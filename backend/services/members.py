@@ -82,11 +82,10 @@ class MemberData:
         try:
             status = MemberStatus(self.status)
         except ValueError:
-            status = {"正式": MemberStatus.FULL, "预备": MemberStatus.PROBATIONARY}.get(
-                str(self.status)
-            )
-            if status is None:
+            by_label = {"正式": MemberStatus.FULL, "预备": MemberStatus.PROBATIONARY}
+            if str(self.status) not in by_label:
                 raise Invalid("党员类别应为正式或预备", code="status") from None
+            status = by_label[str(self.status)]
         if self.joined_date > today:
             raise Invalid("入党日期不能晚于今天", code="joined_date")
         if self.joined_date < info.birth_date:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import Date, String, and_, insert, literal, select, update
+from sqlalchemy import Date, Select, String, and_, insert, literal, select, update
 from sqlalchemy.orm import Session, aliased
 
 from backend.models import Member, Membership, Organization
@@ -15,7 +15,7 @@ from backend.services import audit_chain
 from backend.services.actor import Actor
 
 
-def subtree_member_ids(path: str):  # type: ignore[no-untyped-def]
+def subtree_member_ids(path: str) -> Select[int]:
     """Ids of the subtree's members on the roll, over aliases so that the subquery never
     correlates with an enclosing statement on ``members``."""
     m, o = aliased(Member), aliased(Organization)
@@ -26,7 +26,7 @@ def subtree_member_ids(path: str):  # type: ignore[no-untyped-def]
     )
 
 
-def restart_periods(session: Session, member_ids: object, on: date, reason: str) -> None:
+def restart_periods(session: Session, member_ids: Select[int], on: date, reason: str) -> None:
     """After members' organization or number changed: end their current period at ``on``
     (exclusive) and open one from ``on`` with the new values. A period that itself began on
     ``on`` is corrected in place rather than left zero days long."""

@@ -165,7 +165,7 @@ def move_org(
             ],
         )
     session.expire_all()
-    org = session.get(Organization, org.id)  # type: ignore[assignment]
+    org = session.get_one(Organization, org.id)
     audit.record(
         session,
         actor,

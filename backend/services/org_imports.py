@@ -10,7 +10,7 @@ through ``orgs.create_org``, which checks the policy (``Action.ORG_EDIT``) and a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -80,7 +80,7 @@ def _type(value: object) -> OrgType | None:
     return _TYPES[text]
 
 
-def _bounded(column: str):  # type: ignore[no-untyped-def]
+def _bounded(column: str) -> Callable[[object], str | None]:
     def parse(value: object) -> str | None:
         text = parse_text(value)
         if text is not None and len(text) > _LIMITS[column]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, case, delete, select
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, case, delete, select
 from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
@@ -28,7 +28,7 @@ MAX_PLACE_PHOTOS = 6
 SINGLE_POSTS = frozenset({"书记"})
 
 
-def post_rank(post: ColumnElement[str]) -> ColumnElement[int]:
+def post_rank(post: ColumnExpressionArgument[str]) -> ColumnElement[int]:
     """The post's place in :data:`PARTY_POSTS` (书记 0, 副书记 1 …) as SQL; unknown posts last."""
     return case({p: i for i, p in enumerate(PARTY_POSTS)}, value=post, else_=len(PARTY_POSTS))
 

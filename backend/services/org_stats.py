@@ -1,4 +1,4 @@
-"""The seed's per-node summary of the organization tree (组织概况).
+"""The per-node summary of the organization tree (组织概况, docs/founding-spec.md).
 
 Every figure is an SQL aggregate over the node's subtree, found by the materialized ``path``
 prefix: one query for organizations by type, one for the member figures, however many members
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, case, func, select
+from sqlalchemy import ColumnElement, Integer, case, func, select
 from sqlalchemy.orm import Session
 
 from backend.models import Member, MemberStatus, Organization, OrgType
@@ -64,7 +64,7 @@ class OrgSummary:
         return [(t.label, n) for t, n in self.org_counts.items()]
 
 
-def _flag(condition) -> object:  # type: ignore[no-untyped-def]
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0).cast(Integer)
 
 

@@ -1,6 +1,6 @@
-"""Organizations: the seed's 8-digit, 4-level codes with an explicit parent.
+"""Organizations: 8-digit, 4-level codes with an explicit parent.
 
-See docs/architecture.md (Codes).
+See docs/founding-spec.md (the code scheme) and docs/architecture.md (Codes).
 """
 
 from __future__ import annotations

@@ -380,13 +380,14 @@ def void_payment(
     if len(reason) > 200:
         raise Invalid("原因不能超过200个字", code="reason_too_long")
     lock_member(session, payment.member_id)
-    payment = session.scalar(
+    locked = session.scalar(
         select(Payment)
         .where(Payment.id == payment.id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    assert payment is not None
+    assert locked is not None
+    payment = locked
     if payment.voided:
         raise Conflict(f"凭条{payment.slip_no}已经作废", code="already_voided")
     before = audit.snapshot(payment)

@@ -1,4 +1,5 @@
-"""党费汇缴: remittance batches (the seed's 汇缴过渡库) made from the remittance ledger.
+"""党费汇缴: remittance batches (the 汇缴过渡库 of docs/founding-spec.md) made from the
+remittance ledger.
 
 A draft batch lists what is outstanding in its period (``remittance_ledger.period_items``) and
 clears nothing; confirming it clears its items, after checking nothing changed since it was drawn

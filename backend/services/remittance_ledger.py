@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 
-from sqlalchemy import exists, select
+from sqlalchemy import Exists, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from backend.models import (
@@ -78,7 +78,7 @@ def cutoff_utc(cutoff: date, timezone: str) -> datetime:
     return hall_clock.utc_end_of(cutoff, timezone)
 
 
-def _cleared(kind: RemittanceItemKind):  # type: ignore[no-untyped-def]
+def _cleared(kind: RemittanceItemKind) -> Exists:
     done = aliased(RemittanceItem)
     return exists().where(
         done.payment_item_id == PaymentItem.id, done.kind == kind, done.cleared.is_(True)

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Label, Row, func, select
 from sqlalchemy.orm import Session
 
 from backend.errors import Invalid
@@ -114,7 +115,7 @@ class DuesReport:
         return BASIS
 
 
-def _sums():  # type: ignore[no-untyped-def]
+def _sums() -> tuple[Label[Any], ...]:
     """The report's five figures as aggregate ``FILTER`` clauses (PostgreSQL, SQLite ≥ 3.30)."""
     counted = DuesMonth.waived.is_(False)
     owing = counted & (DuesMonth.due_fen > DuesMonth.paid_fen)
@@ -127,7 +128,7 @@ def _sums():  # type: ignore[no-untyped-def]
     )
 
 
-def _figures(row) -> Figures:  # type: ignore[no-untyped-def]
+def _figures(row: Row[Any]) -> Figures:
     return Figures(
         int(row.due or 0),
         int(row.paid or 0),
@@ -137,7 +138,7 @@ def _figures(row) -> Figures:  # type: ignore[no-untyped-def]
     )
 
 
-def _period_filter(period: Period):  # type: ignore[no-untyped-def]
+def _period_filter(period: Period) -> ColumnElement[bool]:
     return (
         (DuesMonth.year == period.year)
         & (DuesMonth.month >= period.start_month)

@@ -13,16 +13,15 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 
 def take(session: Session, counter: Any, year: int, count: int = 1) -> int:
     """Reserve ``count`` consecutive numbers of ``year`` on ``counter`` (a model with ``year``
     as primary key and ``last_seq``); returns the first of them."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
+    upsert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(
         upsert(counter)
         .values(year=year, last_seq=0)

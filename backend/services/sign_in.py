@@ -19,9 +19,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from backend.db import READ_ONLY
+from backend.db import READ_ONLY, affected_rows
 from backend.errors import DomainError, Forbidden, RateLimited, Unauthorized
 from backend.models import LoginThrottle, User
 from backend.models.base import utcnow
@@ -94,7 +96,7 @@ def check_secret(
         )
         .execution_options(synchronize_session=False)
     )
-    if locked.rowcount:  # type: ignore[attr-defined]
+    if affected_rows(locked):
         audit.record(session, _LOGIN, "user.locked", "user", user.id)
     raise failed(session, user, address, wrong, username=user.username, method=method)
 
@@ -111,7 +113,7 @@ def _reserve_account(session: Session, settings: Settings, user: User) -> None:
         .values(failed_logins=User.failed_logins + 1, locked_until=None)
         .execution_options(synchronize_session=False)
     )
-    if taken.rowcount:  # type: ignore[attr-defined]
+    if affected_rows(taken):
         return
     until = session.scalar(select(User.locked_until).where(User.id == user.id))
     seconds = (until - now).total_seconds() if until and until > now else 0
@@ -139,7 +141,7 @@ def reserve_address(session: Session, settings: Settings, address: str) -> None:
         )
         .execution_options(synchronize_session=False)
     )
-    if not taken.rowcount:  # type: ignore[attr-defined]
+    if not affected_rows(taken):
         raise address_limited(settings)
 
 
@@ -184,10 +186,7 @@ def release_address(session: Session, address: str) -> None:
 
 
 def _ensure_row(session: Session, address: str, now: object) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(
         insert(LoginThrottle)
         .values(address=address, attempts=0, window_started_at=now)

@@ -1,11 +1,12 @@
 """The archival 组织关系介绍信 of a within-district transfer (存档).
 
 A move between two branches of the district needs no paper for the member beyond the 接转证明单,
-but the seed keeps a letter for the archive: "XXX党委(总支)：XXXX同志，从XXXX到XXXXX，请接转组织
-关系。" It is rebuilt from the transfer record (what ``Transfer.details`` froze at the time), marked
-存档, and every print is counted and audited like other reprints; from the second print on it
-says 补打 with the count and time. The same content prints on the counter's thermal printer
-(``document``) and as an A4 PDF in the console (``pdf``). See docs/transfers-and-letters.md.
+but the founding specification keeps a letter for the archive (docs/founding-spec.md):
+"XXX党委(总支)：XXXX同志，从XXXX到XXXXX，请接转组织关系。" It is rebuilt from the transfer
+record (what ``Transfer.details`` froze at the time), marked 存档, and every print is counted
+and audited like other reprints; from the second print on it says 补打 with the count and time.
+The same content prints on the counter's thermal printer (``document``) and as an A4 PDF in the
+console (``pdf``). See docs/transfers-and-letters.md.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ TITLE = "中国共产党党员组织关系介绍信（存档）"
 @dataclass(frozen=True)
 class ArchiveLetter:
     number: str
-    request: str  # the seed's sentence
+    request: str  # the letter's request sentence (docs/transfers-and-letters.md)
     rows: list[tuple[str, str]]
     signature: list[str]
     print_mark: str  # 存档 · 第N次打印 / 补打

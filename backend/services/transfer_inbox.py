@@ -15,7 +15,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from backend.errors import Conflict, Invalid, NotFound
@@ -47,7 +47,7 @@ class InboxState(enum.StrEnum):
         }[self.value]
 
 
-def _linked(notice: type[TransferNotice] | TransferNotice) -> object:
+def _linked(notice: type[TransferNotice] | TransferNotice) -> ColumnElement[bool]:
     """SQL: a transfer that produced this notice."""
     return or_(Transfer.notice_id == notice.id, Transfer.assessment_notice_id == notice.id)
 
@@ -87,7 +87,7 @@ def inbox_query(actor: Actor, state: InboxState | None = None) -> Select:
     return stmt.order_by(TransferNotice.id.desc())
 
 
-def org_in_scope_of(actor: Actor, org: type[Organization]) -> object:
+def org_in_scope_of(actor: Actor, org: type[Organization]) -> ColumnElement[bool]:
     """``scope.org_in_scope`` for an aliased organization."""
     if actor.org_path is None:
         return org.id.is_not(None)

@@ -10,6 +10,7 @@ See docs/transfers-and-letters.md.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -224,7 +225,7 @@ def notify_receiving(
     actor: Actor,
     settings: Settings,
     to_branch: Organization,
-    members: list[Member],
+    members: Sequence[Member],
     moved: list[Transfer],
     on: date,
     today: date,

@@ -97,7 +97,7 @@ def void(
     return request
 
 
-def _in_scope(actor: Actor) -> Select[tuple[VoidRequest]]:
+def _in_scope(actor: Actor) -> Select[VoidRequest]:
     """Requests on payments collected inside the actor's subtree — by the organization the
     money was collected for, not where the member is now: that 党委 remitted it."""
     return (

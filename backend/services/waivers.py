@@ -83,7 +83,9 @@ def _check_months(session: Session, request: WaiverRequest) -> list[DuesMonth]:
         if row.waived:
             raise Conflict(f"{row.year}年{row.month}月已经减免", code="month_waived")
         if request.kind is WaiverKind.REDUCE and (
-            row.due_fen is None or request.reduced_fen >= row.due_fen  # type: ignore[operator]
+            row.due_fen is None
+            or request.reduced_fen is None
+            or request.reduced_fen >= row.due_fen
         ):
             raise Invalid(
                 f"减交后的金额应低于{row.year}年{row.month}月原应交金额", code="reduced_too_high"
@@ -181,8 +183,9 @@ def decide(
     if request.state is WaiverState.PENDING_BRANCH:
         level, org = "branch", request.org
     elif request.state is WaiverState.PENDING_COMMITTEE:
-        level, org = "committee", request.committee_org
-        assert org is not None
+        committee = request.committee_org
+        assert committee is not None  # a request waiting for the 党委 names it
+        level, org = "committee", committee
         if not path_in_scope(actor, org.path):
             raise Forbidden(f"该申请须由{org.name}审批", code="committee_approval_required")
     else:

@@ -274,9 +274,9 @@ def columns_lines(block: ColumnsBlock, width: int) -> list[str]:
     lines = []
     for row in range(height):
         parts = []
-        for i, (cell, size, align) in enumerate(zip(cells, sizes, aligns, strict=True)):
+        for i, (cell_lines, size, align) in enumerate(zip(cells, sizes, aligns, strict=True)):
             inner = size if i == len(sizes) - 1 else max(1, size - 1)
-            text = pad(cell[row] if row < len(cell) else "", inner, align)
+            text = pad(cell_lines[row] if row < len(cell_lines) else "", inner, align)
             parts.append(text if i == len(sizes) - 1 else text + " ")
         lines.append("".join(parts).rstrip(" "))
     return lines

@@ -145,7 +145,7 @@ class CounterController:
 
     # -- the member being served ---------------------------------------------------------------
 
-    def open_member(self, member_id: int, *, then: Callable[[], None] | None = None) -> None:
+    def open_member(self, member_id: int, *, then: Callable[[], object] | None = None) -> None:
         """Load the member's record and this year's ledger, then show them."""
 
         def got_detail(detail: dict[str, Any]) -> None:

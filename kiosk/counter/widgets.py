@@ -4,6 +4,7 @@ selectable month cell of the payment form. Looks in ``widgets.kv`` (next to this
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
@@ -11,6 +12,9 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.widgets import BigButton
+
+if TYPE_CHECKING:
+    from kiosk.screens.counter_base import CounterScreen
 
 KV_FILE = Path(__file__).with_name("widgets.kv")
 
@@ -81,7 +85,7 @@ class CounterHeader(BoxLayout):
     staff = StringProperty("")
     screen = ObjectProperty(None)
 
-    def on_screen(self, _header: CounterHeader, screen: object) -> None:
+    def on_screen(self, _header: CounterHeader, screen: CounterScreen | None) -> None:
         if screen is not None:
             screen.bind(staff_label=self.setter("staff"))
             self.staff = getattr(screen, "staff_label", "")

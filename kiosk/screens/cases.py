@@ -7,6 +7,7 @@ kiosk has a printer; everything shown is emptied when the member leaves.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from kivy.properties import StringProperty
@@ -84,7 +85,7 @@ class CasesScreen(MemberServiceScreen):
         self._draft = {}
         self._buttons(
             KIND_PROMPT,
-            [(c["label"], lambda c=c: self.pick_kind(c)) for c in self._choices],
+            [(c["label"], partial(self.pick_kind, c)) for c in self._choices],
         )
 
     def pick_kind(self, choice: dict[str, Any]) -> None:
@@ -93,7 +94,7 @@ class CasesScreen(MemberServiceScreen):
             self._buttons(
                 "您希望约谈：",
                 [
-                    (w["label"], lambda w=w: self.pick_talk_with(w["value"]))
+                    (w["label"], partial(self.pick_talk_with, w["value"]))
                     for w in self._talk_with
                 ],
             )
@@ -107,7 +108,7 @@ class CasesScreen(MemberServiceScreen):
     def show_topics(self) -> None:
         self._buttons(
             f"{self._draft['label']}：请选择事由",
-            [(t, lambda t=t: self.submit(t)) for t in self._draft["topics"]],
+            [(t, partial(self.submit, t)) for t in self._draft["topics"]],
         )
 
     def submit(self, topic: str) -> None:

@@ -7,6 +7,7 @@ a count and a total (the backend already applies that rule; this screen only sho
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from kivy.metrics import mm
@@ -78,7 +79,7 @@ class HonorsScreen(KioskScreen):
             if url and url not in self._textures:
                 self._textures[url] = None
                 self.ctx.client.media(
-                    url, None, lambda data, url=url: self._photo(url, data), lambda _error: None
+                    url, None, partial(self._photo, url), lambda _error: None
                 )
 
     def _photo(self, url: str, data: bytes) -> None:

@@ -1,5 +1,6 @@
-"""党建基金: donations with the seed's fields, gap-free receipt numbers, a receipt and a PDF
-certificate that say the right things, totals by organization and year, consent for the roll."""
+"""党建基金: donations with their fields (docs/founding-spec.md), gap-free receipt numbers, a
+receipt and a PDF certificate that say the right things, totals by organization and year,
+consent for the roll."""
 
 from __future__ import annotations
 

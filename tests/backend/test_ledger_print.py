@@ -1,7 +1,8 @@
 """The live ledger print (台账打印) carries the ledger's columns and 累计欠交 across years.
 
-The seed's 当年党费收缴库 has, per member: monthly amount, due this year, paid, January …
-December and accumulated arrears; the print adds 党员编号 and 性别 as on the member ledger.
+The 当年党费收缴库 (docs/founding-spec.md) has, per member: monthly amount, due this year, paid,
+January … December and accumulated arrears; the print adds 党员编号 and 性别 as on the member
+ledger.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The district segment of organization codes is fixed by a setting (the seed: 区级统一为"01").
+"""The district segment of organization codes is fixed by a setting ("01" by default,
+docs/founding-spec.md).
 
 Validation (``orgs.check_code``) and creation (``orgs.create_org``, the console's 新建组织 and
 调整) use ``Settings.district_code``; docs/architecture.md (Codes).

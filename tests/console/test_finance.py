@@ -79,7 +79,7 @@ def test_ledger_payments_and_reminders(build, db, sign_in) -> None:
     ws = load_workbook(io.BytesIO(x.data)).active
     zhang = next(row for row in ws.iter_rows(values_only=True) if row[2] == "张三")
     assert zhang[5] == 600 and zhang[6] == 150 and zhang[7] == 50  # paid months: numbers
-    # 李四 has paid nothing this year nor last: flagged with the seed's warning
+    # 李四 has paid nothing this year nor last: flagged with the 有情提醒 warning
     this_year = hall_clock.today().year
     for year in (this_year - 1, this_year):
         if year != YEAR:

@@ -1,6 +1,6 @@
-"""The seed's information tables over HTTP (both databases): 党组织基本情况信息表 and 党员信息表
-edited with photos, printed as PDFs whose Chinese text reads back, and the committee listed first
-on the branch roster."""
+"""The information tables (docs/info-tables.md) over HTTP (both databases): 党组织基本情况信息表
+and 党员信息表 edited with photos, printed as PDFs whose Chinese text reads back, and the
+committee listed first on the branch roster."""
 
 from __future__ import annotations
 

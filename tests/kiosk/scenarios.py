@@ -130,7 +130,7 @@ async def tap_member(stage: Stage) -> None:
 
 
 async def warnings(stage: Stage) -> None:
-    """Six months unpaid: the seed's warning; five: the gentle reminder."""
+    """Six months unpaid: the 有情提醒 warning (docs/dues.md); five: the gentle reminder."""
     await stage.on_screen("home")
     final = await show_member(stage, "final")
     text = screen_text()
