@@ -17,6 +17,7 @@ import argparse
 import secrets
 import tempfile
 import time
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -102,7 +103,7 @@ def main() -> None:
         write_rows(engine, tables["appraisal_votes"], _numbered(votes))
         print(f"written: {len(scores)} scores, {len(votes)} votes")
         with make_session_factory(engine)() as session:
-            round_ = session.get(type(round_), round_id)
+            round_ = session.get_one(type(round_), round_id)
             started = time.perf_counter()
             outcome = appraisal_results.score_round(session, actor, AppraisalSettings(), round_)
             session.commit()
@@ -114,9 +115,9 @@ def main() -> None:
         engine.dispose()
 
 
-def _numbered(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+def _numbered(rows: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
     """Explicit ids (the tables are empty): PostgreSQL's COPY fills no serial column."""
-    return [row | {"id": n} for n, row in enumerate(rows, start=1)]
+    return [{**row, "id": n} for n, row in enumerate(rows, start=1)]
 
 
 def _members_by_org(engine: Engine) -> dict[int, list[int]]:

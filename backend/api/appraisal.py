@@ -214,7 +214,7 @@ class VoteIn(BaseModel):
     choice: str = Field(description="satisfied | fair | unsatisfied")
 
 
-def _member(ctx: Ctx):  # type: ignore[no-untyped-def]
+def _member(ctx: Ctx):
     return kiosk.session_member(
         ctx.session,
         ctx.actor,

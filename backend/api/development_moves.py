@@ -60,9 +60,7 @@ def _today(ctx: Ctx) -> dt.date:
     return hall_today(ctx.settings.dues)
 
 
-def _post(  # type: ignore[no-untyped-def]
-    rule: str, summary: str, body: type[BaseModel], action: Action = Action.DEVELOPMENT_EDIT
-):
+def _post(rule: str, summary: str, body: type[BaseModel], action: Action = Action.DEVELOPMENT_EDIT):
     return endpoint(
         api_bp,
         f"/development/cases/<int:case_id>/{rule}",

@@ -47,7 +47,7 @@ STATES = {"open": "评分中", "scored": "已计分", "published": "已公布"}
 
 @console_bp.get("/appraisal")
 @login_required(Action.READ)
-def appraisal_rounds():  # type: ignore[no-untyped-def]
+def appraisal_rounds():
     rounds = (
         db()
         .scalars(
@@ -64,7 +64,7 @@ def appraisal_rounds():  # type: ignore[no-untyped-def]
 
 @console_bp.get("/appraisal/<int:round_id>")
 @login_required(Action.READ)
-def appraisal_round(round_id: int):  # type: ignore[no-untyped-def]
+def appraisal_round(round_id: int):
     round_ = rounds.get_round(db(), actor(), round_id)
     bars = appraisal_analysis.comparison(db(), round_)
     history = appraisal_analysis.trend(db(), round_)
@@ -81,7 +81,7 @@ def appraisal_round(round_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/appraisal/<int:round_id>/score")
 @login_required(Action.APPRAISAL_ROUND)
-def appraisal_round_score(round_id: int):  # type: ignore[no-untyped-def]
+def appraisal_round_score(round_id: int):
     round_ = rounds.get_round(db(), actor(), round_id)
     try:
         outcome = appraisal_results.score_round(
@@ -100,7 +100,7 @@ def appraisal_round_score(round_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/appraisal/<int:round_id>/sample")
 @login_required(Action.APPRAISAL_ROUND)
-def appraisal_round_sample(round_id: int):  # type: ignore[no-untyped-def]
+def appraisal_round_sample(round_id: int):
     """抽查: the always-check list as organization codes, how many others to draw, and an
     optional seed (a new one is drawn and recorded when left empty)."""
     round_ = rounds.get_round(db(), actor(), round_id)
@@ -136,7 +136,7 @@ def _whole(text: str, label: str) -> int:
 
 @console_bp.post("/appraisal/<int:round_id>/publish")
 @login_required(Action.APPRAISAL_PUBLISH)
-def appraisal_round_publish(round_id: int):  # type: ignore[no-untyped-def]
+def appraisal_round_publish(round_id: int):
     round_ = rounds.get_round(db(), actor(), round_id)
     try:
         publication = appraisal_publish.publish_round(db(), actor(), round_)
@@ -152,7 +152,7 @@ def appraisal_round_publish(round_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.get("/appraisal/<int:round_id>/report.pdf")
 @login_required(Action.READ)
-def appraisal_round_pdf(round_id: int):  # type: ignore[no-untyped-def]
+def appraisal_round_pdf(round_id: int):
     round_ = rounds.get_round(db(), actor(), round_id)
     data = appraisal_report.round_report_pdf(db(), round_, today())
     return attachment(data, PDF_MIME, f"{round_.title}结果分析报告.pdf")
@@ -160,7 +160,7 @@ def appraisal_round_pdf(round_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.get("/appraisal/subjects/<int:subject_id>")
 @login_required(Action.READ)
-def appraisal_subject(subject_id: int):  # type: ignore[no-untyped-def]
+def appraisal_subject(subject_id: int):
     subject = rounds.get_subject(db(), actor(), subject_id)
     round_ = db().get(AppraisalRound, subject.round_id)
     assert round_ is not None
@@ -199,7 +199,7 @@ def appraisal_subject(subject_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/appraisal/subjects/<int:subject_id>/scores")
 @login_required(Action.APPRAISAL_SCORE)
-def appraisal_subject_score(subject_id: int):  # type: ignore[no-untyped-def]
+def appraisal_subject_score(subject_id: int):
     subject = rounds.get_subject(db(), actor(), subject_id)
     node = request.form.get("node_id", "")
     try:
@@ -223,7 +223,7 @@ def appraisal_subject_score(subject_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/appraisal/subjects/<int:subject_id>/adjust")
 @login_required(Action.APPRAISAL_ADJUST)
-def appraisal_subject_adjust(subject_id: int):  # type: ignore[no-untyped-def]
+def appraisal_subject_adjust(subject_id: int):
     subject = rounds.get_subject(db(), actor(), subject_id)
     try:
         appraisal_results.add_adjustment(

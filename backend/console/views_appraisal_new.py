@@ -34,7 +34,7 @@ def _templates() -> list[AppraisalTemplate]:
 
 @console_bp.route("/appraisal/new", methods=["GET", "POST"])
 @login_required(Action.APPRAISAL_ROUND)
-def appraisal_round_new():  # type: ignore[no-untyped-def]
+def appraisal_round_new():
     templates = _templates()
     year = today().year
     form = Form(

@@ -65,7 +65,7 @@ def _branches() -> list[tuple[int, str]]:
     return [(o.id, f"{o.code} {o.name}") for o in db().scalars(stmt)]
 
 
-def _list(form: Form, status: int = 200):  # type: ignore[no-untyped-def]
+def _list(form: Form, status: int = 200):
     raw = request.args.get("stage", "")
     stage = DevStage(raw) if raw in {s.value for s in DevStage} else None
     page = paginate(db(), dev.cases_query(actor(), stage))
@@ -83,13 +83,13 @@ def _list(form: Form, status: int = 200):  # type: ignore[no-untyped-def]
 
 @console_bp.get("/development", endpoint="development")
 @login_required(Action.READ)
-def cases():  # type: ignore[no-untyped-def]
+def cases():
     return _list(Form(None, {"applied_on": today().isoformat()}))
 
 
 @console_bp.post("/development", endpoint="development_new")
 @login_required(Action.DEVELOPMENT_EDIT)
-def create():  # type: ignore[no-untyped-def]
+def create():
     form = Form(request.form)
     applied = form.date("applied_on", "递交申请日期", required=True)
     org_id = form.integer("org_id", "受理的党支部", required=True)
@@ -130,7 +130,7 @@ def _full_members(case: DevelopmentCase) -> list[tuple[int, str]]:
 
 @console_bp.get("/development/<int:case_id>", endpoint="development_case")
 @login_required(Action.READ)
-def case_page(case_id: int):  # type: ignore[no-untyped-def]
+def case_page(case_id: int):
     case = dev.get_case(db(), actor(), case_id)
     order = list(DevStage)
     checklist = [
@@ -213,7 +213,7 @@ def _move(case: DevelopmentCase, action: str, form: Form, on: date | None) -> st
     Action.DEVELOPMENT_EDIT,
     variants=dict.fromkeys(("admit", "convert", "extend"), Action.DEVELOPMENT_APPROVE),
 )
-def move(case_id: int, action: str):  # type: ignore[no-untyped-def]
+def move(case_id: int, action: str):
     form = Form(request.form)
     on = form.date("date", "日期")
     try:

@@ -22,7 +22,7 @@ def _device(device_id: int) -> KioskDevice:
     return device
 
 
-def _render(device: KioskDevice, form: Form):  # type: ignore[no-untyped-def]
+def _render(device: KioskDevice, form: Form):
     row, _settings = kiosk_config.current(db(), device)
     return render_template(
         "console/admin/device_config.html",
@@ -35,7 +35,7 @@ def _render(device: KioskDevice, form: Form):  # type: ignore[no-untyped-def]
 
 @console_bp.get("/devices/<int:device_id>/config", endpoint="device_config")
 @login_required(Action.DEVICE_CONFIG)
-def device_config(device_id: int):  # type: ignore[no-untyped-def]
+def device_config(device_id: int):
     device = _device(device_id)
     _row, settings = kiosk_config.current(db(), device)
     defaults = {**settings, "large_text": "1" if settings["large_text"] else ""}
@@ -44,7 +44,7 @@ def device_config(device_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/devices/<int:device_id>/config")
 @login_required(Action.DEVICE_CONFIG)
-def device_config_save(device_id: int):  # type: ignore[no-untyped-def]
+def device_config_save(device_id: int):
     device = _device(device_id)
     form = Form(request.form)
     raw: dict[str, object] = {name: form.get(name) for name in FIELDS}

@@ -79,7 +79,7 @@ def _search(stmt: Select, text: str) -> Select:
 
 @console_bp.get("/honor-services/eligible")
 @login_required(Action.READ)
-def honor_service_eligible():  # type: ignore[no-untyped-def]
+def honor_service_eligible():
     form = Form(request.args)
     stmt = _search(honor_service_rules.eligible_rows(db(), actor(), today()), form.get("q"))
     sort = sorting(ELIGIBLE_SORTS, default="org", tie=(Member.id,))
@@ -99,7 +99,7 @@ def honor_service_eligible():  # type: ignore[no-untyped-def]
 
 @console_bp.route("/honor-services/issue/<int:member_id>", methods=["GET", "POST"])
 @login_required(Action.HONOR_SERVICE_ISSUE)
-def honor_service_issue(member_id: int):  # type: ignore[no-untyped-def]
+def honor_service_issue(member_id: int):
     member = get_member(db(), actor(), member_id)
     form = Form(request.form if request.method == "POST" else None)
     if request.method == "POST":
@@ -139,7 +139,7 @@ def _use_values(use: HonorUse) -> list[object]:
 
 @console_bp.get("/honor-services/uses")
 @login_required(Action.READ)
-def honor_service_uses_list():  # type: ignore[no-untyped-def]
+def honor_service_uses_list():
     form = Form(request.args, {"year": today().year})
     year = form.integer("year", "年度") or today().year
     stmt = honor_service_uses.uses_of_year(actor(), year)
@@ -161,7 +161,7 @@ def honor_service_uses_list():  # type: ignore[no-untyped-def]
 
 @console_bp.get("/honor-services/uses/<int:use_id>")
 @login_required(Action.READ)
-def honor_service_use(use_id: int):  # type: ignore[no-untyped-def]
+def honor_service_use(use_id: int):
     use = honor_service_uses.get_use(db(), actor(), use_id)
     return render_template(
         "honor_services/use.html",
@@ -173,7 +173,7 @@ def honor_service_use(use_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.get("/honor-services/uses/<int:use_id>/notice.png")
 @login_required(Action.READ)
-def honor_service_notice_png(use_id: int):  # type: ignore[no-untyped-def]
+def honor_service_notice_png(use_id: int):
     from devices.printer import PrinterProfile, png_bytes
 
     use = honor_service_uses.get_use(db(), actor(), use_id)
@@ -188,7 +188,7 @@ def honor_service_notice_png(use_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/honor-services/uses/<int:use_id>/reprint")
 @login_required(Action.HONOR_SERVICE_ISSUE)
-def honor_service_reprint(use_id: int):  # type: ignore[no-untyped-def]
+def honor_service_reprint(use_id: int):
     use = honor_service_uses.get_use(db(), actor(), use_id)
     prints = honor_service_uses.count_reprint(db(), actor(), use, None)
     flash(f"通知单{use.notice_no}第{prints - 1}次补打", "success")

@@ -31,7 +31,7 @@ OFFER_FIELDS = {"honor_service_fields": "title", "honor_offer_uses": "free_uses"
 
 @console_bp.get("/honor-services", endpoint="honor_services")
 @login_required(Action.READ)
-def honor_services_home():  # type: ignore[no-untyped-def]
+def honor_services_home():
     stmt = (
         select(HonorVenue)
         .join(Organization, HonorVenue.org_id == Organization.id)
@@ -48,18 +48,18 @@ def honor_services_home():  # type: ignore[no-untyped-def]
 
 @console_bp.route("/honor-services/venues/new", methods=["GET", "POST"])
 @login_required(Action.HONOR_SERVICE_EDIT)
-def honor_service_venue_new():  # type: ignore[no-untyped-def]
+def honor_service_venue_new():
     return _venue_form(None)
 
 
 @console_bp.route("/honor-services/venues/<int:venue_id>", methods=["GET", "POST"])
 @login_required(Action.HONOR_SERVICE_EDIT)
-def honor_service_venue_edit(venue_id: int):  # type: ignore[no-untyped-def]
+def honor_service_venue_edit(venue_id: int):
     return _venue_form(honor_services.get_venue(db(), actor(), venue_id))
 
 
-def _venue_form(venue: HonorVenue | None):  # type: ignore[no-untyped-def]
-    defaults = {"org_id": actor().org_id, "active": True}
+def _venue_form(venue: HonorVenue | None):
+    defaults: dict[str, object] = {"org_id": actor().org_id, "active": True}
     if venue is not None:
         defaults = {
             "org_id": venue.org_id,
@@ -99,18 +99,18 @@ def _venue_form(venue: HonorVenue | None):  # type: ignore[no-untyped-def]
 
 @console_bp.route("/honor-services/venues/<int:venue_id>/offers/new", methods=["GET", "POST"])
 @login_required(Action.HONOR_SERVICE_EDIT)
-def honor_service_offer_new(venue_id: int):  # type: ignore[no-untyped-def]
+def honor_service_offer_new(venue_id: int):
     return _offer_form(honor_services.get_venue(db(), actor(), venue_id), None)
 
 
 @console_bp.route("/honor-services/offers/<int:offer_id>", methods=["GET", "POST"])
 @login_required(Action.HONOR_SERVICE_EDIT)
-def honor_service_offer_edit(offer_id: int):  # type: ignore[no-untyped-def]
+def honor_service_offer_edit(offer_id: int):
     offer = honor_services.get_offer(db(), actor(), offer_id)
     return _offer_form(offer.venue, offer)
 
 
-def _offer_form(venue: HonorVenue, offer: HonorOffer | None):  # type: ignore[no-untyped-def]
+def _offer_form(venue: HonorVenue, offer: HonorOffer | None):
     defaults: dict[str, object] = {"free_uses": 1, "active": True}
     if offer is not None:
         defaults = {
@@ -148,7 +148,7 @@ def _offer_form(venue: HonorVenue, offer: HonorOffer | None):  # type: ignore[no
 
 @console_bp.post("/honor-services/rules")
 @login_required(Action.HONOR_SERVICE_EDIT)
-def honor_service_rules_save():  # type: ignore[no-untyped-def]
+def honor_service_rules_save():
     form = Form(request.form)
     changes = []
     current = honor_service_rules.rules(db())

@@ -72,7 +72,7 @@ def _month(value: str) -> tuple[date, date] | None:
 
 @console_bp.get("/meetings", endpoint="meetings")
 @login_required(Action.READ)
-def meeting_list():  # type: ignore[no-untyped-def]
+def meeting_list():
     form = Form(request.args)
     org_id = form.integer("org_id", "党组织")
     org = get_org(db(), actor(), org_id) if org_id else None
@@ -138,7 +138,7 @@ def _time(form: Form) -> time | None:
 
 @console_bp.route("/meetings/new", methods=["GET", "POST"], endpoint="meeting_new")
 @login_required(Action.MEETING_RECORD)
-def meeting_new():  # type: ignore[no-untyped-def]
+def meeting_new():
     defaults = {"held_on": today().isoformat(), "org_id": actor().org_id}
     form = Form(request.form if request.method == "POST" else None, defaults)
     if request.method == "POST":
@@ -158,7 +158,7 @@ def meeting_new():  # type: ignore[no-untyped-def]
     return html, 400 if form.submitted else 200
 
 
-def _detail(meeting: Meeting, form: Form, status: int = 200):  # type: ignore[no-untyped-def]
+def _detail(meeting: Meeting, form: Form, status: int = 200):
     html = render_template(
         "console/meetings/detail.html",
         meeting=meeting,
@@ -187,14 +187,14 @@ def _defaults(meeting: Meeting) -> dict[str, object]:
 
 @console_bp.get("/meetings/<int:meeting_id>", endpoint="meeting_detail")
 @login_required(Action.READ)
-def meeting_detail(meeting_id: int):  # type: ignore[no-untyped-def]
+def meeting_detail(meeting_id: int):
     meeting = meetings.get_meeting(db(), actor(), meeting_id)
     return _detail(meeting, Form(None, _defaults(meeting)))
 
 
 @console_bp.post("/meetings/<int:meeting_id>/record", endpoint="meeting_record")
 @login_required(Action.MEETING_RECORD)
-def meeting_record(meeting_id: int):  # type: ignore[no-untyped-def]
+def meeting_record(meeting_id: int):
     meeting = meetings.get_meeting(db(), actor(), meeting_id)
     form = Form(request.form)
     data = _input(form)
@@ -229,7 +229,7 @@ def meeting_record(meeting_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/meetings/<int:meeting_id>/photos", endpoint="meeting_photo_add")
 @login_required(Action.MEETING_RECORD)
-def meeting_photo_add(meeting_id: int):  # type: ignore[no-untyped-def]
+def meeting_photo_add(meeting_id: int):
     meeting = meetings.get_meeting(db(), actor(), meeting_id)
     upload = request.files.get("photo")
     form = Form(None, _defaults(meeting))
@@ -248,7 +248,7 @@ def meeting_photo_add(meeting_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.get("/meetings/<int:meeting_id>/photos/<int:photo_id>", endpoint="meeting_photo")
 @login_required(Action.READ)
-def meeting_photo(meeting_id: int, photo_id: int):  # type: ignore[no-untyped-def]
+def meeting_photo(meeting_id: int, photo_id: int):
     meeting = meetings.get_meeting(db(), actor(), meeting_id)
     row = db().get(MeetingPhoto, photo_id)
     stored = db().get(MediaFile, row.media_id) if row and row.meeting_id == meeting.id else None

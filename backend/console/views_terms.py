@@ -26,7 +26,7 @@ FIELDS = {"term_years": "term_years", "date_*": "term_start"}
 
 @console_bp.get("/terms", endpoint="terms")
 @login_required(Action.READ)
-def overview():  # type: ignore[no-untyped-def]
+def overview():
     _total, rows = terms.terms_due(db(), actor(), today(), None, 2000)
     with_term = {r.org_id for r in rows}
     without = [
@@ -43,7 +43,7 @@ def overview():  # type: ignore[no-untyped-def]
     )
 
 
-def _page(org: Organization, form: Form, status: int = 200):  # type: ignore[no-untyped-def]
+def _page(org: Organization, form: Form, status: int = 200):
     people = db().scalars(
         select(Member)
         .join(Organization, Organization.id == Member.org_id)
@@ -67,7 +67,7 @@ def _page(org: Organization, form: Form, status: int = 200):  # type: ignore[no-
 
 @console_bp.get("/terms/<int:org_id>", endpoint="org_terms")
 @login_required(Action.READ)
-def org_page(org_id: int):  # type: ignore[no-untyped-def]
+def org_page(org_id: int):
     org = get_org(db(), actor(), org_id)
     return _page(org, Form(None, {"term_start": today().isoformat()}))
 
@@ -87,7 +87,7 @@ def _seats() -> list[terms.Seat]:
 
 @console_bp.post("/terms/<int:org_id>", endpoint="org_term_new")
 @login_required(Action.TERM_EDIT)
-def record(org_id: int):  # type: ignore[no-untyped-def]
+def record(org_id: int):
     org = get_org(db(), actor(), org_id)
     form = Form(request.form)
     start = form.date("term_start", "换届日期", required=True)

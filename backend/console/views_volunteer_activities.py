@@ -47,7 +47,7 @@ def _year() -> int | None:
 
 @console_bp.get("/volunteers/activities", endpoint="volunteer_activities")
 @login_required(Action.READ)
-def activities():  # type: ignore[no-untyped-def]
+def activities():
     stmt = volunteer_activities.activities_query(actor())
     team_id = request.args.get("team_id", "")
     team = None
@@ -83,7 +83,7 @@ def activities():  # type: ignore[no-untyped-def]
 
 @console_bp.post("/volunteers/<int:team_id>/activities", endpoint="volunteer_activity_new")
 @login_required(Action.VOLUNTEER_EDIT)
-def create(team_id: int):  # type: ignore[no-untyped-def]
+def create(team_id: int):
     team = volunteer_teams.get_team(db(), actor(), team_id)
     form = Form(request.form)
     held_on = form.date("held_on", "活动日期", required=True)
@@ -103,7 +103,7 @@ def create(team_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("console.volunteer_team", team_id=team_id))
 
 
-def _activity_page(activity: VolunteerActivity, form: Form, status: int = 200):  # type: ignore[no-untyped-def]
+def _activity_page(activity: VolunteerActivity, form: Form, status: int = 200):
     people = list(db().scalars(volunteer_activities.participants_query(activity.id).limit(1000)))
     html = render_template(
         "volunteers/activity.html",
@@ -119,7 +119,7 @@ def _activity_page(activity: VolunteerActivity, form: Form, status: int = 200): 
 
 @console_bp.get("/volunteers/activities/<int:activity_id>", endpoint="volunteer_activity")
 @login_required(Action.READ)
-def activity(activity_id: int):  # type: ignore[no-untyped-def]
+def activity(activity_id: int):
     found = volunteer_activities.get_activity(db(), actor(), activity_id)
     return _activity_page(found, Form(None))
 
@@ -129,7 +129,7 @@ def activity(activity_id: int):  # type: ignore[no-untyped-def]
     endpoint="volunteer_participant_new",
 )
 @login_required(Action.VOLUNTEER_EDIT)
-def add(activity_id: int):  # type: ignore[no-untyped-def]
+def add(activity_id: int):
     found = volunteer_activities.get_activity(db(), actor(), activity_id)
     form = Form(request.form)
     try:
@@ -151,7 +151,7 @@ def add(activity_id: int):  # type: ignore[no-untyped-def]
     endpoint="volunteer_participant_change",
 )
 @login_required(Action.VOLUNTEER_EDIT)
-def change(activity_id: int, member_id: int, action: str):  # type: ignore[no-untyped-def]
+def change(activity_id: int, member_id: int, action: str):
     found = volunteer_activities.get_activity(db(), actor(), activity_id)
     try:
         if action == "hours":
@@ -169,7 +169,7 @@ def change(activity_id: int, member_id: int, action: str):  # type: ignore[no-un
 
 @console_bp.post("/volunteers/activities/<int:activity_id>/photos", endpoint="volunteer_photo_new")
 @login_required(Action.VOLUNTEER_EDIT)
-def add_photo(activity_id: int):  # type: ignore[no-untyped-def]
+def add_photo(activity_id: int):
     found = volunteer_activities.get_activity(db(), actor(), activity_id)
     upload = request.files.get("photo")
     if upload is None or not upload.filename:

@@ -39,19 +39,19 @@ MEMBER_COLUMNS = [
 ]
 
 
-def _team_row(row) -> tuple:  # type: ignore[no-untyped-def]
+def _team_row(row) -> tuple:
     team, org, members, acts, times, people, minutes = row
     return (org, team.name, members, acts, times, people, format_hours(minutes))
 
 
-def _member_row(row) -> tuple:  # type: ignore[no-untyped-def]
+def _member_row(row) -> tuple:
     _id, name, card_no, team, org, times, minutes = row
     return (name, card_no or "", team, org, times, format_hours(minutes))
 
 
 @console_bp.get("/volunteers/stats", endpoint="volunteer_stats")
 @login_required(Action.READ)
-def stats():  # type: ignore[no-untyped-def]
+def stats():
     raw = request.args.get("year", "")
     year = int(raw) if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100 else None
     year = year or today().year

@@ -50,7 +50,7 @@ def _orgs() -> list[tuple[int, str]]:
     return [(o.id, f"{o.code} {o.name}") for o in scope_orgs() if o.active]
 
 
-def _list(form: Form, status: int = 200):  # type: ignore[no-untyped-def]
+def _list(form: Form, status: int = 200):
     stmt = volunteer_teams.teams_query(actor())
     if wants_xlsx():
         return xlsx_download(
@@ -72,13 +72,13 @@ def _state(team: VolunteerTeam) -> str:
 
 @console_bp.get("/volunteers", endpoint="volunteers")
 @login_required(Action.READ)
-def teams():  # type: ignore[no-untyped-def]
+def teams():
     return _list(Form(None))
 
 
 @console_bp.post("/volunteers", endpoint="volunteer_team_new")
 @login_required(Action.VOLUNTEER_EDIT)
-def create():  # type: ignore[no-untyped-def]
+def create():
     form = Form(request.form)
     data = _team_form(form)
     if form.ok:
@@ -93,7 +93,7 @@ def create():  # type: ignore[no-untyped-def]
     return _list(form, 400)
 
 
-def _team_page(team: VolunteerTeam, form: Form, join: Form, status: int = 200):  # type: ignore[no-untyped-def]
+def _team_page(team: VolunteerTeam, form: Form, join: Form, status: int = 200):
     page = paginate(db(), volunteer_teams.roster_query(team.id))
     html = render_template(
         "volunteers/team.html",
@@ -125,14 +125,14 @@ def _defaults(team: VolunteerTeam) -> Form:
 
 @console_bp.get("/volunteers/<int:team_id>", endpoint="volunteer_team")
 @login_required(Action.READ)
-def team(team_id: int):  # type: ignore[no-untyped-def]
+def team(team_id: int):
     found = volunteer_teams.get_team(db(), actor(), team_id)
     return _team_page(found, _defaults(found), Form(None))
 
 
 @console_bp.post("/volunteers/<int:team_id>/edit", endpoint="volunteer_team_edit")
 @login_required(Action.VOLUNTEER_EDIT)
-def edit(team_id: int):  # type: ignore[no-untyped-def]
+def edit(team_id: int):
     found = volunteer_teams.get_team(db(), actor(), team_id)
     form = Form(request.form)
     data = _team_form(form)
@@ -150,7 +150,7 @@ def edit(team_id: int):  # type: ignore[no-untyped-def]
 
 @console_bp.post("/volunteers/<int:team_id>/join", endpoint="volunteer_team_join")
 @login_required(Action.VOLUNTEER_EDIT)
-def join(team_id: int):  # type: ignore[no-untyped-def]
+def join(team_id: int):
     found = volunteer_teams.get_team(db(), actor(), team_id)
     form = Form(request.form)
     try:
@@ -169,7 +169,7 @@ def join(team_id: int):  # type: ignore[no-untyped-def]
     "/volunteers/<int:team_id>/members/<int:member_id>/leave", endpoint="volunteer_team_leave"
 )
 @login_required(Action.VOLUNTEER_EDIT)
-def leave(team_id: int, member_id: int):  # type: ignore[no-untyped-def]
+def leave(team_id: int, member_id: int):
     found = volunteer_teams.get_team(db(), actor(), team_id)
     try:
         volunteer_teams.leave(db(), actor(), found, member_id, today=today())

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, Invalid
@@ -102,9 +102,9 @@ def score_round(
         [(sid, cp) for sid, (_, cp) in results.items()], GradeRules.from_dict(round_.grade_rules)
     )
     if results:
-        table = AppraisalSubject.__table__
+        table = AppraisalSubject.metadata.tables[AppraisalSubject.__tablename__]
         session.execute(
-            table.update()
+            update(table)
             .where(table.c.id == bindparam("sid"))
             .values(
                 indicator_cp=bindparam("base"),
@@ -150,7 +150,7 @@ def _fill_automatic(
     session: Session,
     settings: AppraisalSettings,
     round_: AppraisalRound,
-    leaves: list,  # type: ignore[type-arg]
+    leaves: list,
     checked: list[AppraisalSubject],
     points: dict[int, dict[int, Fraction | None]],
     meetings: MeetingSettings | None,
@@ -190,13 +190,15 @@ def _fill_automatic(
                     "computed_at": utcnow(),
                 }
             )
-    session.execute(AppraisalAutoValue.__table__.insert(), rows)
+    session.execute(
+        insert(AppraisalAutoValue.metadata.tables[AppraisalAutoValue.__tablename__]), rows
+    )
 
 
 def _fill_rated(
     session: Session,
     round_: AppraisalRound,
-    leaves: list,  # type: ignore[type-arg]
+    leaves: list,
     checked: list[AppraisalSubject],
     points: dict[int, dict[int, Fraction | None]],
     names: dict[int, str],

@@ -66,11 +66,12 @@ def to_cp(value: Fraction) -> int:
 
 def leaf_shares(nodes: Sequence[NodeLike]) -> list[Leaf]:
     by_id = {n.id: n for n in nodes}
-    leaves = []
+    leaves: list[Leaf] = []
     for node in nodes:
         if not node.is_leaf:
             continue
-        share, current = Fraction(1), node
+        share = Fraction(1)
+        current: NodeLike | None = node
         while current is not None:
             share *= Fraction(current.weight, 100)
             current = by_id.get(current.parent_id) if current.parent_id is not None else None

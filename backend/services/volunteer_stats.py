@@ -25,7 +25,7 @@ from backend.services import scope
 from backend.services.actor import Actor
 
 
-def _in_year(year: int):  # type: ignore[no-untyped-def]
+def _in_year(year: int):
     return VolunteerActivity.held_on.between(date(year, 1, 1), date(year, 12, 31))
 
 

@@ -83,9 +83,7 @@ def _check_months(session: Session, request: WaiverRequest) -> list[DuesMonth]:
         if row.waived:
             raise Conflict(f"{row.year}年{row.month}月已经减免", code="month_waived")
         if request.kind is WaiverKind.REDUCE and (
-            row.due_fen is None
-            or request.reduced_fen is None
-            or request.reduced_fen >= row.due_fen
+            row.due_fen is None or request.reduced_fen is None or request.reduced_fen >= row.due_fen
         ):
             raise Invalid(
                 f"减交后的金额应低于{row.year}年{row.month}月原应交金额", code="reduced_too_high"

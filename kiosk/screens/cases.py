@@ -93,10 +93,7 @@ class CasesScreen(MemberServiceScreen):
         if choice["type"] == "talk":
             self._buttons(
                 "您希望约谈：",
-                [
-                    (w["label"], partial(self.pick_talk_with, w["value"]))
-                    for w in self._talk_with
-                ],
+                [(w["label"], partial(self.pick_talk_with, w["value"])) for w in self._talk_with],
             )
         else:
             self.show_topics()

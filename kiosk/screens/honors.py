@@ -78,9 +78,7 @@ class HonorsScreen(KioskScreen):
             url = row.get("photo_url")
             if url and url not in self._textures:
                 self._textures[url] = None
-                self.ctx.client.media(
-                    url, None, partial(self._photo, url), lambda _error: None
-                )
+                self.ctx.client.media(url, None, partial(self._photo, url), lambda _error: None)
 
     def _photo(self, url: str, data: bytes) -> None:
         self._textures[url] = texture_from_bytes(data)
