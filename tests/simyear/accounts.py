@@ -25,7 +25,9 @@ from tests.simyear.devices import PrintStation
 SLIP_NO = re.compile(r"(?<!\d)\d{10}(?!\d)")  # year + six-digit sequence (Payment.slip_no)
 
 
-def payment_problems(database_url: str, believed: Iterable[Believed], paid_before: int) -> list[str]:
+def payment_problems(
+    database_url: str, believed: Iterable[Believed], paid_before: int
+) -> list[str]:
     done: dict[str, dict[str, Any]] = {}
     refused: list[str] = []
     voided: set[int] = set()
@@ -108,9 +110,8 @@ def print_problems(stations: Iterable[PrintStation], slips: Iterable[str]) -> li
         uncertain = sum(1 for j in jobs.values() if j.needs_confirmation)
         received = len(station.printer.jobs)
         if not states[JobState.DONE] <= received <= states[JobState.DONE] + uncertain:
-            problems.append(
-                f"{station.name}：打印机收到 {received} 份，任务记为已打印 {states[JobState.DONE]} 份"
-            )
+            done = states[JobState.DONE]
+            problems.append(f"{station.name}：打印机收到 {received} 份，任务记为已打印 {done} 份")
         for data in station.printer.jobs:
             text = "\n".join(esc.lines(esc.decode(data)))
             printed_slips.update(set(SLIP_NO.findall(text)) & wanted)

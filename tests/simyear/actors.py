@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from backend.services.money import format_yuan, parse_yuan
@@ -122,11 +123,9 @@ class Counter:
         for _ in range(2):
             if self.token is None:
                 self._login()
-            token = self.token
+            send = partial(self.client.staff, self.token, method, path, _ignore, _ignore, **options)
             try:
-                return wait(
-                    lambda: self.client.staff(token, method, path, _ignore, _ignore, **options)
-                )
+                return wait(send)
             except ApiError as error:
                 if error.status != 401:
                     raise
@@ -139,7 +138,8 @@ class Counter:
             ledger = self.call("GET", f"/members/{member_id}/ledger", params={"year": year})
             for month in ledger["months"]:
                 if month["month"] in ledger["unpaid_months"] and month["due"] is not None:
-                    owed.append((month["month"], parse_yuan(month["due"]) - parse_yuan(month["paid"])))
+                    left = parse_yuan(month["due"]) - parse_yuan(month["paid"])
+                    owed.append((month["month"], left))
         return sorted(owed)
 
     def pay(

@@ -50,8 +50,12 @@ class PrintStation:
 
     def _open(self) -> PrintQueue:
         printer = create_printer(
-            {"connection": "network", "host": "127.0.0.1", "port": self.printer.port,
-             "profile": "80mm"}
+            {
+                "connection": "network",
+                "host": "127.0.0.1",
+                "port": self.printer.port,
+                "profile": "80mm",
+            }
         )
         job_queue = PrintQueue(self.queue_file, printer, poll_interval=0.3)
         job_queue.start()

@@ -11,9 +11,12 @@ from __future__ import annotations
 import random
 import re
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, time as clock_time, timedelta
+from datetime import datetime, timedelta
+from datetime import time as clock_time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +86,10 @@ def run_year(config: YearConfig, folder: Path) -> YearReport:
     first = hall_clock.today() + timedelta(days=1)
     years = tuple(sorted({first.year, (first + timedelta(days=config.days)).year}))
     hall = build_hall(
-        folder, members=config.members, kiosks=config.kiosks, counters=config.counters,
+        folder,
+        members=config.members,
+        kiosks=config.kiosks,
+        counters=config.counters,
         years=years,
     )
     paid_before = ledger_paid(hall.database_url)
@@ -186,7 +192,8 @@ class _Day:
         self.report.paper_outs += len(struck)
         self.report.power_cycles += len(cycled)
         with ThreadPoolExecutor(max_workers=len(self.kiosks)) as pool:
-            tapping = [pool.submit(self._taps, k, t) for k, t in zip(self.kiosks, taps, strict=True)]
+            pairs = zip(self.kiosks, taps, strict=True)
+            tapping = [pool.submit(self._taps, kiosk, plan) for kiosk, plan in pairs]
             half = len(work) // 2
             for step in work[:half]:
                 step()
@@ -221,9 +228,9 @@ class _Day:
         for uid, statement in taps:
             kiosk.tap(uid, statement)
 
-    def _counter_work(self, rng: random.Random, crash: bool) -> list[Any]:
+    def _counter_work(self, rng: random.Random, crash: bool) -> list[Callable[[], None]]:
         c = self.config
-        work: list[Any] = []
+        work: list[Callable[[], None]] = []
         crash_at = rng.randrange(c.payments_per_day) if crash and c.payments_per_day else -1
         for n in range(c.payments_per_day):
             counter = rng.choice(self.counters)
@@ -231,19 +238,15 @@ class _Day:
             self.keys += 1
             key = f"sim-{c.seed}-{self.keys:07d}"
             hook = self.backend.crash_and_start if n == crash_at else None
-            seed = rng.random()
-            work.append(
-                lambda counter=counter, member=member, key=key, hook=hook, seed=seed: counter.pay(
-                    member, self.years, random.Random(seed), key, crash=hook
-                )
-            )
+            pick = random.Random(rng.random())
+            work.append(partial(counter.pay, member, self.years, pick, key, crash=hook))
         for _ in range(c.transfers_per_day):
             member = rng.choice(self.hall.members).id
-            work.append(lambda counter=rng.choice(self.counters), member=member,
-                        to=rng.choice(self.hall.branch_ids): self._transfer(counter, member, to))
+            to_org = rng.choice(self.hall.branch_ids)
+            work.append(partial(self._transfer, rng.choice(self.counters), member, to_org))
         for _ in range(c.voids_per_day):
-            work.append(lambda counter=rng.choice(self.counters), seed=rng.random():
-                        counter.void(random.Random(seed)))
+            counter = rng.choice(self.counters)
+            work.append(partial(counter.void, random.Random(rng.random())))
         rng.shuffle(work)
         return work
 
@@ -279,4 +282,3 @@ def _replays(log: Path | None) -> int:
     if log is None or not log.exists():
         return 0
     return len(_REPLAY.findall(log.read_text(errors="replace")))
-
