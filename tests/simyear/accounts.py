@@ -87,7 +87,7 @@ def ledger_paid(database_url: str) -> int:
     engine = create_engine(database_url)
     try:
         with Session(engine) as session:
-            return int(session.scalar(select(func.coalesce(func.sum(DuesMonth.paid_fen), 0))))
+            return int(session.scalar(select(func.coalesce(func.sum(DuesMonth.paid_fen), 0))) or 0)
     finally:
         engine.dispose()
 

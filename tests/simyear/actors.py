@@ -113,17 +113,16 @@ class Counter:
         self.believed = Believed()
         self.today: list[int] = []  # payment ids taken today (voids pick from them)
 
-    def _login(self) -> None:
+    def _login(self) -> str:
         c = self.client
-        self.token = wait(lambda: c.staff_login(self.username, self.password, _ignore, _ignore))[
-            "token"
-        ]
+        answer = wait(lambda: c.staff_login(self.username, self.password, _ignore, _ignore))
+        self.token = str(answer["token"])
+        return self.token
 
     def call(self, method: str, path: str, **options: Any) -> Any:
         for _ in range(2):
-            if self.token is None:
-                self._login()
-            send = partial(self.client.staff, self.token, method, path, _ignore, _ignore, **options)
+            token = self.token or self._login()
+            send = partial(self.client.staff, token, method, path, _ignore, _ignore, **options)
             try:
                 return wait(send)
             except ApiError as error:
@@ -164,10 +163,7 @@ class Counter:
         }
         path = f"/members/{member_id}/payments"
         if crash is not None:
-            if self.token is None:
-                self._login()
-            token = self.token
-            assert token is not None
+            token = self.token or self._login()
             first = self.client.staff(token, "POST", path, _ignore, _ignore, json=body)
             time.sleep(rng.uniform(0.0, 0.05))
             crash()

@@ -30,7 +30,7 @@ def ack_path(clock_file: Path) -> Path:
     return clock_file.with_name(clock_file.name + ".ack")
 
 
-def _follow(clock_file: Path, traveller: time_machine.Coordinates, seen: str) -> None:
+def _follow(clock_file: Path, traveller: time_machine.Traveller, seen: str) -> None:
     while True:
         time.sleep(0.02)  # not patched: real time
         try:
