@@ -56,8 +56,7 @@ def payment_problems(
                     problems.append(f"凭条{p.slip_no}的作废状态与窗口所知不符")
                 if sum(i.amount_fen for i in p.items) != p.amount_fen:
                     problems.append(f"凭条{p.slip_no}的月份金额之和不等于合计")
-            slips = Tally((p.slip_year, p.slip_seq) for p in rows)
-            problems += [f"凭条号 {s} 用了 {n} 次" for s, n in slips.items() if n > 1]
+            problems += _slip_gaps(rows)
             kept = sum(p.amount_fen for p in rows if not p.voided)
             kept_items = session.scalar(
                 select(func.coalesce(func.sum(PaymentItem.amount_fen), 0))
@@ -80,6 +79,19 @@ def payment_problems(
                 problems.append(chain.message())
     finally:
         engine.dispose()
+    return problems
+
+
+def _slip_gaps(rows: Iterable[Payment]) -> list[str]:
+    """Slip numbers run 1, 2, 3… in each year, none used twice, none skipped: a payment cut
+    off by a crash gives its number back (docs/dues.md)."""
+    by_year: dict[int, list[int]] = {}
+    for p in rows:
+        by_year.setdefault(p.slip_year, []).append(p.slip_seq)
+    problems = []
+    for year, seqs in sorted(by_year.items()):
+        if sorted(seqs) != list(range(1, len(seqs) + 1)):
+            problems.append(f"{year}年的凭条号不连续或有重复：共 {len(seqs)} 笔，最大 {max(seqs)}")
     return problems
 
 

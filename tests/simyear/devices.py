@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gc
 import queue
-import shutil
 import signal
 import subprocess
 import threading
@@ -97,24 +96,26 @@ class PrintStation:
 
 
 class CardDesk:
-    """The first kiosk's real PC/SC reader. ``available`` is False where pcscd or vpcd is not
-    installed; ``restartable`` is False when a pcscd this run did not start is running (it is
-    not ours to stop)."""
+    """The first kiosk's real PC/SC reader, on a pcscd this run starts (and restarts).
+
+    ``available`` is False where pcscd or vpcd is not installed, or when a pcscd this run did
+    not start is running: that one belongs to another test run, whose virtual cards would land
+    on the same virtual reader (and ours on theirs), and it is not ours to restart."""
 
     def __init__(self) -> None:
         self.events: queue.Queue[Any] = queue.Queue()
         self._lock = threading.Lock()  # a restart waits for the tap on the reader
         self.proc: subprocess.Popen[bytes] | None = None
-        self.available = shutil.which(PCSCD) is not None or Path(PCSCD).exists()
-        self.restartable = self.available and not PcscDaemon.foreign_running()
         self.reader: Any = None
+        self.available = Path(PCSCD).exists() and not PcscDaemon.foreign_running()
         if not self.available:
             return
-        if self.restartable:
-            self._start_daemon()
+        self._start_daemon()
         try:
             wait_for_port(VPCD_PORT)
         except TimeoutError:
+            pass
+        if self.proc is None or self.proc.poll() is not None:  # another pcscd won the race
             self.close()
             self.available = False
             return
@@ -141,7 +142,7 @@ class CardDesk:
         self.proc = None
 
     def restart_pcscd(self) -> bool:
-        if not self.restartable:
+        if not self.available:
             return False
         with self._lock:
             self._stop_daemon()
@@ -150,7 +151,8 @@ class CardDesk:
         return True
 
     def tap(self, uid: str, timeout: float = 20.0) -> str:
-        """Put a virtual card with ``uid`` on the reader; return the UID the reader read."""
+        """Put a virtual card with ``uid`` on the reader; return the UID the reader read (a
+        different one would be a fault this run reports, not hides: the kiosk uses it)."""
         with self._lock:
             return self._tap(uid, timeout)
 

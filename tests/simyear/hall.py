@@ -41,10 +41,17 @@ class Hall:
 
 
 def build_hall(
-    folder: Path, *, members: int, kiosks: int, counters: int, years: tuple[int, ...]
+    folder: Path,
+    *,
+    members: int,
+    kiosks: int,
+    counters: int,
+    years: tuple[int, ...],
+    database_url: str | None = None,
 ) -> Hall:
+    """Build the hall in ``database_url`` (an empty database), by default ``folder/hall.db``."""
     folder.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{folder / 'hall.db'}"
+    url = database_url or f"sqlite:///{folder / 'hall.db'}"
     settings = Settings(database_url=url, secret_key=SECRET_KEY, card_uid_key=CARD_UID_KEY)
     engine = create_engine(url)
     Base.metadata.create_all(engine)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from backend.services import hall_clock
+from tests.pg import PgCluster
 from tests.simyear.accounts import ledger_paid, payment_problems, print_problems
 from tests.simyear.actors import Counter, Kiosk
 from tests.simyear.backend import SimBackend
@@ -31,6 +32,7 @@ from tests.simyear.hall import Hall, build_hall
 @dataclass(frozen=True)
 class YearConfig:
     seed: int
+    db: str = "sqlite"  # or "postgres": a throw-away cluster (tests/pg.py)
     days: int = 365  # the span of the year covered
     day_step: int = 1  # simulate every n-th day of it (the short form skips days)
     members: int = 500
@@ -80,6 +82,18 @@ class YearReport:
 
 
 def run_year(config: YearConfig, folder: Path) -> YearReport:
+    if config.db == "sqlite":
+        return _run_year(config, folder, None)
+    if config.db != "postgres":
+        raise ValueError(f"db: sqlite | postgres, not {config.db!r}")
+    cluster = PgCluster.start()
+    try:
+        return _run_year(config, folder, cluster.url)
+    finally:
+        cluster.stop()
+
+
+def _run_year(config: YearConfig, folder: Path, database_url: str | None) -> YearReport:
     rng = random.Random(config.seed)
     report = YearReport(seed=config.seed)
     started = time.monotonic()
@@ -91,6 +105,7 @@ def run_year(config: YearConfig, folder: Path) -> YearReport:
         kiosks=config.kiosks,
         counters=config.counters,
         years=years,
+        database_url=database_url,
     )
     paid_before = ledger_paid(hall.database_url)
     opening = datetime.combine(first, clock_time(8, 30), hall_clock.zone())
