@@ -147,11 +147,11 @@ class Counter:
         years: tuple[int, ...],
         rng: random.Random,
         key: str,
-        crash: Callable[[], None] | None = None,
+        crash: Callable[[str], None] | None = None,
     ) -> None:
-        """Take 1–3 of the oldest owed months. ``crash`` kills the backend while the request
-        is on its way; the payment is then sent again with the same key, as the clerk's retry
-        does."""
+        """Take 1–3 of the oldest owed months. ``crash`` (given the key) kills the backend
+        while the request is on its way; the payment is then sent again with the same key, as
+        the clerk's retry does."""
         months = self.owed_months(member_id, years)[: rng.randint(1, 3)]
         if not months:
             return
@@ -165,8 +165,7 @@ class Counter:
         if crash is not None:
             token = self.token or self._login()
             first = self.client.staff(token, "POST", path, _ignore, _ignore, json=body)
-            time.sleep(rng.uniform(0.0, 0.05))
-            crash()
+            crash(key)
             try:
                 first.result()
             except ApiError as error:

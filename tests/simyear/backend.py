@@ -9,6 +9,9 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import create_engine, select
+
+from backend.models import Payment
 from tests.kiosk.server import BackendServer
 from tests.simyear.clock_backend import ack_path
 
@@ -63,9 +66,33 @@ class SimBackend(BackendServer):
 
     def crash_and_start(self) -> None:
         """A crash (SIGKILL: a transaction in flight is cut off), then start again."""
+        self.kill()
+        self.start(timeout=60)
+        self.crashes += 1
+
+    def crash_soon(self, delay: float) -> None:
+        """Kill the backend ``delay`` seconds from now (mostly before the request commits)."""
+        time.sleep(delay)
+        self.crash_and_start()
+
+    def crash_after_commit(self, key: str, timeout: float = 10.0) -> None:
+        """Kill the backend the moment the payment with ``key`` is committed — before its
+        answer has left, usually: the case where only the idempotency key saves the payer from
+        paying twice."""
+        engine = create_engine(self.database_url)
+        found = select(Payment.id).where(Payment.idempotency_key == key)
+        deadline = time.monotonic() + timeout
+        try:
+            with engine.connect() as conn:
+                while time.monotonic() < deadline and conn.execute(found).first() is None:
+                    conn.rollback()  # a fresh snapshot for the next look
+                    time.sleep(0.001)
+        finally:
+            engine.dispose()
+        self.crash_and_start()
+
+    def kill(self) -> None:
         if self.process is not None:
             self.process.kill()
             self.process.wait(10)
             self.process = None
-        self.start(timeout=60)
-        self.crashes += 1

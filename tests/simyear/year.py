@@ -252,7 +252,7 @@ class _Day:
             member = rng.choice(self.hall.members).id
             self.keys += 1
             key = f"sim-{c.seed}-{self.keys:07d}"
-            hook = self.backend.crash_and_start if n == crash_at else None
+            hook = self._crash(rng) if n == crash_at else None
             pick = random.Random(rng.random())
             work.append(partial(counter.pay, member, self.years, pick, key, crash=hook))
         for _ in range(c.transfers_per_day):
@@ -265,11 +265,22 @@ class _Day:
         rng.shuffle(work)
         return work
 
+    def _crash(self, rng: random.Random) -> Callable[[str], None]:
+        """Half the crashes strike at a random moment (mostly before the commit), half right
+        after it (the answer lost): the payment must end up taken once either way."""
+        if rng.random() < 0.5:
+            return partial(_ignore_key, partial(self.backend.crash_soon, rng.uniform(0, 0.05)))
+        return self.backend.crash_after_commit
+
     def _transfer(self, counter: Counter, member: int, to_org: int) -> None:
         if self.org_of[member] == to_org:
             to_org = next(b for b in self.hall.branch_ids if b != to_org)
         counter.transfer(member, to_org)
         self.org_of[member] = to_org
+
+
+def _ignore_key(crash: Callable[[], None], _key: str) -> None:
+    crash()
 
 
 def _settle(stations: list[PrintStation], timeout: float = 120.0) -> None:
