@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter as Tally
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import create_engine, func, select
@@ -17,17 +17,21 @@ from sqlalchemy.orm import Session
 
 from backend.models import AuditEntry, DuesMonth, Payment, PaymentItem
 from backend.services import audit_chain
+from backend.services.slips import SLIP_TITLE
 from devices.printer.queue import JobState
 from tests.devices import escpos_decoder as esc
 from tests.simyear.actors import Believed
 from tests.simyear.devices import PrintStation
 
-SLIP_NO = re.compile(r"(?<!\d)\d{10}(?!\d)")  # year + six-digit sequence (Payment.slip_no)
+# The 缴费凭条's number line (year + six-digit sequence, Payment.slip_no); other papers (the
+# day-close sheet) list slip numbers too, so only the slip's own number line counts.
+SLIP_NO = re.compile(r"凭条编号\D{0,40}?(\d{10})(?!\d)")
 
 
 def payment_problems(
-    database_url: str, believed: Iterable[Believed], paid_before: int
+    database_url: str, believed: Sequence[Believed], paid_before: int
 ) -> list[str]:
+    """Payments, voids, day closes, ledger and audit log against what the counters were told."""
     done: dict[str, dict[str, Any]] = {}
     refused: list[str] = []
     voided: set[int] = set()
@@ -35,7 +39,12 @@ def payment_problems(
         done |= b.payments
         refused += b.refused
         voided |= b.voided
-    problems: list[str] = []
+    problems = [
+        f"{day} 的日结单合计 {stated} 分，当天实收 {taken} 分"
+        for b in believed
+        for day, stated, taken in b.closes
+        if stated != taken
+    ]
     engine = create_engine(database_url)
     try:
         with Session(engine) as session:
@@ -126,7 +135,8 @@ def print_problems(stations: Iterable[PrintStation], slips: Iterable[str]) -> li
             problems.append(f"{station.name}：打印机收到 {received} 份，任务记为已打印 {done} 份")
         for data in station.printer.jobs:
             text = "\n".join(esc.lines(esc.decode(data)))
-            printed_slips.update(set(SLIP_NO.findall(text)) & wanted)
+            if text.lstrip().startswith(SLIP_TITLE):
+                printed_slips.update(set(SLIP_NO.findall(text)) & wanted)
     for slip in wanted:
         if printed_slips[slip] != 1:
             problems.append(f"凭条{slip}打出 {printed_slips[slip]} 次")

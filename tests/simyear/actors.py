@@ -100,6 +100,8 @@ class Believed:
     refused: list[str] = field(default_factory=list)
     voided: set[int] = field(default_factory=set)
     transfers: int = 0
+    # 日结: (hall day, net total the close states, net total of the day's payments as taken)
+    closes: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 class Counter:
@@ -197,7 +199,15 @@ class Counter:
             self.station.submit(document, job_id=job_id)
         self.believed.transfers += 1
 
-    def end_of_day(self) -> None:
+    def close_day(self) -> None:
+        """日结 at the end of the day, its sheet printed as the counter prints it."""
+        answer = self.call("POST", "/counter/day-close", json={})
+        stated = parse_yuan(answer["net_cash"]) + parse_yuan(answer["net_bank"])
+        amounts = {p["id"]: parse_yuan(p["amount"]) for p in self.believed.payments.values()}
+        taken = sum(amounts[i] for i in self.today if i not in self.believed.voided)
+        self.believed.closes.append((answer["hall_day"], stated, taken))
+        job = f"day-close-{answer['hall_day']}-{answer['operator']}"
+        self.station.submit(answer["document"], job_id=job)
         self.today = []
 
     def close(self) -> None:

@@ -127,3 +127,10 @@ def test_a_lost_job_and_a_slip_never_printed_are_reported(station: PrintStation)
     assert "kiosk-01：打印任务 slip-2026000009 丢失" in problems
     assert "kiosk-01：1 个打印任务既未打印也未报失败" in problems
     assert "凭条2026000008打出 0 次" in problems
+
+
+def test_a_day_close_that_disagrees_with_the_days_payments_is_reported(hall: Hall) -> None:
+    before = ledger_paid(hall.database_url)
+    believed = Believed(closes=[("2026-12-04", 7650, 15300)])
+    problems = payment_problems(hall.database_url, [believed], before)
+    assert problems == ["2026-12-04 的日结单合计 7650 分，当天实收 15300 分"]

@@ -67,6 +67,7 @@ class YearReport:
     payment_replays: int = 0
     voids: int = 0
     transfers: int = 0
+    day_closes: int = 0
     print_jobs: int = 0
     paper_outs: int = 0
     power_cycles: int = 0
@@ -151,6 +152,7 @@ def _run_year(config: YearConfig, folder: Path, database_url: str | None) -> Yea
         report.payments_refused = sum(len(b.refused) for b in believed)
         report.voids = sum(len(b.voided) for b in believed)
         report.transfers = sum(b.transfers for b in believed)
+        report.day_closes = sum(len(b.closes) for b in believed)
         report.print_jobs = sum(len(s.submitted) for s in stations)
         report.backend_restarts, report.backend_crashes = backend.restarts, backend.crashes
         backend.stop()
@@ -218,7 +220,7 @@ class _Day:
             for done in tapping:
                 done.result()
         for counter in self.counters:
-            counter.end_of_day()
+            counter.close_day()
 
     def _midday(
         self,
