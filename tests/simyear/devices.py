@@ -45,6 +45,7 @@ class PrintStation:
         self.queue_file = folder / f"{name}-print-queue.sqlite3"
         self.submitted: list[str] = []
         self.powered = True
+        self._lock = threading.Lock()  # the program is down while it restarts: no submits
         self.queue = self._open()
 
     def _open(self) -> PrintQueue:
@@ -61,10 +62,11 @@ class PrintStation:
         return job_queue
 
     def submit(self, document: dict[str, Any], job_id: str | None = None) -> str:
-        job = self.queue.submit(PrintDocument.from_dict(document), job_id=job_id)
-        if job not in self.submitted:
-            self.submitted.append(job)
-        return job
+        with self._lock:
+            job = self.queue.submit(PrintDocument.from_dict(document), job_id=job_id)
+            if job not in self.submitted:
+                self.submitted.append(job)
+            return job
 
     def paper_out(self) -> None:
         self.printer.set_paper("out")
@@ -84,8 +86,9 @@ class PrintStation:
 
     def restart_app(self) -> None:
         """The kiosk program restarts: the queue closes and opens its job file afresh."""
-        self.queue.close()
-        self.queue = self._open()
+        with self._lock:
+            self.queue.close()
+            self.queue = self._open()
 
     def pending(self) -> int:
         return sum(1 for j in self.queue.jobs() if j.state.value in ("queued", "waiting_printer"))

@@ -193,9 +193,12 @@ class _Day:
     def run(self, rng: random.Random, faults: set[str]) -> None:
         c = self.config
         taps: list[list[tuple[str, bool]]] = [[] for _ in self.kiosks]
-        reader_taps = c.card_reader_taps_per_day if self.kiosks[0].desk else 0
+        others = max(1, len(self.kiosks) - 1)
         for n in range(c.taps_per_day):
-            kiosk = 0 if n < reader_taps else rng.randrange(1, len(self.kiosks))
+            # The first kiosk (the one with the PC/SC reader, where it runs) takes a fixed share,
+            # so the draws — and a replay — do not depend on whether pcscd is there.
+            kiosk = 0 if n < c.card_reader_taps_per_day else 1 + rng.randrange(others)
+            kiosk = min(kiosk, len(self.kiosks) - 1)
             member = rng.choice(self.hall.members)
             taps[kiosk].append((member.uid, rng.random() < c.statement_share))
         work = self._counter_work(rng, "crash" in faults)
