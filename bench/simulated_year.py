@@ -24,7 +24,8 @@ import tempfile
 from dataclasses import fields
 from pathlib import Path
 
-from tests.simyear.year import YearConfig, run_year
+from tests.simyear.plan import YearConfig
+from tests.simyear.year import run_year
 
 
 def _arguments() -> argparse.Namespace:

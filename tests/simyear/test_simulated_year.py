@@ -19,7 +19,8 @@ import random
 import tempfile
 from pathlib import Path
 
-from tests.simyear.year import YearConfig, run_year
+from tests.simyear.plan import YearConfig
+from tests.simyear.year import run_year
 
 SHORT_YEAR = {
     "days": 365,
