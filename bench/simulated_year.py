@@ -9,8 +9,8 @@ for bench/RESULTS.md; exits 1 (naming the seed) if anything is lost or duplicate
     .venv/bin/python -m bench.simulated_year --seed 424242   # replay a run's decisions
     .venv/bin/python -m bench.simulated_year --db postgres   # on a throw-away PostgreSQL
 
-At full volume the development server on two cores takes about 14 taps a second: the whole
-year runs for hours, ``--day-step 7`` for about half an hour.
+At full volume the development server on two busy cores takes 14–21 taps a second: the whole
+year runs for two to three hours, ``--day-step 7`` for about twenty minutes.
 """
 
 from __future__ import annotations
