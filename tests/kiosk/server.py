@@ -29,8 +29,12 @@ class BackendServer:
         port: int | None = None,
         log: Path | None = None,
         extra_env: dict[str, str] | None = None,
+        launcher: list[str] | None = None,
     ) -> None:
+        """``launcher``: what runs in place of ``python -m flask`` (the simulated year runs
+        the backend under a movable clock: ``tests/simyear/clock_backend.py``)."""
         self.database_url = database_url
+        self.launcher = launcher or [sys.executable, "-m", "flask"]
         self.extra_env = extra_env or {}
         self.port = port or free_port()
         self.log = log
@@ -54,7 +58,7 @@ class BackendServer:
 
     def command(self) -> list[str]:
         """The server to start (a subclass may start gunicorn instead: tests/serve)."""
-        flask = [sys.executable, "-m", "flask", "--app", "backend", "run"]
+        flask = [*self.launcher, "--app", "backend", "run"]
         return [*flask, "--host", "127.0.0.1", "--port", str(self.port), "--no-reload"]
 
     def start(self, timeout: float = 20.0) -> None:
