@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import re
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -213,11 +214,28 @@ def flood(base: str, clients: int, stop: Any, counts: Any) -> None:
     counts.put(tally)
 
 
+class WaitressServer(BackendServer):
+    """The backend as ``./hall run`` serves it: waitress, 8 threads (``flask … serve``)."""
+
+    def command(self) -> list[str]:
+        serve = [sys.executable, "-m", "flask", "--app", "backend", "serve"]
+        return [*serve, "--host", "127.0.0.1", "--port", str(self.port)]
+
+
+SERVERS: dict[str, type[BackendServer]] = {"flask": BackendServer, "waitress": WaitressServer}
+
+
 def scenario(
-    url: str, members: int, taps: int, gap: float, log: Path | None = None, busy: bool = True
+    url: str,
+    members: int,
+    taps: int,
+    gap: float,
+    log: Path | None = None,
+    busy: bool = True,
+    server_kind: str = "waitress",
 ) -> Figures:
     device_key = prepare(url, members)
-    server = BackendServer(url, log=log)
+    server = SERVERS[server_kind](url, log=log)
     server.start(timeout=60)
     try:
         return run(server.url, device_key, members, taps, gap, busy)
@@ -241,19 +259,24 @@ def main() -> None:
     parser.add_argument("--taps", type=int, default=100)
     parser.add_argument("--gap", type=float, default=0.1)
     parser.add_argument("--quiet", action="store_true", help="taps alone: no export, no flood")
+    parser.add_argument("--server", choices=sorted(SERVERS), default="waitress")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}", flush=True)
     if args.db == "postgres":
         cluster = PgCluster.start()
         try:
             url = postgres_database(cluster, "load")
-            figures = scenario(url, args.members, args.taps, args.gap, busy=not args.quiet)
+            figures = scenario(
+                url, args.members, args.taps, args.gap, busy=not args.quiet, server_kind=args.server
+            )
         finally:
             cluster.stop()
     else:
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite:///{Path(folder) / 'load.db'}"
-            figures = scenario(url, args.members, args.taps, args.gap, busy=not args.quiet)
+            figures = scenario(
+                url, args.members, args.taps, args.gap, busy=not args.quiet, server_kind=args.server
+            )
     print(figures.summary(), flush=True)
     print(f"load average after: {os.getloadavg()}", flush=True)
 
