@@ -156,47 +156,10 @@ class Settings:
             values["database_url"] = env["DATABASE_URL"]
         for f in fields(cls):
             key = "HALL_" + f.name.upper()
-            if key in env and f.name not in (
-                "dues",
-                "remittance",
-                "cases",
-                "meetings",
-                "appraisal",
-            ):
+            if key in env and f.name not in SECTIONS:
                 values[f.name] = _coerce(env[key], getattr(cls(), f.name))
-        dues_values = {
-            f.name: _coerce(env["HALL_DUES_" + f.name.upper()], getattr(DuesSettings(), f.name))
-            for f in fields(DuesSettings)
-            if "HALL_DUES_" + f.name.upper() in env
-        }
-        remit_values = {
-            f.name: int(env["HALL_REMIT_" + f.name.upper()])
-            for f in fields(RemittanceSettings)
-            if "HALL_REMIT_" + f.name.upper() in env
-        }
-        case_values = {
-            f.name: int(env["HALL_CASE_" + f.name.upper()])
-            for f in fields(CaseSettings)
-            if "HALL_CASE_" + f.name.upper() in env
-        }
-        meeting_values = {
-            f.name: int(env["HALL_MEETING_" + f.name.upper()])
-            for f in fields(MeetingSettings)
-            if "HALL_MEETING_" + f.name.upper() in env
-        }
-        appraisal_values = {
-            f.name: int(env["HALL_APPRAISAL_" + f.name.upper()])
-            for f in fields(AppraisalSettings)
-            if "HALL_APPRAISAL_" + f.name.upper() in env
-        }
-        settings = cls(
-            **values,
-            dues=DuesSettings(**dues_values),
-            remittance=RemittanceSettings(**remit_values),
-            cases=CaseSettings(**case_values),
-            meetings=MeetingSettings(**meeting_values),
-            appraisal=AppraisalSettings(**appraisal_values),
-        )
+        sections = {name: _section(env, prefix, kind) for name, (prefix, kind) in SECTIONS.items()}
+        settings = cls(**values, **sections)
         settings = replace(settings, **overrides) if overrides else settings
         return settings.with_secrets()
 
@@ -237,6 +200,28 @@ class Settings:
 
 def _read_secrets(path: Path) -> dict[str, str]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+#: The grouped settings: field of ``Settings`` → (environment prefix, its dataclass).
+SECTIONS: dict[str, tuple[str, type]] = {
+    "dues": ("HALL_DUES_", DuesSettings),
+    "remittance": ("HALL_REMIT_", RemittanceSettings),
+    "cases": ("HALL_CASE_", CaseSettings),
+    "meetings": ("HALL_MEETING_", MeetingSettings),
+    "appraisal": ("HALL_APPRAISAL_", AppraisalSettings),
+}
+
+
+def _section(env: dict[str, str], prefix: str, kind: type) -> Any:
+    """One group of settings from its ``HALL_<GROUP>_<FIELD>`` variables, defaults for the rest."""
+    defaults = kind()
+    return kind(
+        **{
+            f.name: _coerce(env[prefix + f.name.upper()], getattr(defaults, f.name))
+            for f in fields(kind)
+            if prefix + f.name.upper() in env
+        }
+    )
 
 
 def _coerce(raw: str, default: Any) -> Any:
