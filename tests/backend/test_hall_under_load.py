@@ -40,7 +40,9 @@ def test_taps_stay_fast_during_an_export_and_a_login_flood(
         url = postgres_database(
             request.getfixturevalue("pg_cluster"), f"load_{tmp_path.name[-12:]}"
         )
-    figures = scenario(url, MEMBERS, TAPS, 0.1, log=tmp_path / "backend.log")
+    # The threaded development server: a thread per connection, so no tap queues behind the
+    # flood's requests (the bench also measures waitress, which ./hall run uses).
+    figures = scenario(url, MEMBERS, TAPS, 0.1, log=tmp_path / "backend.log", server_kind="flask")
     summary = figures.summary()
     assert figures.tap_failures == [], summary
     assert figures.export_status == 200 and figures.export_bytes > 100_000, summary
