@@ -79,7 +79,7 @@ class Transfer(Base):
 
 
 class NoticeKind(enum.StrEnum):
-    RECEIVE = "receive"  # 转入通知: "XXX同志已转入贵单位，请联系接收。"
+    RECEIVE = "receive"  # 转入通知: the member has moved to the receiving unit, which contacts them
     ASSESSMENT = "assessment"  # 新转入党员党费核定通知单
 
     @property

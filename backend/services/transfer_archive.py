@@ -1,9 +1,10 @@
 """The archival 组织关系介绍信 of a within-district transfer (存档).
 
 A move between two branches of the district needs no paper for the member beyond the 接转证明单,
-but the founding specification keeps a letter for the archive (docs/founding-spec.md):
-"XXX党委(总支)：XXXX同志，从XXXX到XXXXX，请接转组织关系。" It is rebuilt from the transfer
-record (what ``Transfer.details`` froze at the time), marked 存档, and every print is counted
+but the founding specification keeps a letter for the archive (docs/founding-spec.md): one
+sentence addressed to the receiving 党委 or 总支 that names the member, the organization they
+leave and the one they join, and asks for the relationship to be taken over. It is rebuilt from
+the transfer record (what ``Transfer.details`` froze at the time), marked 存档, every print counted
 and audited like other reprints; from the second print on it says 补打 with the count and time.
 The same content prints on the counter's thermal printer (``document``) and as an A4 PDF in the
 console (``pdf``). See docs/transfers-and-letters.md.
