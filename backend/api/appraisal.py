@@ -9,14 +9,13 @@ from pydantic import BaseModel, Field
 
 from backend.api import api_bp
 from backend.api.framework import Auth, Ctx, endpoint
-from backend.api.kiosk import SESSION_HEADER
+from backend.api.kiosk import card_member
 from backend.services import (
     appraisal_publish,
     appraisal_results,
     appraisal_rounds,
     appraisal_sampling,
     appraisal_votes,
-    kiosk,
 )
 from backend.services.policy import Action
 
@@ -214,15 +213,6 @@ class VoteIn(BaseModel):
     choice: str = Field(description="satisfied | fair | unsatisfied")
 
 
-def _member(ctx: Ctx):
-    return kiosk.session_member(
-        ctx.session,
-        ctx.actor,
-        ctx.header(SESSION_HEADER),
-        extend_seconds=ctx.settings.kiosk_session_seconds,
-    )
-
-
 @endpoint(
     api_bp,
     "/kiosk/appraisal/ballots",
@@ -233,7 +223,7 @@ def _member(ctx: Ctx):
     read_only=False,
 )
 def kiosk_ballots(ctx: Ctx) -> BallotsOut:
-    member = _member(ctx)
+    member = card_member(ctx)
     return BallotsOut(
         ballots=[
             BallotOut(round_id=b.round_id, title=b.title, org_name=b.org_name, voted=b.voted)
@@ -253,6 +243,6 @@ def kiosk_ballots(ctx: Ctx) -> BallotsOut:
     errors=(401, 404, 409),
 )
 def kiosk_vote(ctx: Ctx, body: VoteIn) -> dict[str, Any]:
-    member = _member(ctx)
+    member = card_member(ctx)
     appraisal_votes.cast_vote(ctx.session, ctx.actor, member, body.round_id, body.choice)
     return {"message": "投票成功，感谢您的参与"}

@@ -9,9 +9,9 @@ from pydantic import BaseModel, Field
 
 from backend.api import api_bp
 from backend.api.framework import Auth, Ctx, endpoint
-from backend.api.kiosk import SESSION_HEADER
+from backend.api.kiosk import card_member
 from backend.models import CommunityRegistration
-from backend.services import community, kiosk
+from backend.services import community
 from backend.services.dues_year import hall_today
 from backend.services.masking import mask_name
 from backend.services.policy import Action
@@ -110,12 +110,7 @@ def kiosk_community_branches(ctx: Ctx) -> CommunityBranchListOut:
     errors=(400, 401, 404, 409),
 )
 def kiosk_community_register(ctx: Ctx, body: KioskRegisterIn) -> KioskRegistrationOut:
-    member = kiosk.session_member(
-        ctx.session,
-        ctx.actor,
-        ctx.header(SESSION_HEADER),
-        extend_seconds=ctx.settings.kiosk_session_seconds,
-    )
+    member = card_member(ctx)
     registration = community.register_at_kiosk(
         ctx.session, ctx.actor, member, body.org_id, hall_today(ctx.settings.dues)
     )

@@ -10,10 +10,10 @@ from pydantic import BaseModel, Field
 
 from backend.api import api_bp
 from backend.api.framework import Auth, Ctx, endpoint
-from backend.api.kiosk import SESSION_HEADER
+from backend.api.kiosk import card_member
 from backend.errors import NotFound
 from backend.models import HonorUse, Member
-from backend.services import honor_service_notice, honor_service_rules, honor_service_uses, kiosk
+from backend.services import honor_service_notice, honor_service_rules, honor_service_uses
 from backend.services.dues_year import hall_today
 from backend.services.masking import mask_name
 from backend.services.policy import Action
@@ -152,15 +152,6 @@ def honor_reprint(ctx: Ctx, use_id: int) -> HonorNoticeOut:
     return HonorNoticeOut(use=use_out(use), document=document.to_dict())
 
 
-def _kiosk_member(ctx: Ctx) -> Member:
-    return kiosk.session_member(
-        ctx.session,
-        ctx.actor,
-        ctx.header(SESSION_HEADER),
-        extend_seconds=ctx.settings.kiosk_session_seconds,
-    )
-
-
 @endpoint(
     api_bp,
     "/kiosk/session/honor-services",
@@ -170,7 +161,7 @@ def _kiosk_member(ctx: Ctx) -> Member:
     errors=(401,),
 )
 def kiosk_honor_standing(ctx: Ctx) -> StandingOut:
-    return standing_out(ctx, _kiosk_member(ctx))
+    return standing_out(ctx, card_member(ctx))
 
 
 @endpoint(
@@ -185,7 +176,7 @@ def kiosk_honor_standing(ctx: Ctx) -> StandingOut:
     errors=ERRORS,
 )
 def kiosk_honor_issue(ctx: Ctx, body: KioskIssueIn) -> HonorNoticeOut:
-    member = _kiosk_member(ctx)
+    member = card_member(ctx)
     use = honor_service_uses.issue(
         ctx.session, ctx.actor, member, body.offer_id, today=hall_today(ctx.settings.dues)
     )
@@ -203,7 +194,7 @@ def kiosk_honor_issue(ctx: Ctx, body: KioskIssueIn) -> HonorNoticeOut:
     errors=(401, 403, 404),
 )
 def kiosk_honor_reprint(ctx: Ctx, use_id: int) -> HonorNoticeOut:
-    member = _kiosk_member(ctx)
+    member = card_member(ctx)
     use = ctx.session.get(HonorUse, use_id)
     if use is None or use.member_id != member.id:
         raise NotFound("未找到本人的这张通知单", code="honor_use_not_found")

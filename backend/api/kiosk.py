@@ -13,12 +13,24 @@ from pydantic import BaseModel, Field, model_validator
 from backend.api import api_bp
 from backend.api.framework import Auth, Ctx, endpoint
 from backend.errors import Invalid
+from backend.models import Member
 from backend.services import kiosk
 from backend.services.dues_year import hall_today
 from backend.services.kiosk_statement import member_statement
 from backend.services.money import format_yuan
 
 SESSION_HEADER = "X-Kiosk-Session"
+
+
+def card_member(ctx: Ctx) -> Member:
+    """The member whose card session this kiosk request carries (``SESSION_HEADER``); each use
+    slides the session's lifetime (``services.kiosk.session_member``, docs/kiosk.md)."""
+    return kiosk.session_member(
+        ctx.session,
+        ctx.actor,
+        ctx.header(SESSION_HEADER),
+        extend_seconds=ctx.settings.kiosk_session_seconds,
+    )
 
 
 class CardSessionIn(BaseModel):
@@ -147,12 +159,7 @@ def open_card_session(ctx: Ctx, body: CardSessionIn) -> CardSessionOut:
     response=MemberSummaryOut,
 )
 def current_session(ctx: Ctx) -> MemberSummaryOut:
-    member = kiosk.session_member(
-        ctx.session,
-        ctx.actor,
-        ctx.header(SESSION_HEADER),
-        extend_seconds=ctx.settings.kiosk_session_seconds,
-    )
+    member = card_member(ctx)
     return summary_out(
         kiosk.member_summary(ctx.session, ctx.settings, member, hall_today(ctx.settings.dues))
     )
@@ -187,11 +194,6 @@ class StatementOut(BaseModel):
     errors=(401,),
 )
 def print_statement(ctx: Ctx) -> StatementOut:
-    member = kiosk.session_member(
-        ctx.session,
-        ctx.actor,
-        ctx.header(SESSION_HEADER),
-        extend_seconds=ctx.settings.kiosk_session_seconds,
-    )
+    member = card_member(ctx)
     document = member_statement(ctx.session, ctx.settings, member, hall_today(ctx.settings.dues))
     return StatementOut(document=document.to_dict())

@@ -11,20 +11,11 @@ from pydantic import BaseModel, Field
 
 from backend.api import api_bp
 from backend.api.framework import Auth, Ctx, endpoint
-from backend.api.kiosk import SESSION_HEADER
+from backend.api.kiosk import card_member
 from backend.models import Member, TalkWith
-from backend.services import cases_kiosk, kiosk
+from backend.services import cases_kiosk
 from backend.services.cases_receipt import receipt
 from backend.services.dues_year import hall_today
-
-
-def _member(ctx: Ctx) -> Member:
-    return kiosk.session_member(
-        ctx.session,
-        ctx.actor,
-        ctx.header(SESSION_HEADER),
-        extend_seconds=ctx.settings.kiosk_session_seconds,
-    )
 
 
 class CaseChoiceOut(BaseModel):
@@ -68,7 +59,7 @@ def _own(ctx: Ctx, member: Member) -> list[OwnCaseOut]:
     errors=(401,),
 )
 def my_cases(ctx: Ctx) -> KioskCasesOut:
-    member = _member(ctx)
+    member = card_member(ctx)
     return KioskCasesOut(
         choices=[
             CaseChoiceOut(type=t.value, label=t.label, topics=list(topics))
@@ -105,7 +96,7 @@ class CaseSubmittedOut(BaseModel):
     errors=(400, 401, 409),
 )
 def submit_case(ctx: Ctx, body: CaseSubmitIn) -> CaseSubmittedOut:
-    member = _member(ctx)
+    member = card_member(ctx)
     case = cases_kiosk.submit(
         ctx.session,
         ctx.actor,

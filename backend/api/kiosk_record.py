@@ -10,8 +10,7 @@ from pydantic import BaseModel, Field
 
 from backend.api import api_bp
 from backend.api.framework import Auth, Ctx, endpoint
-from backend.api.kiosk import SESSION_HEADER
-from backend.services import kiosk
+from backend.api.kiosk import card_member
 from backend.services.dues_year import hall_today
 from backend.services.kiosk_record import member_record
 
@@ -48,12 +47,7 @@ class MemberRecordOut(BaseModel):
     errors=(401,),
 )
 def session_record(ctx: Ctx) -> MemberRecordOut:
-    member = kiosk.session_member(
-        ctx.session,
-        ctx.actor,
-        ctx.header(SESSION_HEADER),
-        extend_seconds=ctx.settings.kiosk_session_seconds,
-    )
+    member = card_member(ctx)
     record = member_record(ctx.session, member, hall_today(ctx.settings.dues))
     return MemberRecordOut(
         name_masked=record.name_masked,

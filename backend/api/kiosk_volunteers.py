@@ -8,9 +8,9 @@ from pydantic import BaseModel, Field
 
 from backend.api import api_bp
 from backend.api.framework import Auth, Ctx, endpoint
-from backend.api.kiosk import SESSION_HEADER
+from backend.api.kiosk import card_member
 from backend.errors import NotFound
-from backend.services import kiosk, volunteer_sign_in, volunteer_stats, volunteer_teams
+from backend.services import volunteer_sign_in, volunteer_stats, volunteer_teams
 from backend.services.dues_year import hall_today
 from backend.services.masking import mask_name, mask_phone
 from backend.services.volunteer_activities import format_hours, participant_count
@@ -45,12 +45,7 @@ class VolunteerMyVolunteeringOut(BaseModel):
 
 
 def _mine(ctx: Ctx) -> VolunteerMyVolunteeringOut:
-    member = kiosk.session_member(
-        ctx.session,
-        ctx.actor,
-        ctx.header(SESSION_HEADER),
-        extend_seconds=ctx.settings.kiosk_session_seconds,
-    )
+    member = card_member(ctx)
     year = hall_today(ctx.settings.dues).year
     mine = volunteer_stats.member_hours(ctx.session, member.id, year)
     teams = [
@@ -105,12 +100,7 @@ def kiosk_volunteer_my_volunteering(ctx: Ctx) -> VolunteerMyVolunteeringOut:
     errors=(400, *ERRORS),
 )
 def kiosk_volunteer_join_team(ctx: Ctx, team_id: int) -> VolunteerMyVolunteeringOut:
-    member = kiosk.session_member(
-        ctx.session,
-        ctx.actor,
-        ctx.header(SESSION_HEADER),
-        extend_seconds=ctx.settings.kiosk_session_seconds,
-    )
+    member = card_member(ctx)
     team = next(
         (t for t in volunteer_teams.community_teams(ctx.session, member) if t.id == team_id), None
     )
