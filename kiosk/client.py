@@ -55,10 +55,19 @@ class ApiError(Exception):
 
 
 def clock_deliver(callback: Callable[[], None]) -> None:
-    """Run ``callback`` on Kivy's UI thread at the next frame."""
+    """Run ``callback`` on Kivy's UI thread at the next frame.
+
+    An answer that arrives after the app has stopped is dropped: its screen is gone, and
+    building widgets without a running app fails inside Kivy's rule engine.
+    """
+    from kivy.app import App
     from kivy.clock import Clock
 
-    Clock.schedule_once(lambda _dt: callback(), 0)
+    def run(_dt: float) -> None:
+        if App.get_running_app() is not None:
+            callback()
+
+    Clock.schedule_once(run, 0)
 
 
 class BackendClient:

@@ -86,6 +86,7 @@ async def community_register(stage: Stage) -> None:
     stage.tap(member["uid"])
     await wait_for_text(f"{member['name_masked']}，请选择要报到的社区党支部")
     assert member["name"] not in screen_text()
+    await wait_for_text(community)
     stage.shot("community-choose")
     await press(community)
     await wait_for_text(f"{member['name_masked']}，您已到{community}报到")
@@ -95,6 +96,7 @@ async def community_register(stage: Stage) -> None:
     await stage.on_screen("community")
     stage.tap(member["uid"])
     await wait_for_text("请选择要报到的社区党支部")
+    await wait_for_text(community)
     await press(community)
     await wait_for_text(f"已在{community}报到，无需重复报到")
 
