@@ -40,11 +40,13 @@ Example (every setting, with its default unless the comment says otherwise)::
 
     [printer]                # handed to devices.printer.create_printer; `python -m
                              # devices.printer --test-page` reads this same section
-    connection = "preview"   # preview | network | usb | serial | file | none (no printer)
+    connection = "preview"   # preview | network | usb | serial | file | win32raw | none
     profile = "58mm"         # 58mm | 80mm
     folder = "data/prints"   # preview: where each job's PNG and ESC/POS bytes go
     # host = "192.168.1.50"  # network (port = 9100); usb: vendor_id = "0x0416",
     #                        # product_id = "0x5011"; serial / file: path = "/dev/ttyS0"
+    #                        # (Windows: "COM3"); win32raw (Windows' own printer driver):
+    #                        # printer_name = "POS-58"
     queue = "data/kiosk/print-queue.db"   # the kiosk's durable print queue
     font = ""                # for rows the printer's own font lacks; empty: the kiosk's font
 """

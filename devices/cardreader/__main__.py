@@ -9,9 +9,8 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import termios
 import threading
-import tty
+from collections.abc import Iterator
 
 from devices.cardreader.events import (
     CardEvent,
@@ -85,18 +84,35 @@ def _watch(args: argparse.Namespace) -> int:
 
 
 def _feed_keys(reader: KeyboardWedgeReader) -> None:
-    """Pass terminal keystrokes one by one, as the kiosk window does."""
+    """Pass keystrokes one by one, as the kiosk window does."""
+    for char in _keystrokes():
+        reader.feed(char)
+
+
+def _keystrokes() -> Iterator[str]:
+    """Each key as it is typed: a terminal is switched out of line mode for the watch (POSIX
+    ``termios``, Windows ``msvcrt``); piped input is read as it comes."""
     if not sys.stdin.isatty():
         while char := sys.stdin.read(1):
-            reader.feed(char)
-        return
-    saved = termios.tcgetattr(sys.stdin)
-    try:
-        tty.setcbreak(sys.stdin)
-        while char := sys.stdin.read(1):
-            reader.feed(char)
-    finally:
-        termios.tcsetattr(sys.stdin, termios.TCSADRAIN, saved)
+            yield char
+    elif sys.platform == "win32":
+        import msvcrt
+
+        while (char := msvcrt.getwch()) != "\x1a":  # Ctrl+Z ends the input, as on a pipe
+            if char == "\x03":  # the console delivers Ctrl+C as a character in this mode
+                raise KeyboardInterrupt
+            yield char
+    else:
+        import termios
+        import tty
+
+        saved = termios.tcgetattr(sys.stdin)
+        try:
+            tty.setcbreak(sys.stdin)
+            while char := sys.stdin.read(1):
+                yield char
+        finally:
+            termios.tcsetattr(sys.stdin, termios.TCSADRAIN, saved)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import signal
+import sys
 import threading
 import time
 from types import ModuleType
@@ -32,11 +33,20 @@ WAIT_MS = 10_000  # a bounded wait only as a safety net; changes wake the call a
 GRACE_MS = 1_000  # a card still entering or leaving the field has settled by then
 #: Signals the reader thread leaves to the main thread (see :meth:`PcscReader.start`).
 MAIN_THREAD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
-INSTALL_HINT = (
-    "PC/SC 读卡器需要 pcscd、libpcsclite1 和 pyscard：请安装"
-    "（apt-get install pcscd libpcsclite1；pip install pyscard）。"
-    " / PC/SC readers need pcscd, libpcsclite1 and pyscard."
-)
+if sys.platform == "win32":
+    #: The PC/SC service as staff know it: Windows' own smart-card service, no pcscd.
+    SERVICE = "智能卡服务 SCardSvr"
+    INSTALL_HINT = (
+        "PC/SC 读卡器需要 pyscard（pip install pyscard）和已启动的 Windows 智能卡服务"
+        "（SCardSvr）。 / PC/SC readers need pyscard and the Smart Card service."
+    )
+else:
+    SERVICE = "pcscd"
+    INSTALL_HINT = (
+        "PC/SC 读卡器需要 pcscd、libpcsclite1 和 pyscard：请安装"
+        "（apt-get install pcscd libpcsclite1；pip install pyscard）。"
+        " / PC/SC readers need pcscd, libpcsclite1 and pyscard."
+    )
 
 
 def load_scard() -> ModuleType:
@@ -53,7 +63,7 @@ def list_readers() -> list[str]:
     scard = load_scard()
     hr, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
     if hr != scard.SCARD_S_SUCCESS:
-        raise DeviceError(f"无法连接 PC/SC 服务（pcscd 是否在运行？）：{_error(scard, hr)}")
+        raise DeviceError(f"无法连接 PC/SC 服务（{SERVICE} 是否在运行？）：{_error(scard, hr)}")
     try:
         hr, readers = scard.SCardListReaders(ctx, [])
         if hr == scard.SCARD_E_NO_READERS_AVAILABLE:
@@ -80,7 +90,7 @@ def _error(scard: ModuleType, hr: int) -> str:
 
 
 class PcscReader(CardReader):
-    """A contactless reader attached through pcscd."""
+    """A contactless reader attached through pcscd (Linux) or WinSCard (Windows)."""
 
     def __init__(
         self,
@@ -105,9 +115,15 @@ class PcscReader(CardReader):
             return
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="pcsc-reader", daemon=True)
-        # The kernel may hand Ctrl+C or a stop request to any thread that does not block it.
-        # Caught by this one, asleep in pcscd, it would leave a main thread that waits without
-        # a timeout (the technician's tool) asleep for good; so the new thread blocks them.
+        # On Linux the kernel may hand Ctrl+C or a stop request (SIGTERM) to any thread that
+        # does not block it. Caught by this one, asleep in pcscd, it would leave a main thread
+        # that waits without a timeout (the technician's tool) asleep for good; so the new
+        # thread is started with them blocked (a thread inherits its creator's mask). Windows
+        # has no signal masks and needs none: Ctrl+C arrives on a console thread of its own
+        # and Python runs the handler in the main thread, so there the thread just starts.
+        if not hasattr(signal, "pthread_sigmask"):
+            self._thread.start()
+            return
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, MAIN_THREAD_SIGNALS)
         try:
             self._thread.start()
@@ -133,7 +149,7 @@ class PcscReader(CardReader):
         while not self._stop.is_set():
             hr, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
             if hr != scard.SCARD_S_SUCCESS:
-                self._reader_lost(f"PC/SC 服务（pcscd）未运行：{_error(scard, hr)}")
+                self._reader_lost(f"PC/SC 服务（{SERVICE}）未运行：{_error(scard, hr)}")
                 self._stop.wait(self.retry_interval)
                 continue
             with self._ctx_lock:
@@ -212,7 +228,7 @@ class PcscReader(CardReader):
             scard.SCARD_E_INVALID_HANDLE,
         )
         if hr in service_gone:
-            return f"PC/SC 服务（pcscd）已停止：{_error(scard, hr)}"
+            return f"PC/SC 服务（{SERVICE}）已停止：{_error(scard, hr)}"
         return f"读卡器通信中断：{_error(scard, hr)}"
 
     def _card_arrived(self, ctx: Any, reader: str, atr: bytes, *, final: bool) -> bool:

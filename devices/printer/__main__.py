@@ -34,7 +34,16 @@ TEST_QR = "https://dangyuan.example.cn/test?page=1"
 #: The hall's zone when neither ``--timezone`` nor the backend's setting names one.
 HALL_ZONE = "Asia/Shanghai"
 ZONE_VAR = "HALL_DUES_TIMEZONE"
-OVERRIDES = ("host", "port", "path", "folder", "baudrate", "vendor_id", "product_id")
+OVERRIDES = (
+    "host",
+    "port",
+    "path",
+    "folder",
+    "baudrate",
+    "vendor_id",
+    "product_id",
+    "printer_name",
+)
 
 
 def test_page(profile: PrinterProfile, state: PrinterState, now: datetime) -> PrintDocument:
@@ -103,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baudrate", type=int)
     parser.add_argument("--vendor-id")
     parser.add_argument("--product-id")
+    parser.add_argument("--printer-name", help="win32raw 方式：Windows 中打印机的名称")
     args = parser.parse_args(argv)
     try:
         now = hall_now(args.timezone)

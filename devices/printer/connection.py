@@ -1,6 +1,7 @@
 """Connections to printers through python-escpos: the only module that imports ``escpos``.
 
-python-escpos provides the transports (USB, serial, network, device file, dummy); this package
+python-escpos provides the transports (USB, serial, network, device file, the Windows spooler,
+dummy); this package
 produces the ESC/POS bytes itself, so only the raw transport methods are used. Errors are sorted
 by what they mean for a receipt: :class:`PrinterUnavailable` — nothing was sent, safe to retry;
 :class:`PrintInterrupted` — the link broke while sending, part of the job may be on paper.
@@ -17,7 +18,14 @@ from devices.printer.commands import status_request
 
 log = logging.getLogger(__name__)
 
-CONNECTION_TYPES = ("dummy", "file", "network", "serial", "usb")
+CONNECTION_TYPES = ("dummy", "file", "network", "serial", "usb", "win32raw")
+#: The name the Windows spooler shows for the kiosk's jobs.
+SPOOLER_JOB_NAME = "党员服务大厅"
+WIN32RAW_HINT = (
+    "“win32raw”方式通过 Windows 打印队列打印，需要 pywin32（win32print）：只能在 Windows 上使用，"
+    "请安装（pip install -r requirements/kiosk.txt 会在 Windows 上装好 pywin32）。"
+    " / The win32raw printer needs pywin32 and runs on Windows only."
+)
 
 
 class PrinterUnavailable(DeviceError):
@@ -30,7 +38,8 @@ class PrintInterrupted(DeviceError):
 
 class Connection:
     """One printer link. Network links are opened per job or status poll, as raw port 9100
-    printing expects; device links (file, serial, USB) stay open."""
+    printing expects; device links (file, serial, USB) stay open. A ``win32raw`` link is one
+    spooler document per job: opening starts the document, closing hands it to Windows."""
 
     def __init__(
         self,
@@ -53,7 +62,26 @@ class Connection:
 
     @property
     def per_operation(self) -> bool:
-        return self.kind == "network"
+        return self.kind in ("network", "win32raw")
+
+    def reachable(self) -> bool:
+        """Whether the printer can be reached now, for printers that report no status.
+
+        Opening a spooler link would start an empty print job, so a ``win32raw`` printer is
+        only looked up among the printers Windows knows."""
+        if self.kind == "win32raw":
+            try:
+                wanted = self._device.printer_name
+                return bool(wanted) and wanted in self._device.printers
+            except Exception as exc:  # pywin32 raises its own error type
+                log.debug("listing Windows printers failed: %s", exc)
+                return False
+        try:
+            self.open()
+        except PrinterUnavailable:
+            return False
+        self.finish()
+        return True
 
     @property
     def output(self) -> bytes:
@@ -72,6 +100,8 @@ class Connection:
                 device = self._device
                 address = (device.host, device.port)
                 device.device = socket.create_connection(address, timeout=device.timeout)
+            elif self.kind == "win32raw":
+                self._device.open(job_name=SPOOLER_JOB_NAME)
             else:
                 self._device.open()
         except (DeviceNotFoundError, OSError, ValueError) as exc:
@@ -190,6 +220,10 @@ def open_connection(config: dict[str, Any]) -> Connection:
             timeout=status_timeout,
             dsrdtr=bool(config.get("dsrdtr", True)),
         )
+    elif kind == "win32raw":
+        if not escpos_printer.Win32Raw.is_usable():
+            raise DeviceDependencyError(WIN32RAW_HINT)
+        device = escpos_printer.Win32Raw(printer_name=str(_required(config, "printer_name")))
     else:
         if not escpos_printer.Usb.is_usable():
             raise DeviceDependencyError(

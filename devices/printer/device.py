@@ -8,13 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from devices.printer.connection import Connection, PrinterUnavailable, open_connection
+from devices.printer.connection import Connection, open_connection
 from devices.printer.document import PrintDocument
 from devices.printer.profile import PrinterProfile, profile_from_config
 from devices.printer.render import png_bytes, render_escpos
 from devices.printer.status import PrinterState, decode_status
 
-PRINTER_CONNECTIONS = ("dummy", "file", "network", "serial", "usb", "preview")
+PRINTER_CONNECTIONS = ("dummy", "file", "network", "serial", "usb", "win32raw", "preview")
 
 
 class Printer:
@@ -47,12 +47,7 @@ class Printer:
     def status(self) -> PrinterState:
         """Query the printer now (DLE EOT 1–4 where supported, else whether it is reachable)."""
         if not self.supports_status:
-            try:
-                self.connection.open()
-            except PrinterUnavailable:
-                return PrinterState.OFFLINE
-            self.connection.finish()
-            return PrinterState.ONLINE
+            return PrinterState.ONLINE if self.connection.reachable() else PrinterState.OFFLINE
         try:
             printer = self.connection.read_status(1)
             if printer is None:

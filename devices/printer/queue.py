@@ -27,20 +27,20 @@ A crash (power cut, killed process) between 2 and 3 leaves a job in ``printing``
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from devices.errors import DeviceError
 from devices.printer.connection import PrinterUnavailable, PrintInterrupted
 from devices.printer.device import Printer
 from devices.printer.document import PrintDocument
 from devices.printer.jobstore import UNCERTAIN_MESSAGE, Job, JobState, JobStore
+from devices.printer.queue_lock import QueueLock
 from devices.printer.status import READY_STATES, PrinterState, StateListener
 
 __all__ = ["UNCERTAIN_MESSAGE", "Job", "JobListener", "JobState", "PrintQueue"]
@@ -76,7 +76,7 @@ class PrintQueue:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._lock_file: IO[str] | None = None
+        self._lock = QueueLock(self.path)
 
     def submit(self, doc: PrintDocument, *, job_id: str | None = None) -> str:
         """Store a job durably and return its id; a known ``job_id`` is not queued twice."""
@@ -115,7 +115,7 @@ class PrintQueue:
         """Recover jobs cut off by a crash, then start the worker thread."""
         if self._thread is not None:
             return
-        self._take_file_lock()
+        self._lock.acquire()  # one worker per queue file: a second would print jobs twice
         self._store.recover()
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="print-queue", daemon=True)
@@ -127,9 +127,7 @@ class PrintQueue:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
-        if self._lock_file is not None:
-            self._lock_file.close()
-            self._lock_file = None
+        self._lock.release()
 
     def close(self) -> None:
         self.stop()
@@ -142,16 +140,6 @@ class PrintQueue:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def _take_file_lock(self) -> None:
-        """One worker per queue file: a second kiosk process would print jobs twice."""
-        handle = open(self.path.with_name(self.path.name + ".lock"), "w")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            raise DeviceError(f"打印队列 {self.path} 已由另一个程序在处理") from None
-        self._lock_file = handle
 
     # -- worker thread ------------------------------------------------------------------------
 
