@@ -32,11 +32,21 @@ PROBE_CHARS = "\u4dae\U00020bb7\U0002c317"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REPO_FONT_DIR = REPO_ROOT / "data" / "fonts"
 CACHE_DIR = REPO_FONT_DIR / "cache"
+#: Windows' font folders: the system's and the one "install for me only" puts fonts in.
+WINDOWS_FONT_DIRS = tuple(
+    Path(os.environ[variable], *parts)
+    for variable, parts in (
+        ("WINDIR", ("Fonts",)),
+        ("LOCALAPPDATA", ("Microsoft", "Windows", "Fonts")),
+    )
+    if os.environ.get(variable)
+)
 SYSTEM_FONT_DIRS = (
     Path("/usr/share/fonts"),
     Path("/usr/local/share/fonts"),
     Path.home() / ".local" / "share" / "fonts",
     Path.home() / ".fonts",
+    *WINDOWS_FONT_DIRS,
 )
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 # Face-name hints of Simplified Chinese faces, best first.
