@@ -37,9 +37,14 @@ def main(argv: list[str] | None = None) -> int:
     from kiosk.window import configure_window
 
     configure_window(config)
+    from devices.errors import DeviceError
     from kiosk.app import create_app
 
-    app = create_app(config)
+    try:
+        app = create_app(config)
+    except DeviceError as exc:  # e.g. a printer whose driver is missing on this machine
+        print(f"设备无法使用：{exc}", file=sys.stderr)
+        return 2
     app.run()
     return app.exit_status  # MAINTENANCE_EXIT_STATUS after the maintenance PIN (docs/kiosk.md)
 

@@ -9,6 +9,9 @@ printer tests. Without the stand-in the test machine shows what a kiosk without 
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
 import time
 import types
 from collections.abc import Callable, Iterator
@@ -25,6 +28,7 @@ from tests.devices import escpos_decoder as esc
 from tests.devices.samples import dues_receipt
 
 POLL = 0.05
+REPO = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -164,3 +168,37 @@ def test_a_printer_windows_does_not_know_holds_the_job_until_it_is_installed(
     spooler.installed.append("XP-80C")  # the technician installs the printer's driver
     wait_until(lambda: queue.job(job_id).state is JobState.DONE)  # type: ignore[union-attr]
     assert [d.printer for d in spooler.documents] == ["XP-80C"]
+
+
+def test_a_kiosk_configured_for_win32raw_without_pywin32_stops_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f"""
+[backend]
+url = "http://127.0.0.1:9"
+device_key = "demo-key"
+[reader]
+type = "simulated"
+[printer]
+connection = "win32raw"
+printer_name = "POS-58"
+queue = "{tmp_path / "print-queue.db"}"
+""",
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(KIVY_HOME=str(tmp_path / "kivy"), KIVY_NO_FILELOG="1", PYTHONPATH=str(REPO))
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--config", str(config)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 2
+    assert "设备无法使用：“win32raw”方式通过 Windows 打印队列打印，需要 pywin32" in (
+        done.stdout + done.stderr
+    )
