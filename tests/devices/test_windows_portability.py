@@ -210,3 +210,29 @@ def test_reader_tool_watches_a_wedge_reader_without_termios() -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "刷卡：卡号 43FB29E9（读卡器：键盘式读卡器）" in done.stdout
+
+
+KIOSK_LOCK = REPO / "requirements" / "kiosk.txt"
+#: What a kiosk PC on Windows needs beyond Linux: Kivy's own SDL2/ANGLE/GLEW builds, pywin32 for
+#: the spooler printer, and a time-zone database — Windows has none that ``zoneinfo`` can read,
+#: and the counter's clock and the printer tool's test page use ``ZoneInfo("Asia/Shanghai")``.
+WINDOWS_ONLY = ("kivy-deps-sdl2", "kivy-deps-angle", "kivy-deps-glew", "pywin32", "tzdata")
+
+
+def test_the_kiosk_lock_file_brings_what_windows_needs() -> None:
+    pins = {}
+    for block in KIOSK_LOCK.read_text(encoding="utf-8").split("\n" + "    # via")[:-1]:
+        head = block.strip().splitlines()
+        pin = next(line for line in reversed(head) if not line.startswith(("    ", "#")))
+        pins[pin.split("==")[0]] = (pin, sum(line.strip().startswith("--hash") for line in head))
+    for name in WINDOWS_ONLY:
+        assert name in pins, f"{name} missing from requirements/kiosk.txt"
+        pin, hashes = pins[name]
+        assert "sys_platform == 'win32'" in pin and hashes >= 1, pin
+    uses_zoneinfo = [
+        path.relative_to(REPO)
+        for folder in ("kiosk", "devices")
+        for path in (REPO / folder).rglob("*.py")
+        if "zoneinfo" in path.read_text(encoding="utf-8")
+    ]
+    assert uses_zoneinfo  # why tzdata is there
