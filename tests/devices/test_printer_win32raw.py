@@ -202,3 +202,17 @@ queue = "{tmp_path / "print-queue.db"}"
     assert "设备无法使用：“win32raw”方式通过 Windows 打印队列打印，需要 pywin32" in (
         done.stdout + done.stderr
     )
+
+
+def test_the_printer_tool_names_the_windows_printer_and_says_what_is_missing() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "devices.printer", "--status", "--connection", "win32raw"]
+        + ["--printer-name", "POS-58", "--config", str(REPO / "deploy" / "kiosk.toml.example")],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("错误：“win32raw”方式通过 Windows 打印队列打印，需要 pywin32")

@@ -46,12 +46,12 @@ def no_posix_env() -> dict[str, str]:
 
 
 def run_without_posix(
-    *args: str, stdin: str = "", timeout: float = 120
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, *args],
         cwd=REPO,
-        env=no_posix_env(),
+        env={**no_posix_env(), **(env or {})},
         input=stdin,
         capture_output=True,
         text=True,
@@ -236,3 +236,14 @@ def test_the_kiosk_lock_file_brings_what_windows_needs() -> None:
         if "zoneinfo" in path.read_text(encoding="utf-8")
     ]
     assert uses_zoneinfo  # why tzdata is there
+
+
+def test_the_font_search_looks_in_the_windows_font_folders(tmp_path: Path) -> None:
+    done = run_without_posix(
+        "-c",
+        "from devices.fonts import SYSTEM_FONT_DIRS\nfor d in SYSTEM_FONT_DIRS: print(d)",
+        env={"WINDIR": str(tmp_path / "Windows"), "LOCALAPPDATA": str(tmp_path / "AppData")},
+    )
+    folders = done.stdout.splitlines()
+    assert str(tmp_path / "Windows" / "Fonts") in folders
+    assert str(tmp_path / "AppData" / "Microsoft" / "Windows" / "Fonts") in folders
