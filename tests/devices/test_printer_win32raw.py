@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import time
+import tomllib
 import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from escpos.printer import win32raw
 from devices.errors import DeviceDependencyError
 from devices.printer import PrinterState, PrintQueue, create_printer
 from devices.printer.jobstore import JobState
+from kiosk.config import load_config
 from tests.devices import escpos_decoder as esc
 from tests.devices.samples import dues_receipt
 
@@ -216,3 +218,13 @@ def test_the_printer_tool_names_the_windows_printer_and_says_what_is_missing() -
     )
     assert done.returncode == 1
     assert done.stderr.startswith("错误：“win32raw”方式通过 Windows 打印队列打印，需要 pywin32")
+
+
+def test_the_windows_example_configuration_loads() -> None:
+    example = REPO / "deploy" / "windows" / "kiosk.toml.example"
+    raw = tomllib.loads(example.read_text(encoding="utf-8"))
+    assert raw["backend"]["device_key_file"] == r"C:\ProgramData\hall\kiosk-device.key"
+    config = load_config(example, env={})
+    assert config.reader["type"] == "pcsc"
+    assert config.printer == {"connection": "win32raw", "printer_name": "POS-80", "profile": "80mm"}
+    assert config.fullscreen and config.locked
