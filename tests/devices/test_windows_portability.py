@@ -247,3 +247,14 @@ def test_the_font_search_looks_in_the_windows_font_folders(tmp_path: Path) -> No
     folders = done.stdout.splitlines()
     assert str(tmp_path / "Windows" / "Fonts") in folders
     assert str(tmp_path / "AppData" / "Microsoft" / "Windows" / "Fonts") in folders
+
+
+def test_the_windows_start_script_stops_after_the_maintenance_exit_only() -> None:
+    script = (REPO / "deploy" / "windows" / "hall-kiosk.cmd").read_bytes()
+    lockdown = (REPO / "kiosk" / "lockdown.py").read_text(encoding="utf-8")
+    assert "\nMAINTENANCE_EXIT_STATUS = 10\n" in lockdown
+    lines = script.split(b"\r\n")
+    assert b"\n" not in b"".join(lines)  # CRLF throughout, as cmd.exe needs
+    assert b"if %ERRORLEVEL% EQU 10 exit /b 10" in lines
+    assert lines.index(b":start") < lines.index(b'".venv\\Scripts\\python.exe" -m kiosk')
+    assert lines[-2:] == [b"goto start", b""]
