@@ -1,10 +1,10 @@
 """Connections to printers through python-escpos: the only module that imports ``escpos``.
 
 python-escpos provides the transports (USB, serial, network, device file, the Windows spooler,
-dummy); this package
-produces the ESC/POS bytes itself, so only the raw transport methods are used. Errors are sorted
-by what they mean for a receipt: :class:`PrinterUnavailable` — nothing was sent, safe to retry;
-:class:`PrintInterrupted` — the link broke while sending, part of the job may be on paper.
+dummy); this package produces the ESC/POS bytes itself, so only the raw transport methods are
+used. Errors are sorted by what they mean for a receipt: :class:`PrinterUnavailable` — nothing
+was sent, safe to retry; :class:`PrintInterrupted` — the link broke while sending, part of the
+job may be on paper.
 """
 
 from __future__ import annotations
