@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import threading
+import time
 from collections.abc import Iterator
 
 from devices.cardreader.events import (
@@ -75,7 +75,11 @@ def _watch(args: argparse.Namespace) -> int:
         if isinstance(reader, KeyboardWedgeReader):
             _feed_keys(reader)
         else:
-            threading.Event().wait()
+            # Short sleeps rather than one endless wait: Windows interrupts a sleep for Ctrl+C
+            # but not necessarily a wait on a lock, and on Linux a signal taken by another
+            # thread is still acted on within a second.
+            while True:
+                time.sleep(1)
     except KeyboardInterrupt:
         pass
     finally:

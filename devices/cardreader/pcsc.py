@@ -116,11 +116,12 @@ class PcscReader(CardReader):
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="pcsc-reader", daemon=True)
         # On Linux the kernel may hand Ctrl+C or a stop request (SIGTERM) to any thread that
-        # does not block it. Caught by this one, asleep in pcscd, it would leave a main thread
-        # that waits without a timeout (the technician's tool) asleep for good; so the new
-        # thread is started with them blocked (a thread inherits its creator's mask). Windows
-        # has no signal masks and needs none: Ctrl+C arrives on a console thread of its own
-        # and Python runs the handler in the main thread, so there the thread just starts.
+        # does not block it. Taken by this one, asleep in pcscd, the signal wakes nobody: a
+        # main thread asleep in a wait hears of it only when it next runs Python code, maybe
+        # never. So the new thread is started with them blocked (a thread inherits its
+        # creator's mask) and they always reach the main thread at once. Windows has no signal
+        # masks and needs none: Ctrl+C arrives on a console thread of its own and Python runs
+        # the handler in the main thread, so there the thread just starts.
         if not hasattr(signal, "pthread_sigmask"):
             self._thread.start()
             return

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,6 +26,7 @@ import pytest
 
 from tests.devices import escpos_decoder as esc
 from tests.devices.fake_printer import FakeNetworkPrinter
+from tests.devices.pcsc_helpers import PcscDaemon, VirtualCard
 
 REPO = Path(__file__).resolve().parents[2]
 NO_POSIX = Path(__file__).with_name("no_posix")
@@ -171,30 +173,44 @@ def test_queue_lock_keeps_a_second_process_out_and_is_freed_when_the_first_is_ki
     assert len(fake_printer.wait_for_jobs(1)) == 1
 
 
-PCSC_START_STOP = """
-import sys, time
-from devices.cardreader.pcsc import PcscReader
-from devices.errors import DeviceDependencyError
-events = []
-try:
-    reader = PcscReader(events.append, retry_interval=0.2)
-except DeviceDependencyError as exc:
-    print("no pyscard:", exc)
-    sys.exit(5)
-reader.start()
-print("started", flush=True)
-time.sleep(1.0)
-reader.stop()
-print("stopped", reader._thread is None, flush=True)
-"""
+@pytest.fixture
+def pcscd() -> Iterator[PcscDaemon]:
+    if shutil.which("pcscd") is None:
+        pytest.skip("pcscd and vsmartcard-vpcd are not installed")
+    PcscDaemon.kill_stale()
+    daemon = PcscDaemon()
+    if not PcscDaemon.foreign_running():
+        daemon.start()
+    yield daemon
+    daemon.stop()
 
 
-def test_pcsc_reader_thread_starts_and_stops_without_pthread_sigmask() -> None:
-    done = run_without_posix("-c", PCSC_START_STOP)
-    if done.returncode == 5:
-        pytest.skip(f"pyscard cannot load here: {done.stdout.strip()}")
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.split("\n")[:2] == ["started", "stopped True"]
+def test_reader_tool_reads_a_pcsc_tap_and_stops_on_ctrl_c_without_pthread_sigmask(
+    pcscd: PcscDaemon,
+) -> None:
+    card = VirtualCard(bytes.fromhex("04A2B3C4"))
+    tool = subprocess.Popen(
+        [sys.executable, "-m", "devices.cardreader", "--watch", "--reader", "Virtual PCD 00 00"],
+        cwd=REPO,
+        env=no_posix_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert tool.stdout is not None
+        assert "请刷卡" in tool.stdout.readline()
+        card.insert()
+        assert tool.stdout.readline().strip() == "刷卡：卡号 04A2B3C4（读卡器：Virtual PCD 00 00）"
+        card.remove()
+        assert tool.stdout.readline().strip() == "卡片已移开（读卡器：Virtual PCD 00 00）"
+        tool.send_signal(signal.SIGINT)  # whichever thread takes it, the tool ends
+        assert tool.wait(10) == 0
+    finally:
+        card.remove()
+        if tool.poll() is None:
+            tool.kill()
+        tool.communicate(timeout=10)
 
 
 def test_reader_tool_watches_a_wedge_reader_without_termios() -> None:
