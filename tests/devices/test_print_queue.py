@@ -88,6 +88,8 @@ def test_a_receipt_prints_once_and_is_shown_done(make_queue, fake_printer, recor
     queue.start()
     job_id = queue.submit(dues_receipt(), job_id="pay-2024-000123")
     wait_until(lambda: state_of(queue, job_id) is JobState.DONE)
+    # The fake printer files a job when the connection closes, just after the queue says DONE.
+    fake_printer.wait_for_jobs(1)
     assert printed_titles(fake_printer) == ["党费缴费凭条"]
     job = queue.job(job_id)
     assert job is not None and job.title == "党费缴费凭条" and job.printed_at is not None
