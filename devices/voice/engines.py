@@ -1,6 +1,6 @@
 """The text-to-speech programs the kiosk can run, each as a plain command (no shell).
 
-Both engines are offline: espeak-ng (Linux; its Mandarin voice ``cmn``) and Windows' own SAPI5
+Both engines are offline: espeak-ng (Linux; its Mandarin voice) and Windows' own SAPI5
 voices, reached through PowerShell's ``System.Speech``. Each prompt is one process, so a prompt
 is cut short by ending its process — the reason this package runs the programs itself rather
 than through pyttsx3, whose espeak driver plays its audio through a shell command that cannot
@@ -55,10 +55,16 @@ class Engine(Protocol):
     def command(self, text: str, wav: Path | None = None) -> Command: ...
 
 
+#: espeak-ng's Mandarin voice. Its dictionary turns characters into pinyin with tone numbers;
+#: the plain ``cmn`` voice (1.51) then reads that pinyin with English rules ("nin two"), while
+#: this variant reads it as pinyin.
+ESPEAK_VOICE = "cmn-latn-pinyin"
+
+
 @dataclass(frozen=True)
 class EspeakEngine:
     program: str = "espeak-ng"
-    voice: str = "cmn"
+    voice: str = ESPEAK_VOICE
     rate: int = DEFAULT_RATE
     volume: int = DEFAULT_VOLUME
     name: str = "espeak"
