@@ -9,8 +9,10 @@ speaker falls silent; it never raises into its caller.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import subprocess
 import threading
 from collections import deque
@@ -95,7 +97,11 @@ class Speaker:
     def _end_process(self) -> None:
         if self._process is not None and self._process.poll() is None:
             self._cut = True
-            self._process.kill()
+            with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+                if os.name == "posix":  # the engine's own children too (a wrapper script's)
+                    os.killpg(self._process.pid, signal.SIGKILL)
+                else:
+                    self._process.kill()
 
     def _run(self) -> None:
         while True:
@@ -132,6 +138,7 @@ class Speaker:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
+                start_new_session=os.name == "posix",
             )
         except OSError as exc:
             log.warning("voice engine %s cannot run, speaking no more: %s", command.args[0], exc)
