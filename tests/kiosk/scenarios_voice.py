@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from devices.voice.speaker import Speaker
 from kiosk import voice_text
+from tests.kiosk import fleet_db
 from tests.kiosk.harness import press, screen_text, touch, wait_for, wait_for_text
 from tests.kiosk.scenarios import Stage, show_member
 
@@ -127,9 +128,29 @@ async def voice_missing(stage: Stage) -> None:
     _report(stage)
 
 
+async def voice_pushed(stage: Stage) -> None:
+    """GIVEN a silent kiosk WHEN the console switches 语音提示 on THEN at the next heartbeat
+    it greets out loud, without a restart; switched off again, it is silent."""
+    app, url, name = stage.app, stage.world["database_url"], stage.facts_in["kiosk"]
+    await stage.on_screen("home")
+    assert not _speaker(stage).enabled
+    version = fleet_db.push(url, name, voice="on")
+    await wait_for(lambda: app.pushed.version == version, "voice switched on", timeout=30)
+    assert _speaker(stage).enabled
+    await _from_attract_to_home(stage)
+    await wait_for(lambda: len(_speaker(stage).spoken) == 1, "the greeting spoken")
+    _report(stage)
+    version = fleet_db.push(url, name, voice="off")
+    await wait_for(lambda: app.pushed.version == version, "voice switched off", timeout=30)
+    assert not _speaker(stage).enabled
+    await _from_attract_to_home(stage)
+    assert list(_speaker(stage).asked) == []
+
+
 SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     "voice_prompts": voice_prompts,
     "voice_cut_short": voice_cut_short,
     "voice_off": voice_off,
     "voice_missing": voice_missing,
+    "voice_pushed": voice_pushed,
 }

@@ -19,6 +19,7 @@ import pytest
 from devices.voice.engines import EspeakEngine
 from kiosk import pushed_config, voice_text
 from kiosk.config import ConfigError, KioskConfig, load_config
+from tests.kiosk import fleet_db
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng missing")
 SUMMARY = {
@@ -143,3 +144,18 @@ def test_a_missing_engine_leaves_the_kiosk_working_and_says_so(
     assert result["facts"]["asked"] == []
     missing = "语音提示不可用：本机没有安装 espeak-ng，请联系工作人员"
     assert any(missing in text for text in result["texts"])
+
+
+@needs_espeak
+def test_the_consoles_switch_reaches_the_running_kiosk(
+    run_scenario: Any, kiosk_world: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    _path, world = kiosk_world
+    key = fleet_db.register_kiosk(world["database_url"], "voice-kiosk")
+    extra = (
+        f'[backend]\ndevice_key = "{key}"\n[kiosk]\nheartbeat_seconds = 5\n'
+        f'[voice]\nwav_folder = "{tmp_path / "wav"}"\n'
+    )
+    result = run_scenario("voice_pushed", config_extra=extra, facts={"kiosk": "voice-kiosk"})
+    [(text, wav)] = result["facts"]["spoken"]
+    assert text == voice_text.greeting(True) and _wav_seconds(wav) > 1.5
