@@ -35,6 +35,7 @@ class VoicePrompts:
         self.on_change = on_change
         self.speaker = speaker or create_speaker(settings)
         self._screen = ""
+        self._problem_shown = self.speaker.problem
 
     @property
     def problem(self) -> str:
@@ -51,6 +52,9 @@ class VoicePrompts:
 
     def screen_shown(self, name: str) -> None:
         previous, self._screen = self._screen, name
+        if self.speaker.problem != self._problem_shown:  # the engine failed while running
+            self._problem_shown = self.speaker.problem
+            self.on_change()
         if name == "home" and previous == "attract":
             self.speaker.say(voice_text.greeting(self.shows_member()))
         elif name in voice_text.WAITING_FOR_CARD:
@@ -74,6 +78,7 @@ class VoicePrompts:
         old = self.speaker
         self.speaker = create_speaker(settings)
         old.close()
+        self._problem_shown = self.speaker.problem
         log.info("voice prompts now %s", settings.get("engine"))
         self.on_change()
 

@@ -88,7 +88,7 @@ async def voice_cut_short(stage: Stage) -> None:
     await wait_for(lambda: _saying_result(stage), "the result being said")
     stage.reader.remove()
     await stage.on_screen("home")
-    await wait_for(lambda: speaker.wait_idle(0), "speech ended by the card leaving", timeout=2)
+    await wait_for(lambda: speaker.wait_idle(0), "speech ended by the card leaving", timeout=5)
 
     await show_member(stage, "regular")
     await wait_for(lambda: _saying_result(stage), "the result being said again")
