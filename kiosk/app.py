@@ -34,6 +34,7 @@ from kiosk.screens import build_screens
 from kiosk.session import MemberSession
 from kiosk.theme import Theme
 from kiosk.upkeep import PushedSettings
+from kiosk.voice import VoicePrompts
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +116,12 @@ class KioskApp(App):
         self.sm = ScreenManager(transition=NoTransition())
         for screen in build_screens(ctx, self.kiosk_config.mode):
             self.sm.add_widget(screen)
+        self.voice = VoicePrompts(
+            self.kiosk_config.voice if self.kiosk_config.mode != "counter" else {},
+            shows_member=lambda: self.kiosk_config.shows_member,
+            summary=lambda: self.session.summary,
+            on_change=self._refresh_status,
+        )
         self.idle = IdleWatch(
             self.dialogs,
             idle_seconds=self.kiosk_config.idle_seconds,
@@ -122,8 +129,10 @@ class KioskApp(App):
             attract_seconds=self.kiosk_config.attract_seconds,
             on_timeout=self._idle_timeout,
             on_attract=self._idle_attract,
+            on_countdown=self.voice.idle_warning,
         )
         self.controller.attach(self.sm, self.idle)
+        self.voice.follow(self.sm, self.controller)
         self.banner = widgets.OfflineBanner(text=OFFLINE_BANNER, pos_hint={"top": 1})
         root = FloatLayout()
         root.add_widget(self.sm)
@@ -166,6 +175,7 @@ class KioskApp(App):
         self.monitor.start()
         self.sleeper.start()
         self.controller.go("home")
+        self._refresh_status()
         self._heartbeats = [
             Clock.schedule_once(lambda _dt: self._send_heartbeat(), 2),
             Clock.schedule_interval(
@@ -185,6 +195,7 @@ class KioskApp(App):
         if self.reader is not None:
             self.reader.stop()
         self.monitor.stop()
+        self.voice.close()
         if self.printing is not None:
             self.printing.stop()
         self.client.close()
@@ -204,6 +215,8 @@ class KioskApp(App):
 
     def _member_active(self, active: bool) -> None:
         self.kiosk_member_active = active
+        if not active:
+            self.voice.member_left()  # card removed, 退出, idle: stop talking about them
 
     def _connectivity(self, online: bool) -> None:
         self.online = online
@@ -230,6 +243,8 @@ class KioskApp(App):
             problems.append(self.reader.problem)
         if self.printing is not None and not self.printing.ready:
             problems.append("打印机暂时无法使用，请联系工作人员")
+        if self.voice.problem:
+            problems.append(self.voice.problem)
         if self.sm.has_screen("home"):
             self.sm.get_screen("home").status_text = "；".join(problems)
 

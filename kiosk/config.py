@@ -49,6 +49,13 @@ Example (every setting, with its default unless the comment says otherwise)::
     #                        # printer_name = "POS-58"
     queue = "data/kiosk/print-queue.db"   # the kiosk's durable print queue
     font = ""                # for rows the printer's own font lacks; empty: the kiosk's font
+
+    [voice]                  # spoken prompts (docs/kiosk.md, 语音提示); devices.voice reads it
+    engine = "none"          # none | espeak (espeak-ng, Linux) | sapi (Windows voices)
+    rate = 150               # words a minute
+    volume = 100             # percent of the engine's normal loudness (espeak-ng: up to 200)
+    program = ""             # the engine's program; empty: espeak-ng / powershell on PATH
+    wav_folder = ""          # write each prompt to a WAV file here instead of the speakers
 """
 
 from __future__ import annotations
@@ -61,6 +68,7 @@ from pathlib import Path
 from typing import Any
 
 from devices.printer.settings_file import printer_settings
+from devices.voice import voice_settings
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_DIR / "data" / "kiosk" / "kiosk.toml"
@@ -109,6 +117,7 @@ class KioskConfig:
         default_factory=lambda: {"connection": "preview", "folder": str(_path("data/prints"))}
     )
     print_queue: Path = PROJECT_DIR / "data" / "kiosk" / "print-queue.db"
+    voice: dict[str, Any] = field(default_factory=lambda: voice_settings({}))
 
     @property
     def shows_member(self) -> bool:
@@ -141,7 +150,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
             raise ConfigError(f"配置文件 {path} 格式有误：{exc}") from None
     elif path != DEFAULT_CONFIG:
         raise ConfigError(f"找不到配置文件 {path}")
-    unknown = set(raw) - {"backend", "kiosk", "reader", "printer"}
+    unknown = set(raw) - {"backend", "kiosk", "reader", "printer", "voice"}
     if unknown:
         raise ConfigError(f"配置文件含未知的节：{'、'.join(sorted(unknown))}")
     backend = _section(raw, "backend")
@@ -193,6 +202,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         reader=reader,
         printer=printer,
         print_queue=queue,
+        voice=_voice(_section(raw, "voice")),
     )
     if config.countdown_seconds >= config.idle_seconds:
         raise ConfigError("倒计时秒数 countdown_seconds 必须小于空闲秒数 idle_seconds")
@@ -213,6 +223,16 @@ def _command(section: dict[str, Any], key: str) -> tuple[str, ...]:
     if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
         raise ConfigError(f'配置项 {key} 应写成命令和参数的列表，例如 ["xset", "dpms"]')
     return tuple(value)
+
+
+def _voice(section: dict[str, Any]) -> dict[str, Any]:
+    try:
+        voice = voice_settings(section)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    if voice["wav_folder"]:
+        voice["wav_folder"] = str(_path(voice["wav_folder"]))
+    return voice
 
 
 def _section(raw: dict[str, Any], name: str) -> dict[str, Any]:

@@ -25,6 +25,7 @@ class IdleWatch:
         attract_seconds: float,
         on_timeout: Callable[[], None],
         on_attract: Callable[[], None],
+        on_countdown: Callable[[], None] | None = None,
     ) -> None:
         self.dialogs = dialogs
         self.idle_seconds = idle_seconds
@@ -32,6 +33,8 @@ class IdleWatch:
         self.attract_seconds = attract_seconds
         self.on_timeout = on_timeout
         self.on_attract = on_attract
+        #: Told when the countdown dialog opens (the spoken idle warning).
+        self.on_countdown = on_countdown
         self.mode = "off"  # off | leave | attract
         self._wait: ClockEvent | None = None
         self._tick: ClockEvent | None = None
@@ -80,6 +83,8 @@ class IdleWatch:
     def _start_countdown(self, _dt: float) -> None:
         self._dialog = self.dialogs.countdown(self.countdown_seconds, self._restart)
         self._tick = Clock.schedule_interval(self._count, 1.0)
+        if self.on_countdown is not None:
+            self.on_countdown()
 
     def _count(self, _dt: float) -> None:
         if self._dialog is None:

@@ -11,6 +11,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+from devices.voice import default_engine
 from kiosk.config import KioskConfig
 from kiosk.disk import read_json, write_json
 
@@ -55,4 +56,16 @@ def merged(config: KioskConfig, answer: dict[str, Any]) -> KioskConfig:
     sleep_from, sleep_until = pushed.get("sleep_from"), pushed.get("sleep_until")
     if isinstance(sleep_from, str) and isinstance(sleep_until, str):
         changes["sleep_from"], changes["sleep_until"] = sleep_from, sleep_until
+    if isinstance(pushed.get("voice"), bool):
+        changes["voice"] = voice_switched(config.voice, on=pushed["voice"])
     return dataclasses.replace(config, **changes)
+
+
+def voice_switched(voice: dict[str, Any], *, on: bool) -> dict[str, Any]:
+    """The console's 语音提示 switch: off is silence; on keeps kiosk.toml's engine, or takes
+    the platform's (espeak-ng on Linux, SAPI on Windows) when the file names none."""
+    if not on:
+        return {**voice, "engine": "none"}
+    if voice.get("engine", "none") == "none":
+        return {**voice, "engine": default_engine()}
+    return voice

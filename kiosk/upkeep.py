@@ -50,6 +50,7 @@ class PushedSettings:
         app = self.app
         config = pushed_config.merged(app.kiosk_config, pushed)
         mode_changed = config.mode != app.kiosk_config.mode
+        voice_changed = config.voice != app.kiosk_config.voice
         app.kiosk_config = app.ctx.config = app.controller.config = config
         app.idle.idle_seconds = config.idle_seconds
         app.idle.countdown_seconds = config.countdown_seconds
@@ -60,6 +61,8 @@ class PushedSettings:
         self.pin_hash = pushed.get("pin_hash") or None
         app.lockdown.pin_hash = self.pin_hash
         self.version = pushed["version"]
+        if voice_changed and config.mode != "counter":
+            app.voice.reconfigure(config.voice)
         if mode_changed and app.sm.has_screen("home"):
             app.sm.get_screen("home").apply_mode()
             if not app.session.active:

@@ -12,7 +12,15 @@ from backend.models import KioskDevice
 from backend.services import kiosk_config
 from backend.services.policy import Action
 
-FIELDS = ("mode", "idle_seconds", "countdown_seconds", "large_text", "sleep_from", "sleep_until")
+FIELDS = (
+    "mode",
+    "idle_seconds",
+    "countdown_seconds",
+    "large_text",
+    "sleep_from",
+    "sleep_until",
+    "voice",
+)
 
 
 def _device(device_id: int) -> KioskDevice:
@@ -30,6 +38,7 @@ def _render(device: KioskDevice, form: Form):
         row=row,
         form=form,
         modes=list(kiosk_config.MODES.items()),
+        voices=list(kiosk_config.VOICE.items()),
     )
 
 
@@ -39,6 +48,8 @@ def device_config(device_id: int):
     device = _device(device_id)
     _row, settings = kiosk_config.current(db(), device)
     defaults = {**settings, "large_text": "1" if settings["large_text"] else ""}
+    if "voice" in settings:
+        defaults["voice"] = "on" if settings["voice"] else "off"
     return _render(device, Form(defaults=defaults))
 
 

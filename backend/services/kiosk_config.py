@@ -25,6 +25,8 @@ from backend.services.users import new_secret_hash
 MODES = {"member": "党员查询和党务公开", "board": "仅党务公开", "both": "两者都有"}
 PIN_PATTERN = re.compile(r"\d{6,8}")
 CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+#: 语音提示: "" leaves it to the kiosk's own kiosk.toml; on / off are pushed as true / false.
+VOICE = {"on": "开启", "off": "关闭"}
 DEFAULTS: dict[str, Any] = {
     "mode": "both",
     "idle_seconds": 60,
@@ -56,7 +58,10 @@ def validate(raw: dict[str, Any]) -> dict[str, Any]:
         raise Invalid("息屏的开始和结束时间要同时填写（或都不填）", code="config_sleep_until")
     if sleep_from and sleep_from == sleep_until:
         raise Invalid("息屏的开始和结束时间不能相同", code="config_sleep_until")
-    return {
+    voice = str(raw.get("voice") or "")
+    if voice and voice not in VOICE:
+        raise Invalid("语音提示只能选择开启、关闭或按本机配置", code="config_voice")
+    settings: dict[str, Any] = {
         "mode": mode,
         "idle_seconds": idle,
         "countdown_seconds": countdown,
@@ -64,6 +69,9 @@ def validate(raw: dict[str, Any]) -> dict[str, Any]:
         "sleep_from": sleep_from,
         "sleep_until": sleep_until,
     }
+    if voice:
+        settings["voice"] = voice == "on"
+    return settings
 
 
 def _whole(value: Any, label: str, low: int, high: int, code: str) -> int:

@@ -16,6 +16,7 @@ from tests.kiosk import (
     scenarios_offline_board,
     scenarios_service,
     scenarios_services,
+    scenarios_voice,
     scenarios_volunteers,
     scenarios_wedge,
 )
@@ -185,6 +186,7 @@ SCENARIOS: dict[str, Callable[[Stage], Awaitable[None]]] = {
     **scenarios_volunteers.SCENARIOS,
     **scenarios_lockdown.SCENARIOS,
     **scenarios_offline_board.SCENARIOS,
+    **scenarios_voice.SCENARIOS,
     "disclosure": disclosure,
     "honors": honors,
     "attract": attract,
