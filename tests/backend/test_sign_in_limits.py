@@ -66,7 +66,8 @@ def test_parallel_wrong_passwords_cannot_pass_the_lockout(roomy_app, settings) -
     """Today's defect: 32 parallel guesses all had their password checked under a limit of 5."""
     app = roomy_app
     db = app.extensions["hall"].session_factory()
-    Builders(db, settings).user(Builders(db, settings).district()["b1"], "target")
+    build = Builders(db, settings)
+    build.user(build.district()["b1"], "target")
     db.commit()
     guesses = [
         ({"username": "target", "password": f"guess{i}"}, f"10.1.0.{i}") for i in range(PARALLEL)
