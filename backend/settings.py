@@ -129,6 +129,9 @@ class Settings:
     # One client address: at most this many failed (or pending) sign-ins per window.
     login_address_max_failures: int = 20
     login_address_window_minutes: int = 15
+    # Sign-ins that may wait for or run the password check at once in one server process; the
+    # next is refused at once, so a flood never holds every server thread (docs/security.md).
+    sign_in_check_turns: int = 2
     # Reverse proxies in front of the backend whose X-Forwarded-For/-Proto to believe (0: none).
     trusted_proxies: int = 0
     # Always mark cookies Secure; without it they are Secure whenever the request came by HTTPS.

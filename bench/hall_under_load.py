@@ -1,11 +1,14 @@
 """Kiosk taps while the hall is busy: a district ledger export running (in the background, as
 the console runs long exports) and 32 clients (in a process of their own) flooding the sign-in
-with wrong passwords, against the real backend (``flask run``, a subprocess) on loopback, on
+with wrong passwords, against the real backend (a subprocess) on loopback, on
 SQLite or PostgreSQL. Used by ``tests/backend/test_hall_under_load.py`` (which asserts) and run
 on its own to print the figures for bench/RESULTS.md:
 
     .venv/bin/python -m bench.hall_under_load --db sqlite --members 20000
-    .venv/bin/python -m bench.hall_under_load --db postgres --members 20000
+    .venv/bin/python -m bench.hall_under_load --db postgres --members 20000 --server gunicorn
+
+``--server``: waitress (the default, what ``./hall run`` starts), gunicorn (production on Linux)
+or flask (the development server).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from backend.models import Organization, Role
 from backend.services import users
 from backend.services.actor import Actor
 from bench.generate_district import generate, uid_for
-from tests.kiosk.server import BackendServer
+from tests.kiosk.server import REPO, BackendServer
 from tests.kiosk.world import CARD_UID_KEY
 from tests.pg import PgCluster
 
@@ -222,7 +225,22 @@ class WaitressServer(BackendServer):
         return [*serve, "--host", "127.0.0.1", "--port", str(self.port)]
 
 
-SERVERS: dict[str, type[BackendServer]] = {"flask": BackendServer, "waitress": WaitressServer}
+class GunicornServer(BackendServer):
+    """The backend as a district's hall runs it on Linux: ``gunicorn -c deploy/gunicorn.conf.py``
+    with that file's defaults (a worker per core, 8 threads each; docs/deploy.md)."""
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "gunicorn", "-c", str(REPO / "deploy" / "gunicorn.conf.py")]
+
+    def env(self) -> dict[str, str]:
+        return {**super().env(), "HALL_BIND": f"127.0.0.1:{self.port}"}
+
+
+SERVERS: dict[str, type[BackendServer]] = {
+    "flask": BackendServer,
+    "waitress": WaitressServer,
+    "gunicorn": GunicornServer,
+}
 
 
 def scenario(

@@ -29,7 +29,7 @@ from backend.models import LoginThrottle, User
 from backend.models.base import utcnow
 from backend.services import audit
 from backend.services.actor import Actor
-from backend.services.users import DUMMY_HASH, password_matches
+from backend.services.users import DUMMY_HASH, checking_turn, password_matches
 from backend.settings import Settings
 
 _LOGIN = Actor.system("login")
@@ -43,7 +43,8 @@ def verify_login(
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
         session.commit()
-        password_matches(DUMMY_HASH, password)
+        with checking_turn(settings.sign_in_check_turns):
+            password_matches(DUMMY_HASH, password)
         raise failed(
             session,
             None,
@@ -75,9 +76,11 @@ def check_secret(
 ) -> User:
     """Check a password or PIN of ``user``, counted against the account's lock-out (shared by
     password and staff card + PIN). The address's attempt must already be reserved."""
-    _reserve_account(session, settings, user)
-    session.commit()  # release the write lock before hashing
-    if password_matches(stored_hash, secret):
+    with checking_turn(settings.sign_in_check_turns):
+        _reserve_account(session, settings, user)
+        session.commit()  # release the write lock before hashing
+        matches = password_matches(stored_hash, secret)
+    if matches:
         session.execute(
             update(User)
             .where(User.id == user.id)

@@ -20,7 +20,7 @@ from backend.models import CardState, User
 from backend.services import audit, cards
 from backend.services.actor import Actor
 from backend.services.sign_in import check_secret, failed, reserve_address
-from backend.services.users import DUMMY_HASH, new_secret_hash, password_matches
+from backend.services.users import DUMMY_HASH, checking_turn, new_secret_hash, password_matches
 from backend.settings import Settings
 
 PIN_PATTERN = re.compile(r"\d{4,8}")
@@ -75,7 +75,8 @@ def verify_card_login(
     )
     if user is None or not user.active or not user.pin_hash:
         session.commit()
-        password_matches(DUMMY_HASH, pin or "")
+        with checking_turn(settings.sign_in_check_turns):
+            password_matches(DUMMY_HASH, pin or "")
         raise failed(
             session,
             None,

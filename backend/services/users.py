@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from backend.errors import Conflict, Forbidden, Invalid
+from backend.errors import Conflict, Forbidden, Invalid, RateLimited
 from backend.models import (
     DeviceState,
     KioskDevice,
@@ -34,6 +37,9 @@ DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 # One password check at a time in a process, in a thread of lower CPU priority: each takes
 # ~0.1 s of a core, and a flood of sign-ins must leave the hall its cores (docs/transactions.md).
 _HASHER = ThreadPoolExecutor(1, "password-check", initializer=lower_this_thread)
+# Sign-ins now waiting for or running their check (``checking_turn``).
+_checking = 0
+_checking_lock = threading.Lock()
 
 
 def full_name_of(session: Session, username: str) -> str:
@@ -47,6 +53,25 @@ def password_matches(stored_hash: str, secret: str) -> bool:
     """The scrypt check. Callers hold no transaction while it runs (on SQLite one would hold
     the write lock), see ``sign_in``."""
     return _HASHER.submit(check_password_hash, stored_hash, secret).result()
+
+
+@contextmanager
+def checking_turn(turns: int) -> Iterator[None]:
+    """A sign-in's turn at the password check, or ``RateLimited`` at once when ``turns``
+    sign-ins are already waiting for it or running it in this process. A request waiting here
+    holds one of the server's threads, and a flood of sign-ins sent in parallel would otherwise
+    hold all of them — for seconds, one check after another — while kiosk taps queue behind
+    (docs/security.md, "Sign-in limits")."""
+    global _checking
+    with _checking_lock:
+        if _checking >= turns:
+            raise RateLimited("登录的人较多，请稍候几秒再试", code="sign_in_busy")
+        _checking += 1
+    try:
+        yield
+    finally:
+        with _checking_lock:
+            _checking -= 1
 
 
 def new_secret_hash(secret: str) -> str:

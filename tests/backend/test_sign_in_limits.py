@@ -3,7 +3,9 @@ account lock-out, the per-address limit, and an audit row for each failed sign-i
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import time
 from collections import Counter
 from dataclasses import replace
 
@@ -12,6 +14,7 @@ from sqlalchemy import func, select
 
 from backend import create_app
 from backend.models import AuditEntry, User
+from backend.services import users
 from backend.settings import Settings
 from tests.builders import PASSWORD, Builders
 
@@ -48,8 +51,22 @@ def _failed_audits(db) -> int:  # type: ignore[no-untyped-def]
     return int(count or 0)
 
 
-def test_parallel_wrong_passwords_cannot_pass_the_lockout(app, build, db, settings) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def roomy_app(settings: Settings):  # type: ignore[no-untyped-def]
+    """Every parallel sign-in gets a turn at the password check (the default turns would refuse
+    most of them as busy, test_a_sign_in_past_the_turns_is_refused_at_once): these tests are
+    about the counts."""
+    application = create_app(replace(settings, sign_in_check_turns=PARALLEL))
+    application.config["TESTING"] = True
+    yield application
+    application.extensions["hall"].engine.dispose()
+
+
+def test_parallel_wrong_passwords_cannot_pass_the_lockout(roomy_app, settings) -> None:  # type: ignore[no-untyped-def]
     """Today's defect: 32 parallel guesses all had their password checked under a limit of 5."""
+    app = roomy_app
+    db = app.extensions["hall"].session_factory()
+    build = Builders(db, settings)
     build.user(build.district()["b1"], "target")
     db.commit()
     guesses = [
@@ -65,11 +82,14 @@ def test_parallel_wrong_passwords_cannot_pass_the_lockout(app, build, db, settin
         "/api/v1/auth/login", json={"username": "target", "password": PASSWORD}
     )
     assert locked.status_code == 403 and "账户已锁定" in locked.json["message"]
+    db.close()
 
 
 @pytest.fixture
 def strict_app(settings: Settings):  # type: ignore[no-untyped-def]
-    application = create_app(replace(settings, login_address_max_failures=6))
+    application = create_app(
+        replace(settings, login_address_max_failures=6, sign_in_check_turns=PARALLEL)
+    )
     application.config["TESTING"] = True
     yield application
     application.extensions["hall"].engine.dispose()
@@ -190,3 +210,28 @@ def test_a_refused_address_does_not_wait_for_a_writer(strict_app, settings) -> N
         holder.rollback()
         holder.close()
         worker.join(timeout=60)
+
+
+def test_a_sign_in_past_the_turns_is_refused_at_once(client, build: Builders, db, settings) -> None:  # type: ignore[no-untyped-def]
+    """A sign-in waits for the password check while holding a server thread; with every turn
+    taken (a flood's parallel guesses) the next is refused at once instead of waiting — before,
+    32 parallel bogus sign-ins held all 8 of waitress's threads for seconds and a kiosk tap
+    queued behind them (bench/RESULTS.md). The account is not charged for the refusal."""
+    user = build.user(build.district()["b1"], "clerk")
+    db.commit()
+    with contextlib.ExitStack() as taken:
+        for _ in range(settings.sign_in_check_turns):
+            taken.enter_context(users.checking_turn(settings.sign_in_check_turns))
+        started = time.monotonic()
+        busy = client.post("/api/v1/auth/login", json={"username": "clerk", "password": PASSWORD})
+        unknown = client.post("/api/v1/auth/login", json={"username": "nobody", "password": "x1"})
+        assert time.monotonic() - started < 5
+    assert busy.status_code == 429 and busy.json["code"] == "sign_in_busy"
+    assert busy.json["message"] == "登录的人较多，请稍候几秒再试"
+    assert unknown.status_code == 429 and unknown.json["code"] == "sign_in_busy"
+    db.expire_all()
+    assert db.get(User, user.id).failed_logins == 0
+    assert _failed_audits(db) == 0
+    # The turns are free again: the same sign-in goes through.
+    ok = client.post("/api/v1/auth/login", json={"username": "clerk", "password": PASSWORD})
+    assert ok.status_code == 200, ok.json
