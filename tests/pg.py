@@ -80,4 +80,4 @@ class PgCluster:
         finally:
             # Removed by a process of its own: on a disk busy with other work, deleting a
             # cluster's files can outlast the test's timeout, and nothing waits for it.
-            subprocess.Popen(["rm", "-rf", str(self.root)], start_new_session=True)
+            subprocess.run(["sh", "-c", 'rm -rf "$1" &', "sh", str(self.root)], check=False)
