@@ -172,7 +172,7 @@ def record_arrival(ctx: Ctx, transfer_id: int, body: ArrivalIn) -> ArrivalResult
     )
 
 
-class AssessIn(BaseModel):
+class NoticeAssessIn(BaseModel):
     category: str = Field(description="employed|retired|farmer|student|unemployed|low_income")
     base: str | None = Field(default=None, description="月计算基数（元）")
 
@@ -189,12 +189,12 @@ class AssessedOut(BaseModel):
     "/transfer-notices/<int:notice_id>/assess",
     method="POST",
     summary="党委核定新转入党员党费",
-    body=AssessIn,
+    body=NoticeAssessIn,
     response=AssessedOut,
     errors=ERRORS,
     action=Action.DUES_ASSESS_NEW,
 )
-def assess_notice(ctx: Ctx, notice_id: int, body: AssessIn) -> AssessedOut:
+def assess_notice(ctx: Ctx, notice_id: int, body: NoticeAssessIn) -> AssessedOut:
     notice = transfer_inbox.get_notice(ctx.session, ctx.actor, notice_id)
     member, result = transfer_in.assess_new_member(
         ctx.session,

@@ -31,7 +31,7 @@ from backend.services.policy import Action
 ERRORS = (400, 401, 403, 404, 409)
 
 
-class DocumentOut(BaseModel):
+class TransferDocumentOut(BaseModel):
     kind: str = Field(description="slip|notice|assessment_notice|letter")
     label: str
     source_id: int
@@ -69,12 +69,12 @@ class TransferOut(BaseModel):
 
 class TransferResultOut(BaseModel):
     transfer: TransferOut
-    documents: list[DocumentOut]
+    documents: list[TransferDocumentOut]
 
 
 class BranchTransferOut(BaseModel):
     transfers: list[TransferOut]
-    documents: list[DocumentOut]
+    documents: list[TransferDocumentOut]
 
 
 def transfer_out_model(t: Transfer) -> TransferOut:
@@ -113,9 +113,9 @@ def transfer_out_model(t: Transfer) -> TransferOut:
     )
 
 
-def documents_out(items: list[Printable]) -> list[DocumentOut]:
+def documents_out(items: list[Printable]) -> list[TransferDocumentOut]:
     return [
-        DocumentOut(
+        TransferDocumentOut(
             kind=p.kind, label=p.label, source_id=p.source_id, document=p.document.to_dict()
         )
         for p in items
