@@ -244,6 +244,7 @@ def _decide(ctx: Ctx, request_id: int, body: DecideIn, *, approve: bool) -> Void
     response=VoidRequestOut,
     errors=(403, 404, 409),
     action=Action.VOID_APPROVE,
+    idempotent=True,
 )
 def approve_void(ctx: Ctx, request_id: int, body: DecideIn) -> VoidRequestOut:
     return _decide(ctx, request_id, body, approve=True)
@@ -258,6 +259,7 @@ def approve_void(ctx: Ctx, request_id: int, body: DecideIn) -> VoidRequestOut:
     response=VoidRequestOut,
     errors=(403, 404, 409),
     action=Action.VOID_APPROVE,
+    idempotent=True,
 )
 def reject_void(ctx: Ctx, request_id: int, body: DecideIn) -> VoidRequestOut:
     return _decide(ctx, request_id, body, approve=False)

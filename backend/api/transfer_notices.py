@@ -129,6 +129,7 @@ def list_notices(ctx: Ctx, query: NoticeQuery) -> NoticeListOut:
     response=NoticeOut,
     errors=(400, 404, 409),
     action=Action.NOTICE_HANDLE,
+    idempotent=True,
 )
 def handle_notice(ctx: Ctx, notice_id: int) -> NoticeOut:
     notice = transfer_inbox.get_notice(ctx.session, ctx.actor, notice_id)
@@ -156,6 +157,7 @@ class ArrivalResultOut(BaseModel):
     response=ArrivalResultOut,
     errors=ERRORS,
     action=Action.TRANSFER_ARRIVAL,
+    idempotent=True,
 )
 def record_arrival(ctx: Ctx, transfer_id: int, body: ArrivalIn) -> ArrivalResultOut:
     today = hall_today(ctx.settings.dues)
@@ -193,6 +195,7 @@ class AssessedOut(BaseModel):
     response=AssessedOut,
     errors=ERRORS,
     action=Action.DUES_ASSESS_NEW,
+    idempotent=True,
 )
 def assess_notice(ctx: Ctx, notice_id: int, body: NoticeAssessIn) -> AssessedOut:
     notice = transfer_inbox.get_notice(ctx.session, ctx.actor, notice_id)

@@ -144,6 +144,7 @@ class WithinIn(BaseModel):
     status=201,
     errors=ERRORS,
     action=Action.TRANSFER_MEMBER,
+    idempotent=True,
 )
 def within(ctx: Ctx, body: WithinIn) -> TransferResultOut:
     today = hall_today(ctx.settings.dues)
@@ -176,6 +177,7 @@ class BranchIn(BaseModel):
     status=201,
     errors=ERRORS,
     action=Action.ORG_MOVE,
+    idempotent=True,
 )
 def branch(ctx: Ctx, body: BranchIn) -> BranchTransferOut:
     today = hall_today(ctx.settings.dues)
@@ -221,6 +223,7 @@ class OutIn(BaseModel):
     status=201,
     errors=ERRORS,
     action=Action.TRANSFER_MEMBER,
+    idempotent=True,
 )
 def out(ctx: Ctx, body: OutIn) -> TransferResultOut:
     req = transfer_out.OutRequest(
@@ -278,6 +281,7 @@ class InIn(BaseModel):
     status=201,
     errors=ERRORS,
     action=Action.TRANSFER_MEMBER,
+    idempotent=True,
 )
 def into(ctx: Ctx, body: InIn) -> TransferResultOut:
     m = body.member
