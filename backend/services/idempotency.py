@@ -8,6 +8,10 @@ own transaction. On PostgreSQL a twin's insert waits on the unique key until the
 commits, then fails; the twin reads the committed row and replays its answer. If the first rolls
 back (it was refused), the twin's insert goes through and it tries for itself. SQLite's
 ``BEGIN IMMEDIATE`` runs the two one after the other, so the twin finds the row at once.
+
+An answer is kept ``KEEP`` (two days): long enough for any retry of a lost answer, short enough
+that the papers' names in it do not stay. Each claim deletes a few expired rows, skipping rows
+another request holds, so no request waits for another's sweep.
 """
 
 from __future__ import annotations
@@ -15,16 +19,21 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.errors import Conflict
 from backend.models import IdempotentAnswer
+from backend.models.base import utcnow
 from backend.services.actor import Actor
 from backend.services.payments import check_key
+
+KEEP = timedelta(days=2)
+SWEEP_ROWS = 50
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,19 @@ def claim(
         if found is None:
             raise
         return _replay(found, sender, request, digest)
+    _sweep(session)
     return row
+
+
+def _sweep(session: Session) -> None:
+    expired = (
+        select(IdempotentAnswer.id)
+        .where(IdempotentAnswer.created_at < utcnow() - KEEP)
+        .limit(SWEEP_ROWS)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    session.execute(delete(IdempotentAnswer).where(IdempotentAnswer.id.in_(expired)))
 
 
 def answer(row: IdempotentAnswer, status: int, answer: str) -> None:

@@ -9,9 +9,18 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from backend.models import AuditEntry, Letter, Member, Payment, Role, Transfer, TransferKind
+from backend.models import (
+    AuditEntry,
+    IdempotentAnswer,
+    Letter,
+    Member,
+    Payment,
+    Role,
+    Transfer,
+    TransferKind,
+)
 from backend.services import transfers
 from backend.services.dues_year import hall_today
 from backend.services.idnumber import compose_id_number
@@ -199,3 +208,23 @@ def test_the_openapi_document_offers_the_key_header(client) -> None:  # type: ig
     for path in ("/api/v1/payments/{payment_id}/void", "/api/v1/transfers/in"):
         names = [p["name"] for p in paths[path]["post"]["parameters"]]
         assert "Idempotency-Key" in names, path
+
+
+def test_answers_are_kept_two_days_then_swept(client, db, desk) -> None:  # type: ignore[no-untyped-def]
+    """Answers carry the papers' names: they go once no retry can come any more."""
+    payment_id = _pay(client, desk, "pay-for-void-0005")
+    url = f"/api/v1/payments/{payment_id}/void"
+    headers = {**desk["clerk"], "Idempotency-Key": "void-old-000001"}
+    assert client.post(url, json={"reason": "收错月份"}, headers=headers).status_code == 200
+    db.execute(
+        update(IdempotentAnswer).values(created_at=IdempotentAnswer.created_at - timedelta(days=3))
+    )
+    db.commit()
+    other = _pay(client, desk, "pay-for-void-0006")
+    fresh = {**desk["clerk"], "Idempotency-Key": "void-new-000001"}
+    post = client.post(f"/api/v1/payments/{other}/void", json={"reason": "重复"}, headers=fresh)
+    assert post.status_code == 200
+    db.rollback()
+    keys = db.scalars(select(IdempotentAnswer.key)).all()
+    db.rollback()
+    assert keys == ["void-new-000001"]
