@@ -19,7 +19,7 @@ from backend.services.money import format_yuan
 from backend.services.policy import Action
 
 
-class LineOut(BaseModel):
+class DayCloseLineOut(BaseModel):
     slip_no: str
     amount: str
     method: str
@@ -48,8 +48,8 @@ class DayCloseOut(BaseModel):
     correction_total: str
     net_cash: str
     net_bank: str
-    voids: list[LineOut]
-    corrections: list[LineOut]
+    voids: list[DayCloseLineOut]
+    corrections: list[DayCloseLineOut]
     closed_at: str | None
     prints: int
     document: dict[str, Any] = Field(description="日结单打印文档")
@@ -81,9 +81,9 @@ class VoidRequestListOut(BaseModel):
     items: list[VoidRequestOut]
 
 
-def _lines(lines: list[day_close.Line]) -> list[LineOut]:
+def _lines(lines: list[day_close.Line]) -> list[DayCloseLineOut]:
     return [
-        LineOut(
+        DayCloseLineOut(
             slip_no=x.slip_no,
             amount=format_yuan(x.amount_fen),
             method=x.method,
@@ -244,6 +244,7 @@ def _decide(ctx: Ctx, request_id: int, body: DecideIn, *, approve: bool) -> Void
     response=VoidRequestOut,
     errors=(403, 404, 409),
     action=Action.VOID_APPROVE,
+    idempotent=True,
 )
 def approve_void(ctx: Ctx, request_id: int, body: DecideIn) -> VoidRequestOut:
     return _decide(ctx, request_id, body, approve=True)
@@ -258,6 +259,7 @@ def approve_void(ctx: Ctx, request_id: int, body: DecideIn) -> VoidRequestOut:
     response=VoidRequestOut,
     errors=(403, 404, 409),
     action=Action.VOID_APPROVE,
+    idempotent=True,
 )
 def reject_void(ctx: Ctx, request_id: int, body: DecideIn) -> VoidRequestOut:
     return _decide(ctx, request_id, body, approve=False)

@@ -60,7 +60,7 @@ class ReverseIn(BaseModel):
     reason: str = Field(min_length=1, max_length=200)
 
 
-class ExportQuery(BaseModel):
+class BatchExportQuery(BaseModel):
     format: Literal["xlsx", "pdf"] = "pdf"
 
 
@@ -183,11 +183,11 @@ def reverse_batch(ctx: Ctx, batch_id: int, body: ReverseIn) -> BatchOut:
     api_bp,
     "/remittance/batches/<int:batch_id>/export",
     summary="下载汇缴明细表（xlsx 或 PDF）",
-    query=ExportQuery,
+    query=BatchExportQuery,
     errors=(404,),
     action=Action.READ,
 )
-def export_batch(ctx: Ctx, batch_id: int, query: ExportQuery) -> Response:
+def export_batch(ctx: Ctx, batch_id: int, query: BatchExportQuery) -> Response:
     batch = remittance.get_batch(ctx.session, ctx.actor, batch_id)
     sheet = finance_docs.batch_sheet(
         ctx.session,

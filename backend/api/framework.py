@@ -3,12 +3,15 @@
 Each endpoint is declared once with ``endpoint(...)``; the same declaration feeds the OpenAPI
 document, so the document cannot drift from the code. A staff endpoint names the ``Action`` it
 performs; the wrapper checks it against the one policy table (``backend.services.policy``)
-before the view runs.
+before the view runs. An endpoint declared ``idempotent=True`` is carried out once per
+``Idempotency-Key`` (header, or the body's ``idempotency_key``): a repeat gets the first answer
+back (``backend.services.idempotency``, docs/transactions.md).
 """
 
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from backend.api.auth import Auth, authenticate
 from backend.errors import Invalid
-from backend.services import input_rules, policy
+from backend.models import IdempotentAnswer
+from backend.services import idempotency, input_rules, policy
 from backend.services.actor import Actor
 from backend.services.policy import Action
 from backend.settings import Settings
@@ -39,8 +43,10 @@ class EndpointSpec:
     errors: tuple[int, ...]
     tags: tuple[str, ...] = field(default_factory=tuple)
     action: Action | None = None
+    idempotent: bool = False
 
 
+KEY_HEADER = "Idempotency-Key"
 REGISTRY: list[EndpointSpec] = []
 
 
@@ -101,6 +107,29 @@ def _json_body() -> Any:
         ) from None
 
 
+def _split_key(data: Any) -> tuple[str | None, Any]:
+    """The request's idempotency key (header or body, which must agree) and the body without it."""
+    key = request.headers.get(KEY_HEADER)
+    if isinstance(data, dict) and "idempotency_key" in data:
+        data = dict(data)
+        in_body = data.pop("idempotency_key")
+        if key and in_body and key != in_body:
+            raise Invalid("请求头与请求体中的幂等键不一致", code="idempotency_key")
+        key = key or (in_body if isinstance(in_body, str) else None)
+    return key, data
+
+
+def _claim(session: Session, actor: Actor, key: str, data: Any) -> IdempotentAnswer | Response:
+    """The claimed key's row, or the first answer if this request was sent before."""
+    digest = idempotency.fingerprint({"path": request.path, "body": data})
+    claimed = idempotency.claim(session, actor, key, f"{request.method} {request.path}", digest)
+    if isinstance(claimed, idempotency.Replay):
+        replay = Response(claimed.answer, status=claimed.status, mimetype="application/json")
+        replay.headers["Idempotent-Replayed"] = "true"
+        return replay
+    return claimed
+
+
 def endpoint(
     bp: Blueprint,
     rule: str,
@@ -115,8 +144,11 @@ def endpoint(
     errors: tuple[int, ...] = (),
     action: Action | None = None,
     read_only: bool | None = None,
+    idempotent: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``read_only`` defaults to "a GET from staff or the public": such requests never take the
+    """``idempotent``: carried out once per idempotency key (see the module's docstring).
+
+    ``read_only`` defaults to "a GET from staff or the public": such requests never take the
     write lock. A kiosk's GETs write (they keep its member session alive and note the device's
     last contact) and are short; a GET that writes says ``read_only=False``. See
     docs/transactions.md."""
@@ -124,6 +156,8 @@ def endpoint(
         raise TypeError(f"staff endpoint {rule} must name its policy action")
     if action is not None:
         errors = tuple(sorted({*errors, 403}))
+    if idempotent:
+        errors = tuple(sorted({*errors, 409}))
     reads_only = (method == "GET" and auth is not Auth.DEVICE) if read_only is None else read_only
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -138,17 +172,27 @@ def endpoint(
                 if action is not None:
                     policy.authorize(actor, action)
                 kwargs: dict[str, Any] = dict(path_args)
+                data = None
                 if body is not None:
                     if not request.is_json and request.data:
                         raise Invalid("请求体必须是JSON", code="not_json")
-                    kwargs["body"] = parse_model(body, _json_body())
+                    data = _json_body()
+                key, data = _split_key(data) if idempotent else (None, data)
+                if body is not None:
+                    kwargs["body"] = parse_model(body, data)
                 if query is not None:
                     kwargs["query"] = parse_model(query, request.args.to_dict())
+                once = _claim(session, actor, key, data) if key else None
+                if isinstance(once, Response):
+                    session.rollback()
+                    return once
                 result = view(Ctx(session, actor, h.settings), **kwargs)
                 code = status
                 if isinstance(result, tuple):
                     result, code = result
                 payload = _serialize(result)
+                if once is not None:
+                    idempotency.answer(once, code, json.dumps(payload, ensure_ascii=False))
                 session.commit()
             except BaseException:
                 session.rollback()
@@ -176,6 +220,7 @@ def endpoint(
                 errors=errors,
                 tags=(bp.name,),
                 action=action,
+                idempotent=idempotent,
             )
         )
         return wrapper

@@ -22,7 +22,7 @@ from backend.services.scope import get_member
 ERRORS = (400, 401, 404, 409)
 
 
-class IssueIn(BaseModel):
+class HonorIssueIn(BaseModel):
     member_id: int = Field(ge=1, description="党员ID")
     offer_id: int = Field(ge=1, description="优惠项目ID")
 
@@ -121,13 +121,13 @@ def honor_member_standing(ctx: Ctx, member_id: int) -> StandingOut:
     "/honor-services/uses",
     method="POST",
     summary="登记一次荣誉服务免费使用并开具荣誉服务通知单",
-    body=IssueIn,
+    body=HonorIssueIn,
     response=HonorNoticeOut,
     status=201,
     errors=ERRORS,
     action=Action.HONOR_SERVICE_ISSUE,
 )
-def honor_issue(ctx: Ctx, body: IssueIn) -> HonorNoticeOut:
+def honor_issue(ctx: Ctx, body: HonorIssueIn) -> HonorNoticeOut:
     member = get_member(ctx.session, ctx.actor, body.member_id)
     use = honor_service_uses.issue(
         ctx.session, ctx.actor, member, body.offer_id, today=hall_today(ctx.settings.dues)

@@ -166,6 +166,7 @@ class ReturnIn(BaseModel):
     response=LetterOut,
     errors=ERRORS,
     action=Action.LETTER_ISSUE,
+    idempotent=True,
 )
 def record_return(ctx: Ctx, letter_id: int, body: ReturnIn) -> LetterOut:
     letter = letter_register.get_letter(ctx.session, ctx.actor, letter_id)
@@ -195,6 +196,7 @@ class RevokeIn(BaseModel):
     response=LetterOut,
     errors=ERRORS,
     action=Action.LETTER_ISSUE,
+    idempotent=True,
 )
 def revoke_letter(ctx: Ctx, letter_id: int, body: RevokeIn) -> LetterOut:
     letter = letter_register.get_letter(ctx.session, ctx.actor, letter_id)
@@ -244,6 +246,7 @@ class CertificateIn(BaseModel):
     status=201,
     errors=ERRORS,
     action=Action.LETTER_ISSUE,
+    idempotent=True,
 )
 def issue_certificate(ctx: Ctx, member_id: int, body: CertificateIn) -> LetterDetailOut:
     letter = floating.issue_certificate(
@@ -275,6 +278,7 @@ class FloatingIn(BaseModel):
     status=201,
     errors=ERRORS,
     action=Action.LETTER_ISSUE,
+    idempotent=True,
 )
 def issue_floating_card(ctx: Ctx, member_id: int, body: FloatingIn) -> LetterDetailOut:
     letter = floating.issue_floating_card(

@@ -47,7 +47,7 @@ class SearchOut(BaseModel):
     items: list[MemberHitOut]
 
 
-class WarningOut(BaseModel):
+class MemberWarningOut(BaseModel):
     level: str
     text: str
 
@@ -83,7 +83,7 @@ class MemberOut(BaseModel):
     months_owed: int = Field(
         description="欠交月数（往月未交清的月份，不论是否连续；提醒与警示据此）"
     )
-    warning: WarningOut
+    warning: MemberWarningOut
     archived: bool
     floating: bool = Field(description="流动党员（持流动党员活动证）")
     hardship: bool = Field(description="困难党员")
@@ -117,7 +117,7 @@ class LedgerOut(BaseModel):
     months_owed: int = Field(
         description="欠交月数（往月未交清的月份，不论是否连续；提醒与警示据此）"
     )
-    warning: WarningOut
+    warning: MemberWarningOut
     advance_until: str
 
 
@@ -222,7 +222,7 @@ def detail(ctx: Ctx, member_id: int) -> MemberOut:
         arrears=format_yuan(ledger.arrears_fen(ctx.session, m.id, today)),
         consecutive_unpaid=consecutive,
         months_owed=owed,
-        warning=WarningOut(level=warning.level, text=warning.text),
+        warning=MemberWarningOut(level=warning.level, text=warning.text),
         archived=m.archived,
         floating=m.floating,
         hardship=m.hardship,
@@ -268,7 +268,7 @@ def member_ledger(ctx: Ctx, member_id: int, query: LedgerQuery) -> LedgerOut:
         unpaid_months=[key(y, m) for y, m in view.unpaid_past],
         consecutive_unpaid=view.consecutive_unpaid,
         months_owed=view.months_owed,
-        warning=WarningOut(level=view.warning.level, text=view.warning.text),
+        warning=MemberWarningOut(level=view.warning.level, text=view.warning.text),
         advance_until=key(*view.advance_until),
     )
 

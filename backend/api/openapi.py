@@ -52,6 +52,17 @@ def build_document(title: str) -> dict[str, Any]:
                 params.append(
                     {"name": name, "in": "query", "required": name in required, "schema": prop}
                 )
+        if spec.idempotent:
+            params.append(
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
+                    "description": "幂等键（8至80位字母、数字或 ._:-；也可放在请求体的 "
+                    "idempotency_key）：同一请求重发时返回第一次的结果，不重复办理",
+                    "schema": {"type": "string", "minLength": 8, "maxLength": 80},
+                }
+            )
         if params:
             op["parameters"] = params
         if spec.body is not None:

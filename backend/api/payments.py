@@ -237,6 +237,7 @@ def get_payment(ctx: Ctx, payment_id: int) -> PaymentOut:
     response=PaymentOut,
     errors=(400, 404, 409),
     action=Action.PAYMENT_VOID,
+    idempotent=True,
 )
 def void_payment(ctx: Ctx, payment_id: int, body: VoidIn) -> tuple[PaymentOut, int]:
     payment = payments.get_payment(ctx.session, ctx.actor, payment_id)

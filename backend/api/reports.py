@@ -138,7 +138,7 @@ def dues_report_export(ctx: Ctx, query: ExportQuery) -> Response:
     return export(sheet, query.format, r.title)
 
 
-class LedgerQuery(BaseModel):
+class LedgerExportQuery(BaseModel):
     year: int = Field(ge=2000, le=2100, description="年度")
     org_id: int | None = Field(default=None, description="党委、总支或支部；不填为本人所在组织")
     format: Literal["xlsx", "pdf"] = "pdf"
@@ -148,11 +148,11 @@ class LedgerQuery(BaseModel):
     api_bp,
     "/reports/ledger/export",
     summary="打印实时党费台账（按党委、总支或支部）",
-    query=LedgerQuery,
+    query=LedgerExportQuery,
     errors=(404,),
     action=Action.READ,
 )
-def ledger_export(ctx: Ctx, query: LedgerQuery) -> Response:
+def ledger_export(ctx: Ctx, query: LedgerExportQuery) -> Response:
     org = get_org(ctx.session, ctx.actor, query.org_id or ctx.actor.org_id or 0)
     sheet = finance_docs.ledger_sheet(
         ctx.session, org, query.year, hall_today(ctx.settings.dues), printed_by=ctx.actor.name

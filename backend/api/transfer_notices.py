@@ -129,6 +129,7 @@ def list_notices(ctx: Ctx, query: NoticeQuery) -> NoticeListOut:
     response=NoticeOut,
     errors=(400, 404, 409),
     action=Action.NOTICE_HANDLE,
+    idempotent=True,
 )
 def handle_notice(ctx: Ctx, notice_id: int) -> NoticeOut:
     notice = transfer_inbox.get_notice(ctx.session, ctx.actor, notice_id)
@@ -156,6 +157,7 @@ class ArrivalResultOut(BaseModel):
     response=ArrivalResultOut,
     errors=ERRORS,
     action=Action.TRANSFER_ARRIVAL,
+    idempotent=True,
 )
 def record_arrival(ctx: Ctx, transfer_id: int, body: ArrivalIn) -> ArrivalResultOut:
     today = hall_today(ctx.settings.dues)
@@ -172,7 +174,7 @@ def record_arrival(ctx: Ctx, transfer_id: int, body: ArrivalIn) -> ArrivalResult
     )
 
 
-class AssessIn(BaseModel):
+class NoticeAssessIn(BaseModel):
     category: str = Field(description="employed|retired|farmer|student|unemployed|low_income")
     base: str | None = Field(default=None, description="月计算基数（元）")
 
@@ -189,12 +191,13 @@ class AssessedOut(BaseModel):
     "/transfer-notices/<int:notice_id>/assess",
     method="POST",
     summary="党委核定新转入党员党费",
-    body=AssessIn,
+    body=NoticeAssessIn,
     response=AssessedOut,
     errors=ERRORS,
     action=Action.DUES_ASSESS_NEW,
+    idempotent=True,
 )
-def assess_notice(ctx: Ctx, notice_id: int, body: AssessIn) -> AssessedOut:
+def assess_notice(ctx: Ctx, notice_id: int, body: NoticeAssessIn) -> AssessedOut:
     notice = transfer_inbox.get_notice(ctx.session, ctx.actor, notice_id)
     member, result = transfer_in.assess_new_member(
         ctx.session,

@@ -31,7 +31,7 @@ from backend.services.policy import Action
 ERRORS = (400, 401, 403, 404, 409)
 
 
-class DocumentOut(BaseModel):
+class TransferDocumentOut(BaseModel):
     kind: str = Field(description="slip|notice|assessment_notice|letter")
     label: str
     source_id: int
@@ -69,12 +69,12 @@ class TransferOut(BaseModel):
 
 class TransferResultOut(BaseModel):
     transfer: TransferOut
-    documents: list[DocumentOut]
+    documents: list[TransferDocumentOut]
 
 
 class BranchTransferOut(BaseModel):
     transfers: list[TransferOut]
-    documents: list[DocumentOut]
+    documents: list[TransferDocumentOut]
 
 
 def transfer_out_model(t: Transfer) -> TransferOut:
@@ -113,9 +113,9 @@ def transfer_out_model(t: Transfer) -> TransferOut:
     )
 
 
-def documents_out(items: list[Printable]) -> list[DocumentOut]:
+def documents_out(items: list[Printable]) -> list[TransferDocumentOut]:
     return [
-        DocumentOut(
+        TransferDocumentOut(
             kind=p.kind, label=p.label, source_id=p.source_id, document=p.document.to_dict()
         )
         for p in items
@@ -144,6 +144,7 @@ class WithinIn(BaseModel):
     status=201,
     errors=ERRORS,
     action=Action.TRANSFER_MEMBER,
+    idempotent=True,
 )
 def within(ctx: Ctx, body: WithinIn) -> TransferResultOut:
     today = hall_today(ctx.settings.dues)
@@ -176,6 +177,7 @@ class BranchIn(BaseModel):
     status=201,
     errors=ERRORS,
     action=Action.ORG_MOVE,
+    idempotent=True,
 )
 def branch(ctx: Ctx, body: BranchIn) -> BranchTransferOut:
     today = hall_today(ctx.settings.dues)
@@ -221,6 +223,7 @@ class OutIn(BaseModel):
     status=201,
     errors=ERRORS,
     action=Action.TRANSFER_MEMBER,
+    idempotent=True,
 )
 def out(ctx: Ctx, body: OutIn) -> TransferResultOut:
     req = transfer_out.OutRequest(
@@ -278,6 +281,7 @@ class InIn(BaseModel):
     status=201,
     errors=ERRORS,
     action=Action.TRANSFER_MEMBER,
+    idempotent=True,
 )
 def into(ctx: Ctx, body: InIn) -> TransferResultOut:
     m = body.member

@@ -125,7 +125,7 @@ VIEW_MODULES = (
 )
 
 #: Modules of this package that register no pages: shared helpers the views import.
-HELPER_MODULES = ("appraisal_charts", "audit_fields", "charts", "forms", "paging", "web")
+HELPER_MODULES = ("appraisal_charts", "audit_fields", "charts", "forms", "once", "paging", "web")
 
 for _name in VIEW_MODULES:
     importlib.import_module(f"{__name__}.{_name}")

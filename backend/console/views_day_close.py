@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
+from backend.console.once import answered_once
 from backend.console.views_finance import send
 from backend.console.web import actor, db, login_required, rollback, settings, today
 from backend.errors import DomainError, Invalid
@@ -52,6 +53,7 @@ def void_requests() -> ResponseReturnValue:
 
 @console_bp.post("/finance/void-requests/<int:request_id>/<any(approve,reject):action>")
 @login_required(Action.VOID_APPROVE)
+@answered_once()
 def void_request_action(request_id: int, action: str) -> ResponseReturnValue:
     try:
         found = voids.get_request(db(), actor(), request_id)

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
+from backend.console.once import answered_once
 from backend.console.paging import (
     paginate,
     sheet_rows,
@@ -155,6 +156,7 @@ def fund_pdf(donation_id: int, kind: str) -> ResponseReturnValue:
 @login_required(
     Action.FUND_DONATE, variants={"void": Action.FUND_VOID, "consent": Action.HONOR_EDIT}
 )
+@answered_once(actions={"void"})
 def fund_action(donation_id: int, action: str) -> ResponseReturnValue:
     donation, receipt = fund.get_donation(db(), actor(), donation_id)
     try:

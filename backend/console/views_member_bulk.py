@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from backend.console import console_bp
 from backend.console.forms import Form
+from backend.console.once import answered_once
 from backend.console.views_finance import send_pdf
 from backend.console.views_member_export import export_response
 from backend.console.web import actor, db, login_required, rollback, settings, today
@@ -47,6 +48,7 @@ def back_to_list() -> Response:
     Action.READ,
     variants={"cards": Action.CARD_MANAGE, "move": Action.TRANSFER_MEMBER},
 )
+@answered_once(actions={"move"})
 def members_bulk(action: str) -> ResponseReturnValue:
     ids = picked()
     if not ids:

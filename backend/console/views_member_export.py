@@ -52,7 +52,9 @@ def export_response(form: Form, filters: MemberFilters) -> WerkzeugResponse:
         "member",
         None,
         {
-            "filters": {k: v for k, v in form.values.items() if v and k != "csrf_token"},
+            "filters": {
+                k: v for k, v in form.values.items() if v and k not in ("csrf_token", "once_token")
+            },
             **({"members": list(filters.ids)} if filters.ids else {}),
             "rows": total,
         },

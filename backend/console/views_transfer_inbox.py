@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from backend.console import add_menu_entry, console_bp
 from backend.console.forms import Form
+from backend.console.once import answered_once
 from backend.console.paging import paginate
 from backend.console.web import actor, db, login_required, rollback, settings, today
 from backend.errors import DomainError
@@ -59,6 +60,7 @@ def inbox() -> ResponseReturnValue:
 
 @console_bp.post("/transfers/inbox/<int:notice_id>/accept", endpoint="transfer_inbox_accept")
 @login_required(Action.NOTICE_HANDLE)
+@answered_once()
 def accept(notice_id: int) -> ResponseReturnValue:
     try:
         notice = transfer_inbox.get_notice(db(), actor(), notice_id)
@@ -74,6 +76,7 @@ def accept(notice_id: int) -> ResponseReturnValue:
 
 @console_bp.post("/transfers/inbox/arrival/<int:transfer_id>", endpoint="transfer_inbox_arrival")
 @login_required(Action.TRANSFER_ARRIVAL)
+@answered_once()
 def arrival(transfer_id: int) -> ResponseReturnValue:
     form = Form(request.form)
     on = form.date("arrived_on", "报到日期") or today()
@@ -92,6 +95,7 @@ def arrival(transfer_id: int) -> ResponseReturnValue:
 
 @console_bp.post("/transfers/inbox/<int:notice_id>/assess", endpoint="transfer_inbox_assess")
 @login_required(Action.DUES_ASSESS_NEW)
+@answered_once()
 def assess(notice_id: int) -> ResponseReturnValue:
     form = Form(request.form)
     category = form.choice("category", "党费类别", DUES_CATEGORY_LABELS, required=True)

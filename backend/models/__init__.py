@@ -67,6 +67,7 @@ from backend.models.honor_services import (
     HonorUse,
     HonorVenue,
 )
+from backend.models.idempotency import IdempotentAnswer
 from backend.models.info import CommitteeSeat, MemberAppraisal, OrgPhoto
 from backend.models.kiosk_config import PushedKioskConfig
 from backend.models.meetings import (
@@ -194,6 +195,7 @@ __all__ = [
     "PaymentMethod",
     "Role",
     "SavedFilter",
+    "IdempotentAnswer",
     "SlipSequence",
     "TalkWith",
     "StaffToken",

@@ -8,6 +8,12 @@ kiosk is still served, so a bus card tried a few times does not lock out the mem
 Many different failures on one kiosk (``kiosk_lookup_device_failures`` in the window: someone
 trying card numbers) hold the whole kiosk back for a short ``kiosk_lookup_device_backoff_seconds``
 after each further failure. The rules are described in ``docs/kiosk.md``.
+
+Counting is atomic: ``check`` first locks the kiosk's device row, so look-ups from one kiosk are
+checked one after another — a look-up sees every failure recorded before it, and parallel wrong
+entries cannot all pass the check before any of them is counted. The lock ends with the
+transaction: at once for a failure (``record_failure`` commits), with the request otherwise.
+SQLite's ``BEGIN IMMEDIATE`` already orders whole transactions the same way.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from backend.errors import RateLimited
-from backend.models import LookupFailure
+from backend.models import KioskDevice, LookupFailure
 from backend.models.base import utcnow
 from backend.services.cards import normalize_uid
 from backend.settings import Settings
@@ -55,7 +61,9 @@ def _wait_seconds(latest: datetime | None, backoff: int, now: datetime) -> int:
 
 
 def check(session: Session, settings: Settings, device_id: int, subject: str) -> None:
-    """Refuse the look-up while this card, or this kiosk, is backing off."""
+    """Refuse the look-up while this card, or this kiosk, is backing off. Takes the device's
+    row lock first (see the module's docstring)."""
+    session.execute(select(KioskDevice.id).where(KioskDevice.id == device_id).with_for_update())
     now = utcnow()
     since = now - timedelta(seconds=settings.kiosk_lookup_window_seconds)
     count, latest = _recent(session, since, device_id, subject)

@@ -4,10 +4,17 @@ Every call carries the signed-in staff member's token and remembers the session 
 was made in: an answer arriving after a lock or sign-out is dropped. A 401 (token expired or
 revoked) goes to ``on_expired``; other errors go to the caller's ``on_error``, or to the
 default handler, which shows the backend's Chinese message as is.
+
+Voids, transfers and letters carry an idempotency key (``once=True``): the same request sent
+again in the same sign-in — the clerk presses the button again after a time-out, though the
+backend had done it — reuses its key, and the backend answers with the first answer instead of
+voiding, transferring or issuing twice (docs/counter.md). A key is forgotten once answered.
 """
 
 from __future__ import annotations
 
+import json as json_text
+import uuid
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
@@ -35,6 +42,8 @@ class CounterApi:
         #: Requests that change something, not yet answered: call number → session generation.
         self._writes: dict[int, int] = {}
         self._calls = 0
+        #: Idempotency keys of requests not yet answered: request → key.
+        self._keys: dict[str, str] = {}
 
     @property
     def writes_in_flight(self) -> int:
@@ -68,7 +77,8 @@ class CounterApi:
         self, payment_id: int, reason: str, on_ok: OnOk, on_error: OnError | None = None
     ) -> Any:
         body = {"reason": reason}
-        return self._call("POST", f"/payments/{payment_id}/void", on_ok, on_error, json=body)
+        path = f"/payments/{payment_id}/void"
+        return self._call("POST", path, on_ok, on_error, json=body, once=True)
 
     def reprint_slip(self, payment_id: int, on_ok: OnOk, on_error: OnError | None = None) -> Any:
         return self._call("POST", f"/payments/{payment_id}/reprint", on_ok, on_error)
@@ -125,7 +135,7 @@ class CounterApi:
         self, kind: str, body: dict[str, Any], on_ok: OnOk, on_error: OnError | None = None
     ) -> Any:
         """``kind``: ``within`` | ``out`` | ``in``."""
-        return self._call("POST", f"/transfers/{kind}", on_ok, on_error, json=body)
+        return self._call("POST", f"/transfers/{kind}", on_ok, on_error, json=body, once=True)
 
     def transfers(self, on_ok: OnOk, on_error: OnError | None = None) -> Any:
         return self._call("GET", "/transfers", on_ok, on_error)
@@ -142,7 +152,7 @@ class CounterApi:
     ) -> Any:
         """回执登记: ``{"returned_on": "2026-03-02", "handler": …, "phone": …}``."""
         path = f"/letters/{letter_id}/return"
-        return self._call("POST", path, on_ok, on_error, json=body)
+        return self._call("POST", path, on_ok, on_error, json=body, once=True)
 
     def reprint_transfer(
         self, transfer_id: int, on_ok: OnOk, on_error: OnError | None = None
@@ -158,13 +168,13 @@ class CounterApi:
         self, member_id: int, body: dict[str, Any], on_ok: OnOk, on_error: OnError | None = None
     ) -> Any:
         path = f"/members/{member_id}/certificate"
-        return self._call("POST", path, on_ok, on_error, json=body)
+        return self._call("POST", path, on_ok, on_error, json=body, once=True)
 
     def issue_floating_card(
         self, member_id: int, body: dict[str, Any], on_ok: OnOk, on_error: OnError | None = None
     ) -> Any:
         path = f"/members/{member_id}/floating-card"
-        return self._call("POST", path, on_ok, on_error, json=body)
+        return self._call("POST", path, on_ok, on_error, json=body, once=True)
 
     def floating_cards(self, on_ok: OnOk, on_error: OnError | None = None) -> Any:
         """The valid 流动党员活动证 in the staff member's scope (the screen picks its member's)."""
@@ -182,7 +192,8 @@ class CounterApi:
     ) -> Any:
         """Revoking a 流动党员活动证 ends the member's floating (the backend clears the flag)."""
         body = {"reason": reason}
-        return self._call("POST", f"/letters/{letter_id}/revoke", on_ok, on_error, json=body)
+        path = f"/letters/{letter_id}/revoke"
+        return self._call("POST", path, on_ok, on_error, json=body, once=True)
 
     # -- plumbing -----------------------------------------------------------------------------
 
@@ -196,11 +207,18 @@ class CounterApi:
         json: Any = None,
         params: dict[str, Any] | None = None,
         write: bool | None = None,
+        once: bool = False,
     ) -> Future[Any] | None:
-        """``write``: the call changes something (default: every method but GET)."""
+        """``write``: the call changes something (default: every method but GET). ``once``:
+        send an idempotency key, the same for a repeat of this request (module docstring)."""
         token = self.staff.token
         if token is None:
             return None
+        request = ""
+        if once:
+            request = f"{token} {method} {path} {json_text.dumps(json, sort_keys=True)}"
+            key = self._keys.setdefault(request, uuid.uuid4().hex)
+            json = {**(json or {}), "idempotency_key": key}
         generation = self.staff.generation
         handler = on_error or self.on_error
         self._calls += 1
@@ -210,6 +228,7 @@ class CounterApi:
 
         def ok(result: Any) -> None:
             self._writes.pop(number, None)
+            self._keys.pop(request, None)
             if self.staff.is_current(generation):
                 on_ok(result)
 
