@@ -176,20 +176,22 @@ def _kept(rows: Iterable[Row], into: list[Row]) -> Iterator[Row]:
 def measure(
     name: str, build: Callable[[Session], Sheet], factory: sessionmaker[Session], runs: int
 ) -> dict:
-    exports, floors, count = [], [], 0
+    exports, floors, export_cpu, floor_cpu, count = [], [], [], [], 0
     for _ in range(runs):
         with factory() as session:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             sheet = build(session)
             kept: list[Row] = []
             sheet.rows = _kept(sheet.rows, kept)  # type: ignore[assignment]
             data = to_xlsx(sheet)
             exports.append(time.perf_counter() - started)
+            export_cpu.append(time.process_time() - started_cpu)
             session.rollback()
         count = len(kept)
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         library_alone(sheet, kept)
         floors.append(time.perf_counter() - started)
+        floor_cpu.append(time.process_time() - started_cpu)
     export_s, floor_s = statistics.median(exports), statistics.median(floors)
     result = {
         "export": name,
@@ -198,6 +200,10 @@ def measure(
         "export_s": round(export_s, 2),
         "library_alone_s": round(floor_s, 2),
         "ratio": round(export_s / floor_s, 2),
+        # the process's own CPU (SQLite runs in it): steadier than the wall on a shared machine
+        "export_cpu_s": round(statistics.median(export_cpu), 2),
+        "library_alone_cpu_s": round(statistics.median(floor_cpu), 2),
+        "load": round(os.getloadavg()[0], 1),
     }
     print(result, flush=True)
     return result

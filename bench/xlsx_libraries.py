@@ -5,7 +5,8 @@ The rows are made in memory with the district ledger's columns (102,000 rows: 10
 and 2,000 branch lines; 4 text, 5 money and 12 month columns) and the member roll's (100,000
 rows, 16 columns): no database, so only the libraries are measured. Each library writes the
 rows twice: plain values, and with the exports' styles (a bordered cell format, money with the
-¥ number format). It prints seconds per run and the median; it does not pass or fail.
+¥ number format). It prints the median of wall-clock and of CPU seconds (the process's own,
+steadier on a shared machine); it does not pass or fail.
 
     .venv/bin/python -m bench.xlsx_libraries --runs 3
 """
@@ -164,22 +165,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", choices=("ledger", "roll"), help="one shape alone")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}", flush=True)
-    shapes = {
-        "district ledger": ledger_rows(args.members + args.members // 50),
-        "member roll": roll_rows(args.members),
-    }
+    shapes = {}
+    if args.only in (None, "ledger"):
+        shapes["district ledger"] = ledger_rows(args.members + args.members // 50)
+    if args.only in (None, "roll"):
+        shapes["member roll"] = roll_rows(args.members)
     for shape, (rows, money) in shapes.items():
         for name, write in WRITERS.items():
-            times = []
+            times, cpu = [], []
             for _ in range(args.runs):
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 size = len(write(rows, money))
                 times.append(time.perf_counter() - started)
+                cpu.append(time.process_time() - started_cpu)
             print(
-                f"{shape}: {len(rows)} rows, {name}: median {statistics.median(times):.1f} s "
-                f"({', '.join(f'{t:.1f}' for t in times)}), {size} bytes",
+                f"{shape}: {len(rows)} rows, {name}: {statistics.median(times):.1f} s, "
+                f"CPU {statistics.median(cpu):.1f} s, {size} bytes, load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
     print(f"load average after: {os.getloadavg()}", flush=True)
