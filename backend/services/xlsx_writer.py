@@ -28,8 +28,6 @@ MONEY_FORMAT = '"¥"#,##0.00'
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _AMOUNT_TEXT = re.compile(r"-?\d{1,3}(,\d{3})*\.\d{2}|-?\d+\.\d{2}")
 _PERCENT_TEXT = re.compile(r"-?\d+(\.(\d+))?%")
-# A text that may be an amount or a rate ends in one of these (``xlsx_cell`` strips spaces).
-_NUMBER_ENDS = frozenset("0123456789% \t\n\r\u3000")
 _DATE_FORMATS = {date: "yyyy-mm-dd", datetime: "yyyy-mm-dd hh:mm"}
 _OPTIONS = {
     "constant_memory": True,
@@ -150,7 +148,7 @@ def _line_writer(ws: Any, columns: Sequence[Any], formats: _Formats, bold: bool 
         for col, value in enumerate(values):
             kind = value.__class__
             if kind is str:
-                if not value or value[-1] not in _NUMBER_ENDS:
+                if "." not in value and "%" not in value:  # neither an amount nor a rate
                     write_string(row, col, clean(value), text)
                     continue
             elif kind is int:
