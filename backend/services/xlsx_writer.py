@@ -1,12 +1,13 @@
 """A ``Sheet`` as an xlsx file, written with XlsxWriter in constant-memory mode — the one place
 the project writes spreadsheets (imports read them with openpyxl, ``import_rows``).
 
-Why XlsxWriter: at 100,000 members it writes the same rows in about half of openpyxl's
-write-only time (bench/RESULTS.md, "Exports"). In constant-memory mode a row goes to a
-temporary file as soon as the next one starts, so ``rows`` may be a generator and a district
-export never holds its cells in memory (docs/transactions.md, "Exports"). Every text cell
-passes ``spreadsheet_cell`` (docs/security.md): no formula injection, no characters the format
-cannot hold; XlsxWriter's own guessing (``=…`` as a formula, ``http…`` as a link) is off.
+Why XlsxWriter: at 100,000 members it writes the exports' styled rows in about half of the
+CPU openpyxl's write-only mode needs (bench/RESULTS.md, "Exports"). In constant-memory mode a
+row goes to a temporary file as soon as the next one starts, so ``rows`` may be a generator
+and a district export never holds its cells in memory (docs/transactions.md, "Exports"). Every
+text cell passes ``spreadsheet_cell`` (docs/security.md): no formula injection, no characters
+the format cannot hold; XlsxWriter's own guessing (``=…`` as a formula, ``http…`` as a link)
+is off.
 """
 
 from __future__ import annotations
