@@ -1,26 +1,17 @@
-"""Spreadsheet (xlsx, openpyxl) and PDF (reportlab) renderings of tables and certificates.
+"""PDF (reportlab) renderings of tables and certificates, and the one import point for a
+report's table and its xlsx: ``Sheet`` and its parts live in ``sheets``, the xlsx writer in
+``xlsx_writer``; both are re-exported here so a service needs one import.
 
-Services describe *what* a report says as a ``Sheet`` (columns, rows with money in integer fen,
-section rows, a total row); this module only lays it out, so the screen, the xlsx and the PDF
-of a report never disagree. A PDF is set in one font, embedded: the hall's CJK font cut down to
-the characters of that document (``pdf_fonts.embedded_font``), so rare characters in names print.
+A PDF is set in one font, embedded: the hall's CJK font cut down to the characters of that
+document (``pdf_fonts.embedded_font``), so rare characters in names print.
 """
 
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Callable, Iterator, Sequence
-from copy import copy
-from dataclasses import dataclass, field
-from decimal import Decimal
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -28,181 +19,24 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from backend.services.input_rules import spreadsheet_cell, strip_bad_characters
-from backend.services.money import format_yuan
 from backend.services.pdf_fonts import embedded_font
+from backend.services.sheets import Column, Section, Sheet, cell_text
+from backend.services.xlsx_writer import MONEY_FORMAT, XLSX_MIME, to_xlsx, xlsx_cell
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_MIME = "application/pdf"
-_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-
-
-@dataclass(frozen=True)
-class Column:
-    label: str
-    kind: str = "text"  # text | money (int fen) | int
-    width: int = 12  # in characters; the PDF shares the page width in the same proportions
-
-
-@dataclass(frozen=True)
-class Section:
-    """A row spanning the whole table (e.g. a branch's name in a ledger print)."""
-
-    text: str
-
-
-@dataclass
-class Sheet:
-    title: str
-    columns: list[Column]
-    # A list, or for xlsx alone any iterable (a generator streams a big export row by row).
-    rows: list[Sequence[Any] | Section] = field(default_factory=list)
-    header_lines: list[str] = field(default_factory=list)
-    total: Sequence[Any] | None = None
-    footer_lines: list[str] = field(default_factory=list)
-    landscape: bool = False
-
-
-def cell_text(value: Any, kind: str) -> str:
-    """A cell as shown on screen and in the PDF."""
-    if value is None:
-        return ""
-    if kind == "money" and isinstance(value, int):
-        return format_yuan(value)
-    return str(value)
-
-
-# --- xlsx ------------------------------------------------------------------------------------
-
-
-def to_xlsx(sheet: Sheet) -> bytes:
-    """The sheet in openpyxl's write-only mode: rows stream to the file as they come (``rows``
-    may be a generator), so a 100,000-member export neither holds every cell in memory nor
-    pays for openpyxl's cell objects (docs/transactions.md, "Exports"). Every cell passes
-    ``spreadsheet_cell`` (docs/security.md): no formula injection, and old text holding control
-    characters does not break the file."""
-    book = Workbook(write_only=True)
-    title = _SHEET_NAME_FORBIDDEN.sub(" ", strip_bad_characters(sheet.title))[:31] or "Sheet"
-    ws = book.create_sheet(title)
-    width = len(sheet.columns)
-    for i, column in enumerate(sheet.columns, 1):
-        ws.column_dimensions[get_column_letter(i)].width = column.width + 2
-    styles = _Styles(ws)
-    row_number = 0
-    merged: list[CellRange] = []  # given to the sheet at the end: ``merged_cells.add`` is O(n)
-
-    def spanning(text: str, font: Font | None = None) -> None:
-        nonlocal row_number
-        row_number += 1
-        ws.append([styles.cell(text, font=font)])
-        if width > 1:
-            merged.append(
-                CellRange(min_col=1, min_row=row_number, max_col=width, max_row=row_number)
-            )
-
-    spanning(sheet.title, Font(bold=True, size=14))
-    for line in sheet.header_lines:
-        spanning(line)
-    ws.append([styles.cell(c.label, "header") for c in sheet.columns])
-    row_number += 1
-    ws.freeze_panes = f"A{row_number + 1}"
-    for row in sheet.rows:
-        if isinstance(row, Section):
-            spanning(row.text, Font(bold=True))
-            continue
-        ws.append(styles.values(sheet.columns, row))
-        row_number += 1
-    if sheet.total is not None:
-        ws.append(styles.values(sheet.columns, sheet.total, bold=True))
-        row_number += 1
-    for line in sheet.footer_lines:
-        ws.append([spreadsheet_cell(line)])
-        row_number += 1
-    ws.merged_cells = MultiCellRange(merged)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-class _Styles:
-    """Styled cells for a write-only sheet. Each style is set once on a prototype cell through
-    openpyxl's public attributes; a new cell takes the prototype's style array, which costs a
-    copy instead of a style look-up per attribute per cell (3× faster at 100,000 rows)."""
-
-    def __init__(self, ws: Any) -> None:
-        self.ws = ws
-        thin = Side(style="thin")
-        border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        centre = Alignment(horizontal="center")
-        right = Alignment(horizontal="right")
-        self.protos = {
-            "header": self._proto(font=Font(bold=True), alignment=centre, border=border),
-            "text": self._proto(border=border),
-            "money": self._proto(border=border, number_format=MONEY_FORMAT, alignment=right),
-            "bold text": self._proto(border=border, font=Font(bold=True)),
-            "bold money": self._proto(
-                border=border, number_format=MONEY_FORMAT, alignment=right, font=Font(bold=True)
-            ),
-        }
-
-    def _proto(self, **attributes: Any) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws)
-        for name, value in attributes.items():
-            setattr(cell, name, value)
-        return cell
-
-    def cell(self, value: Any, style: str | None = None, font: Font | None = None) -> Any:
-        cell = WriteOnlyCell(self.ws, spreadsheet_cell(value))
-        if style is not None:
-            cell._style = copy(self.protos[style]._style)
-        if font is not None:
-            cell.font = font
-        return cell
-
-    def values(self, columns: list[Column], values: Sequence[Any], bold: bool = False) -> list:
-        prefix = "bold " if bold else ""
-        out = []
-        for value, column in zip(values, columns, strict=True):
-            typed, number_format = xlsx_cell(value, column.kind)
-            cell = WriteOnlyCell(self.ws, typed)
-            money = number_format == MONEY_FORMAT
-            cell._style = copy(self.protos[prefix + ("money" if money else "text")]._style)
-            if number_format is not None and not money:  # a percentage
-                cell.number_format = number_format
-                cell.alignment = Alignment(horizontal="right")
-            out.append(cell)
-        return out
-
-
-MONEY_FORMAT = '"¥"#,##0.00'
-_AMOUNT_TEXT = re.compile(r"-?\d{1,3}(,\d{3})*\.\d{2}|-?\d+\.\d{2}")
-_PERCENT_TEXT = re.compile(r"-?\d+(\.(\d+))?%")
-
-
-def xlsx_cell(value: Any, kind: str) -> tuple[Any, str | None]:
-    """The value a spreadsheet cell holds, and its number format (None: general).
-
-    Money is a number of yuan (exact, from integer fen or from an amount already written as
-    "1,234.50") shown with the ¥ format; a rate written as "33.3%" is the number 0.333 shown as
-    a percentage; a count is an integer; anything else is text that passes
-    ``spreadsheet_cell`` (docs/security.md). Kept apart from the sheet layout on purpose: the
-    typing rules are the same however the workbook is written.
-    """
-    if isinstance(value, bool) or value is None:
-        return spreadsheet_cell(value), None
-    if isinstance(value, int) and kind == "money":
-        return Decimal(value) / 100, MONEY_FORMAT  # exact: never a float computation
-    if isinstance(value, int | Decimal):
-        return value, None
-    if isinstance(value, str):
-        text = value.strip()
-        if _AMOUNT_TEXT.fullmatch(text):
-            return Decimal(text.replace(",", "")), MONEY_FORMAT
-        percent = _PERCENT_TEXT.fullmatch(text)
-        if percent:
-            places = len(percent.group(2) or "")
-            return Decimal(text[:-1]) / 100, "0" + ("." + "0" * places if places else "") + "%"
-    return spreadsheet_cell(value), None
+__all__ = [
+    "MONEY_FORMAT",
+    "PDF_MIME",
+    "XLSX_MIME",
+    "Column",
+    "Section",
+    "Sheet",
+    "cell_text",
+    "letter_pdf",
+    "to_pdf",
+    "to_xlsx",
+    "xlsx_cell",
+]
 
 
 # --- PDF -------------------------------------------------------------------------------------

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from backend.services.exports import MONEY_FORMAT, Column, Sheet, to_xlsx, xlsx_cell
+from backend.services.exports import MONEY_FORMAT, Column, Section, Sheet, to_xlsx, xlsx_cell
 
 
 def _cells(sheet: Sheet) -> list[list]:
@@ -44,3 +45,23 @@ def test_the_typing_rules() -> None:
     assert xlsx_cell("2025-04-03", "text") == ("2025-04-03", None)
     assert xlsx_cell("=1+1", "text")[0] != "=1+1"  # never a formula
     assert xlsx_cell("欠", "text") == ("欠", None)
+
+
+def test_title_and_sections_span_the_table_and_the_header_stays_in_view() -> None:
+    sheet = Sheet(
+        "台账：一支部/二支部",
+        [Column("姓名"), Column("月交", "money"), Column("入党日期")],
+        rows=[Section("第一党支部（01）"), ["王芳", 2000, date(2001, 7, 1)], Section("第二党支部")],
+        header_lines=["截至10月"],
+        total=["合计", 2000, None],
+        footer_lines=["打印：张会计"],
+    )
+    book = load_workbook(io.BytesIO(to_xlsx(sheet)))
+    ws = book.active
+    assert ws.title == "台账：一支部 二支部"  # "/" cannot be in a sheet name
+    assert sorted(str(r) for r in ws.merged_cells.ranges) == ["A1:C1", "A2:C2", "A4:C4", "A6:C6"]
+    assert ws.freeze_panes == "A4"  # the header row stays on screen
+    assert ws["A1"].font.bold and ws["A4"].value == "第一党支部（01）" and ws["A4"].font.bold
+    assert ws["C5"].value.date() == date(2001, 7, 1) and ws["C5"].number_format == "yyyy-mm-dd"
+    assert ws["B7"].value == 20 and ws["B7"].font.bold and ws["A8"].value == "打印：张会计"
+    assert ws["B5"].border.left.style == "thin"
