@@ -19,13 +19,14 @@ from sqlalchemy import Engine, text
 from bench.generate_district import GIVEN, MONTHLY_FEN, SURNAMES
 
 LEDGER_EVERY = 10
+CARD_NO = "CASE WHEN n < 1000000 THEN lpad(n::text, 6, '0') ELSE n::text END"  # f"{n:06d}"
 
 # Members n in [:first, :last]; branch ids from the org tree the generator wrote.
 MEMBERS = f"""
 INSERT INTO members (id, org_id, card_no, member_no, name, sex, id_number, ethnicity, education,
     birth_date, joined_date, full_member_date, status, phone, dues_category, monthly_dues_fen,
     hardship, floating, archived, created_at, updated_at)
-SELECT n, b.ids[1 + n % b.count], lpad(n::text, 6, '0'), 'M' || lpad(n::text, 8, '0'),
+SELECT n, b.ids[1 + n % b.count], {CARD_NO}, 'M' || lpad(n::text, 8, '0'),
     substr('{SURNAMES}', 1 + n % {len(SURNAMES)}, 1)
         || substr('{GIVEN}', 1 + (n / 7) % {len(GIVEN)}, 1)
         || substr('{GIVEN}', 1 + n % {len(GIVEN)}, 1),
@@ -47,9 +48,9 @@ SELECT id, id, org_id, member_no, joined_date, '建档' FROM members
 WHERE id BETWEEN CAST(:first AS integer) AND CAST(:last AS integer)
 """
 
-CARDS = """
+CARDS = f"""
 INSERT INTO cards (id, member_id, card_no, uid_hash, state, issue_seq, issued_at)
-SELECT n, n, lpad(n::text, 6, '0'),
+SELECT n, n, {CARD_NO},
     encode(hmac('BE' || lpad(upper(to_hex(n)), 6, '0'), :key, 'sha256'), 'hex'),
     'ACTIVE', 1, now() AT TIME ZONE 'UTC'
 FROM generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS n
