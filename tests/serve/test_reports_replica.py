@@ -127,3 +127,11 @@ def test_an_export_reads_the_replica_and_writes_nothing_to_it(
         exports = select(func.count()).where(AuditEntry.action == "member.export")
         assert session.scalar(exports) == 3  # each export is audited, on the primary
     engine.dispose()
+
+
+def test_exports_read_the_main_database_unless_a_replica_is_named() -> None:
+    env = {"DATABASE_URL": "postgresql+psycopg://hall@db1/hall", "HALL_SECRET_KEY": "k"}
+    env["HALL_CARD_UID_KEY"] = "c"
+    assert Settings.from_env(env).reports_url == "postgresql+psycopg://hall@db1/hall"
+    env["HALL_REPORTS_DATABASE_URL"] = "postgresql+psycopg://reports@db2/hall"
+    assert Settings.from_env(env).reports_url == "postgresql+psycopg://reports@db2/hall"
