@@ -54,6 +54,12 @@ TAP = "/api/v1/kiosk/card-session"
 FREE_GB_FOR_10M = 12  # members, cards, memberships, 12 M ledger rows and their indexes: ~8 GB
 
 
+def idle_seconds() -> float:
+    """CPU seconds the whole machine has been idle since boot (all cores, /proc/stat)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    return (int(fields[3]) + int(fields[4])) / os.sysconf("SC_CLK_TCK")  # idle + iowait
+
+
 def load() -> str:
     return "/".join(f"{v:.2f}" for v in os.getloadavg())
 
@@ -142,6 +148,7 @@ def per_worker(
             asyncio.run(closed_loop("127.0.0.1", srv.port, make, 201, 8, 2.0, 1))  # warm
             apps, dbs = srv.worker_pids(), [postmaster, *children(postmaster)]
             app0, db0, gen0 = cpu_seconds(apps), cpu_seconds(dbs), time.process_time()
+            idle0 = idle_seconds()
             before = load()
             started = time.perf_counter()
             samples: Samples = asyncio.run(
@@ -150,6 +157,7 @@ def per_worker(
             elapsed = time.perf_counter() - started
             app_s, db_s = cpu_seconds(apps) - app0, cpu_seconds(dbs) - db0
             gen_s = time.process_time() - gen0
+            idle_s = idle_seconds() - idle0
         finally:
             srv.stop()
         taps = len(samples.ms)
@@ -161,8 +169,8 @@ def per_worker(
             f"    CPU over {elapsed:.1f} s on {os.cpu_count()} cores: workers {app_s:.1f} s "
             f"({1000 * app_s / taps:.2f} ms a tap), PostgreSQL {db_s:.1f} s "
             f"({1000 * db_s / taps:.2f} ms), load generator {gen_s:.1f} s "
-            f"({1000 * gen_s / taps:.2f} ms); idle or other work "
-            f"{max(0.0, elapsed * (os.cpu_count() or 1) - app_s - db_s - gen_s):.1f} s"
+            f"({1000 * gen_s / taps:.2f} ms); machine idle {idle_s:.1f} s, other processes "
+            f"{max(0.0, elapsed * (os.cpu_count() or 1) - app_s - db_s - gen_s - idle_s):.1f} s"
         )
     ratio = rates[1] / rates[0]
     lines.append(
