@@ -105,6 +105,9 @@ class Settings:
     """All settings; ``from_env`` reads ``HALL_*`` variables (and ``DATABASE_URL``)."""
 
     database_url: str = f"sqlite:///{DATA_DIR / 'hall.db'}"
+    # A streaming replica of ``database_url`` that background exports read from, so that a long
+    # export takes no CPU from the primary's taps and payments (docs/scaling.md); empty: none.
+    reports_database_url: str = ""
     secret_key: str = ""
     card_uid_key: str = ""
     center_name: str = "示范区党员服务中心"
@@ -165,6 +168,11 @@ class Settings:
         settings = cls(**values, **sections)
         settings = replace(settings, **overrides) if overrides else settings
         return settings.with_secrets()
+
+    @property
+    def reports_url(self) -> str:
+        """Where background exports read: the replica when one is set (docs/scaling.md)."""
+        return self.reports_database_url or self.database_url
 
     @property
     def secrets_path(self) -> Path:

@@ -34,7 +34,7 @@ KINDS = {"ledger": "党费收缴台账", "members": "党员名册", "batch": "�
 def export_start(kind: str) -> ResponseReturnValue:
     order, filename = _order(kind, Form(request.form))
     job = store().create_export(user_id=current_user().id, kind=kind, filename=filename)
-    ExportRunner(store(), settings().database_url).start(job, order)
+    ExportRunner(store(), settings().reports_url).start(job, order)
     return redirect(url_for("console.export_job", token=job.token))
 
 

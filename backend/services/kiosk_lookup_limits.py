@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
@@ -41,17 +42,30 @@ def subject_digest(settings: Settings, *, uid: str | None, card_no: str | None) 
     return hmac.new(settings.card_uid_key.encode(), subject.encode(), hashlib.sha256).hexdigest()
 
 
-def _recent(
-    session: Session, since: datetime, device_id: int, subject: str | None
-) -> tuple[int, datetime | None]:
-    """How many failures since ``since`` (of ``subject``, or of any subject), and the latest."""
-    query = select(func.count(), func.max(LookupFailure.at)).where(
-        LookupFailure.device_id == device_id, LookupFailure.at >= since
-    )
-    if subject is not None:
-        query = query.where(LookupFailure.subject_digest == subject)
-    count, latest = session.execute(query).one()
-    return int(count or 0), latest
+@dataclass(frozen=True)
+class _Recent:
+    """Failures on one kiosk since the window's start: of one subject, and of any subject."""
+
+    subject_count: int
+    subject_latest: datetime | None
+    device_count: int
+    device_latest: datetime | None
+
+
+def _recent(session: Session, since: datetime, device_id: int, subject: str) -> _Recent:
+    """Both counts in one statement: a tap asks this before every look-up, and each round trip
+    to the database costs the tap more application CPU than the query costs PostgreSQL
+    (docs/scaling.md)."""
+    mine = LookupFailure.subject_digest == subject
+    row = session.execute(
+        select(
+            func.count().filter(mine),
+            func.max(LookupFailure.at).filter(mine),
+            func.count(),
+            func.max(LookupFailure.at),
+        ).where(LookupFailure.device_id == device_id, LookupFailure.at >= since)
+    ).one()
+    return _Recent(int(row[0] or 0), row[1], int(row[2] or 0), row[3])
 
 
 def _wait_seconds(latest: datetime | None, backoff: int, now: datetime) -> int:
@@ -66,18 +80,18 @@ def check(session: Session, settings: Settings, device_id: int, subject: str) ->
     session.execute(select(KioskDevice.id).where(KioskDevice.id == device_id).with_for_update())
     now = utcnow()
     since = now - timedelta(seconds=settings.kiosk_lookup_window_seconds)
-    count, latest = _recent(session, since, device_id, subject)
-    if count >= settings.kiosk_lookup_card_failures:
-        wait = _wait_seconds(latest, settings.kiosk_lookup_card_backoff_seconds, now)
+    recent = _recent(session, since, device_id, subject)
+    if recent.subject_count >= settings.kiosk_lookup_card_failures:
+        wait = _wait_seconds(recent.subject_latest, settings.kiosk_lookup_card_backoff_seconds, now)
         if wait:
             raise RateLimited(
                 f"这张卡（或这个卡号）刚才多次未能查到，请{wait}秒后再试，或到服务窗口咨询",
                 code="card_backoff",
                 details={"retry_after": wait},
             )
-    count, latest = _recent(session, since, device_id, None)
-    if count >= settings.kiosk_lookup_device_failures:
-        wait = _wait_seconds(latest, settings.kiosk_lookup_device_backoff_seconds, now)
+    if recent.device_count >= settings.kiosk_lookup_device_failures:
+        backoff = settings.kiosk_lookup_device_backoff_seconds
+        wait = _wait_seconds(recent.device_latest, backoff, now)
         if wait:
             raise RateLimited(
                 f"查询失败次数较多，请{wait}秒后再试或联系工作人员",
