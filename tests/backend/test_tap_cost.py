@@ -16,8 +16,9 @@ from backend.models import AuditEntry
 from backend.services import hall_clock
 
 URL = "/api/v1/kiosk/card-session"
-# the device, the look-up limits, the card, ending the kiosk's last session, the new one, the ledger
-MAX_STATEMENTS = 6
+# the device, the kiosk's own row locked for its look-up limits (one kiosk's taps in turn,
+# docs/kiosk.md), the limits, the card, ending the kiosk's last session, the new one, the ledger
+MAX_STATEMENTS = 7
 NOT_QUERIES = ("SET ", "PRAGMA", "BEGIN")
 
 
