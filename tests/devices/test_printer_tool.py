@@ -20,7 +20,15 @@ from tests.devices.escpos_decoder import decode, lines
 
 REPO = Path(__file__).resolve().parents[2]
 #: Settings that are not in the ``[kiosk]`` section (their own sections, or other names).
-NOT_KIOSK_SECTION = {"backend_url", "device_key", "timeout", "reader", "printer", "print_queue"}
+NOT_KIOSK_SECTION = {
+    "backend_url",
+    "device_key",
+    "timeout",
+    "reader",
+    "printer",
+    "print_queue",
+    "voice",
+}
 
 
 def kiosk_toml(tmp_path: Path) -> Path:
@@ -100,6 +108,7 @@ def test_the_example_configuration_is_complete_and_loads(tmp_path: Path) -> None
     assert settable <= set(raw["kiosk"]), f"missing: {sorted(settable - set(raw['kiosk']))}"
     assert {"url", "timeout"} <= set(raw["backend"])
     assert {"connection", "profile", "folder", "queue", "font"} <= set(raw["printer"])
+    assert {"engine", "rate", "volume"} <= set(raw["voice"])
     path = tmp_path / "example.toml"
     path.write_text(body, encoding="utf-8")
     loaded, defaults = load_config(path, env={}), KioskConfig()
