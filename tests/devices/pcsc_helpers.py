@@ -9,6 +9,7 @@ code (0 power off, 1 power on, 2 reset, 4 "send your ATR"), anything else a comm
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import socket
@@ -16,6 +17,7 @@ import struct
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 PCSCD = "/usr/sbin/pcscd"
@@ -165,3 +167,18 @@ def _recv_exact(sock: socket.socket, n: int) -> bytes:
 
 def _send(sock: socket.socket, payload: bytes) -> None:
     sock.sendall(struct.pack(">H", len(payload)) + payload)
+
+
+@contextlib.contextmanager
+def pcscd_for_tests() -> Iterator[PcscDaemon]:
+    """pcscd with the virtual readers for a test's span: stale test daemons killed first, and
+    one that is already running (not ours) used as it is, never stopped."""
+    PcscDaemon.kill_stale()
+    daemon = PcscDaemon()
+    if not PcscDaemon.foreign_running():
+        daemon.start()
+    try:
+        yield daemon
+    finally:
+        gc.collect()  # pyscard contexts still held by dead readers go before the daemon does
+        daemon.stop()

@@ -25,7 +25,14 @@ from devices.cardreader import (
 )
 from devices.cardreader.base import CardReader
 from devices.errors import DeviceDependencyError
-from tests.devices.pcsc_helpers import CONTACTLESS_ATR, READER, VPCD_PORT, PcscDaemon, VirtualCard
+from tests.devices.pcsc_helpers import (
+    CONTACTLESS_ATR,
+    READER,
+    VPCD_PORT,
+    PcscDaemon,
+    VirtualCard,
+    pcscd_for_tests,
+)
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pcscd") is None, reason="pcscd and vsmartcard-vpcd are not installed"
@@ -59,13 +66,8 @@ class Events:
 
 @pytest.fixture(scope="module")
 def pcscd() -> Iterator[PcscDaemon]:
-    PcscDaemon.kill_stale()
-    daemon = PcscDaemon()
-    if not PcscDaemon.foreign_running():
-        daemon.start()
-    yield daemon
-    gc.collect()
-    daemon.stop()
+    with pcscd_for_tests() as daemon:
+        yield daemon
 
 
 @pytest.fixture

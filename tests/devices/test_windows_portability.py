@@ -26,7 +26,7 @@ import pytest
 
 from tests.devices import escpos_decoder as esc
 from tests.devices.fake_printer import FakeNetworkPrinter
-from tests.devices.pcsc_helpers import PcscDaemon, VirtualCard
+from tests.devices.pcsc_helpers import PcscDaemon, VirtualCard, pcscd_for_tests
 
 REPO = Path(__file__).resolve().parents[2]
 NO_POSIX = Path(__file__).with_name("no_posix")
@@ -175,14 +175,12 @@ def test_queue_lock_keeps_a_second_process_out_and_is_freed_when_the_first_is_ki
 
 @pytest.fixture
 def pcscd() -> Iterator[PcscDaemon]:
+    # `./hall test` installs pcscd and vpcd, so in CI this always runs; the guard is for a
+    # developer running this file on a machine without them (as tests/devices/test_card_pcsc.py).
     if shutil.which("pcscd") is None:
         pytest.skip("pcscd and vsmartcard-vpcd are not installed")
-    PcscDaemon.kill_stale()
-    daemon = PcscDaemon()
-    if not PcscDaemon.foreign_running():
-        daemon.start()
-    yield daemon
-    daemon.stop()
+    with pcscd_for_tests() as daemon:
+        yield daemon
 
 
 def test_reader_tool_reads_a_pcsc_tap_and_stops_on_ctrl_c_without_pthread_sigmask(
