@@ -49,29 +49,13 @@ class PgCluster:
 
     @classmethod
     def start(cls) -> PgCluster:
-        root = Path(tempfile.mkdtemp(prefix="hall-pg-"))
-        root.chmod(0o755)
-        if os.geteuid() == 0:
-            shutil.chown(root, "postgres", "postgres")
+        root = new_cluster_root("hall-pg-")
         data = root / "data"
         _as_postgres(
             [_bin("initdb"), "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "-D", str(data)]
         )
         port = _free_port()
-        _as_postgres(
-            [
-                _bin("pg_ctl"),
-                "-w",
-                "-D",
-                str(data),
-                "-l",
-                str(root / "log"),
-                "-o",
-                f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off "
-                "-c max_connections=200",
-                "start",
-            ]
-        )
+        start_server(root, port, "-c fsync=off")
         return cls(root, port)
 
     def stop(self) -> None:
@@ -81,3 +65,28 @@ class PgCluster:
             # Removed by a process of its own: on a disk busy with other work, deleting a
             # cluster's files can outlast the test's timeout, and nothing waits for it.
             subprocess.run(["sh", "-c", 'rm -rf "$1" &', "sh", str(self.root)], check=False)
+
+
+def new_cluster_root(prefix: str) -> Path:
+    """A fresh directory for a cluster, owned by ``postgres`` when the tests run as root."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    root.chmod(0o755)
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    return root
+
+
+def start_server(root: Path, port: int, *options: str) -> None:
+    """Start the cluster in ``root / "data"`` on loopback ``port``, its socket in ``root``.
+    A standby must allow as many connections as its primary, so every cluster allows 200."""
+    settings = " ".join(
+        (f"-c listen_addresses=127.0.0.1 -p {port} -k {root}", *options, "-c max_connections=200")
+    )
+    _as_postgres(
+        [
+            _bin("pg_ctl"),
+            *("-w", "-D", str(root / "data"), "-l", str(root / "log")),
+            *("-o", settings),
+            "start",
+        ]
+    )
